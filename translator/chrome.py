@@ -1,0 +1,156 @@
+"""Page-chrome detection: ad labels, widget leftovers, share/menu labels,
+lines with no letters, and short lines in a language other than the article's.
+
+The rule data lives in ``translator/data/`` (``chrome_labels.txt`` and
+``chrome_patterns.txt``), not in code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .model import Block
+
+# Reasons reported in ``chrome[].reason``.
+AD = "ad-label"
+WIDGET = "widget"
+LABEL = "ui-label"
+NO_LETTERS = "no-letters"
+FOREIGN = "short-foreign-line"
+
+_LABEL_REASON = {"ad": AD}
+_EDGE_PUNCT = "\"'“”‘’«»‹›()[]{}<>|•·*-–—:;,.!?؟،…→←»«>#/\\ \t"
+_PART_SPLIT = re.compile(r"\s*[|•·/,]\s*|\s+")
+# A label is short: longer lines are never matched against the lists.
+MAX_LABEL_CHARS = 60
+
+
+@dataclass(frozen=True)
+class _Rules:
+    labels: dict[str, str]  # normalised label -> category
+    categories: dict[str, frozenset[str]]
+    patterns: tuple[tuple[re.Pattern[str], str], ...]
+
+
+def normalise(text: str) -> str:
+    """Fold a line for label matching.
+
+    >>> normalise("  Read More »  ")
+    'read more'
+    >>> normalise("Share this:")
+    'share this'
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = " ".join(text.split())
+    return text.strip(_EDGE_PUNCT)
+
+
+def _sections(name: str) -> dict[str, list[str]]:
+    raw = resources.files("translator").joinpath("data", name).read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if re.fullmatch(r"\[[a-z-]+\]", stripped):
+            current = stripped[1:-1]
+            out.setdefault(current, [])
+            continue
+        if current is None:
+            raise ValueError(f"{name}: entry before any [category]: {line!r}")
+        out[current].append(stripped)
+    return out
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    labels: dict[str, str] = {}
+    categories: dict[str, frozenset[str]] = {}
+    for category, entries in _sections("chrome_labels.txt").items():
+        folded = frozenset(normalise(e) for e in entries)
+        categories[category] = folded
+        for entry in folded:
+            labels.setdefault(entry, category)
+    patterns = []
+    for category, entries in _sections("chrome_patterns.txt").items():
+        for entry in entries:
+            patterns.append((re.compile(entry, re.IGNORECASE), category))
+    return _Rules(labels, categories, tuple(patterns))
+
+
+def has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def rule_reason(text: str) -> str | None:
+    """The chrome reason for one line or block by the fixed rules, or None.
+
+    >>> rule_reason("اعلان"), rule_reason("6/recent/ticker-posts"), rule_reason("12/03/2024")
+    ('ad-label', 'widget', 'no-letters')
+    >>> rule_reason("Facebook Twitter WhatsApp Telegram")
+    'ui-label'
+    >>> rule_reason("The minister spoke on Thursday.") is None
+    True
+    """
+    stripped = text.strip()
+    if not has_letters(stripped):
+        return NO_LETTERS
+    if len(stripped) > MAX_LABEL_CHARS:
+        return None
+    r = rules()
+    for pattern, _category in r.patterns:
+        if pattern.fullmatch(stripped):
+            return WIDGET
+    key = normalise(stripped)
+    category = r.labels.get(key)
+    if category is not None:
+        return _LABEL_REASON.get(category, LABEL)
+    # A run of labels: "Facebook Twitter WhatsApp", "Home | World | Sport".
+    parts = [p for p in _PART_SPLIT.split(key) if p]
+    if len(parts) >= 2:
+        if all(p in r.categories["social"] for p in parts):
+            return LABEL
+        if "|" in stripped or "•" in stripped or "·" in stripped:
+            pieces = [normalise(p) for p in re.split(r"[|•·]", stripped) if p.strip()]
+            if pieces and all(p in r.labels for p in pieces):
+                return LABEL
+    return None
+
+
+def word_count(text: str) -> int:
+    """Words, counting each CJK/kana/hangul character run generously.
+
+    >>> word_count("Breaking news today"), word_count("阅读更多")
+    (3, 2)
+    """
+    words = len(text.split())
+    cjk = sum(1 for ch in text if _is_cjk(ch))
+    return max(words, (cjk + 1) // 2) if cjk else words
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x3040 <= o <= 0x30FF
+        or 0x3400 <= o <= 0x9FFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+    )
+
+
+def is_short(text: str) -> bool:
+    """Short enough to be a label rather than a sentence (at most 4 words)."""
+    return word_count(text) <= 4 and len(text.strip()) <= 40
+
+
+def apply_rules(blocks: list[Block]) -> None:
+    """Flag blocks that the fixed rules call chrome (code blocks never are)."""
+    for block in blocks:
+        if block.kind == "code" or block.chrome:
+            continue
+        block.chrome = rule_reason(block.text)

@@ -1,0 +1,65 @@
+"""Finding article files under the paths a user gives."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .errors import UsageError
+from .readers import EXTENSIONS
+
+
+@dataclass
+class Found:
+    files: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def _inside(path: str, root: str) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def discover(paths: list[str] | tuple[str, ...]) -> Found:
+    """Article files under *paths*, in the order given, directories walked sorted.
+
+    A directory is walked recursively for .txt, .md, .markdown, .html and .htm
+    files.  Symbolic links to directories are not followed, and a linked file
+    whose target lies outside the directory given is skipped with a notice.
+    A missing path, or a directory with no article file, is a usage error.
+    """
+    problems = []
+    found = Found()
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.files.append(path)
+
+    for path in paths:
+        if not os.path.lexists(path):
+            problems.append(f"{path}: no such file or directory")
+        elif os.path.isdir(path):
+            before = len(found.files)
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+                dirnames.sort()
+                for name in sorted(filenames):
+                    if os.path.splitext(name)[1].lower() not in EXTENSIONS:
+                        continue
+                    full = os.path.join(dirpath, name)
+                    if os.path.islink(full) and not _inside(full, path):
+                        found.notices.append(f"{full}: skipped: symbolic link to outside {path}")
+                        continue
+                    add(full)
+            if len(found.files) == before and not any(n.startswith(path) for n in found.notices):
+                exts = ", ".join(EXTENSIONS)
+                problems.append(f"{path}: no article files ({exts}) in this directory")
+        elif not os.path.exists(path):
+            problems.append(f"{path}: broken symbolic link")
+        else:
+            add(path)
+    if problems:
+        raise UsageError("\n".join(problems))
+    return found

@@ -1,0 +1,65 @@
+"""Typed errors of the library.
+
+The library raises these; the CLI turns them into one-line messages and exit
+codes in one place (``translator.cli``).  Exit codes:
+
+* 0 -- all went well;
+* 1 -- some inputs failed (:class:`InputError`, collected per file);
+* 2 -- usage or configuration error, found before any work starts;
+* 130 -- interrupted.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class TranslatorError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    exit_code = EXIT_FAILURES
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(TranslatorError):
+    """Bad options or configuration, detected before any work starts."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(TranslatorError):
+    """One input file cannot be used.  Names the file and, when known, where."""
+
+    exit_code = EXIT_FAILURES
+
+    def __init__(
+        self,
+        path: str,
+        reason: str,
+        *,
+        line: int | None = None,
+        byte: int | None = None,
+    ) -> None:
+        self.path = path
+        self.reason = reason
+        self.line = line
+        self.byte = byte
+        where = ""
+        if line is not None:
+            where = f":{line}"
+        elif byte is not None:
+            where = f": byte {byte}"
+        super().__init__(f"{path}{where}: {reason}")
+
+
+class NoTextError(InputError):
+    """The file holds no article text (empty, only chrome, only numbers...)."""

@@ -1,0 +1,94 @@
+"""Language identification of one piece of text with langdetect, seeded.
+
+langdetect is random unless ``DetectorFactory.seed`` is set; it is set here
+once, on import, and every caller goes through this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
+
+from .model import UNDETERMINED
+
+DetectorFactory.seed = 0
+
+_CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
+_MD_LINK = re.compile(r"\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`#>\[\]]+")
+
+
+def plain(text: str) -> str:
+    """Text fit for detection: URLs, e-mail addresses and Markdown markup removed."""
+    text = _MD_LINK.sub("]", text)
+    text = _URL.sub(" ", text)
+    return " ".join(_MARKUP.sub(" ", text).split())
+
+
+def letter_weight(text: str) -> int:
+    """Letters in *text*; ideographs and hangul count double (they carry more)."""
+    weight = 0
+    for ch in text:
+        if ch.isalpha():
+            o = ord(ch)
+            weight += 2 if 0x3040 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF else 1
+    return weight
+
+
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str:
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return "OTHER"
+    first = name.split(" ", 1)[0]
+    if first in {"CJK", "HIRAGANA", "KATAKANA", "IDEOGRAPHIC"}:
+        return "HAN"
+    return first
+
+
+def script(text: str) -> str:
+    """The dominant Unicode script of the letters in *text*.
+
+    >>> script("Ticker"), script("اعلان"), script("广告"), script("123")
+    ('LATIN', 'ARABIC', 'HAN', 'NONE')
+    """
+    counts = Counter(_script(ch) for ch in text if ch.isalpha())
+    if not counts:
+        return "NONE"
+    return counts.most_common(1)[0][0]
+
+
+def detect(text: str) -> list[tuple[str, float]]:
+    """Candidate languages of *text*, most probable first; empty when undetermined.
+
+    Codes are ISO 639-1, with ``zh`` for Chinese in either script.
+
+    >>> detect("Le gouvernement a annoncé jeudi une nouvelle loi sur le logement.")[0][0]
+    'fr'
+    >>> detect("12345 !!! 🙂")
+    []
+    """
+    cleaned = plain(text)
+    if not any(ch.isalpha() for ch in cleaned):
+        return []
+    try:
+        found = detect_langs(cleaned)
+    except LangDetectException:
+        return []
+    merged: dict[str, float] = {}
+    for item in found:
+        code = _CODE_MAP.get(item.lang, item.lang)
+        merged[code] = merged.get(code, 0.0) + float(item.prob)
+    return sorted(merged.items(), key=lambda kv: -kv[1])
+
+
+def best(text: str) -> tuple[str, float]:
+    found = detect(text)
+    return found[0] if found else (UNDETERMINED, 0.0)

@@ -1,0 +1,79 @@
+"""The data the pipeline passes between its stages.
+
+Reading gives an :class:`Article` made of :class:`Block` objects; chrome
+detection and language detection fill in each block's ``chrome``,
+``language`` and ``confidence``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Format = Literal["text", "markdown", "html"]
+BlockKind = Literal["title", "paragraph", "list", "quote", "code"]
+
+UNDETERMINED = "und"
+
+
+@dataclass
+class Block:
+    """One unit of an article: a title, paragraph, list item, quote or code block.
+
+    ``text`` is the block's own text without its block marker (``## ``,
+    ``- ``, ``> ``); in Markdown it keeps its inline markup.  ``prefix``
+    holds the marker so that a writer can put the block back together.
+    """
+
+    kind: BlockKind
+    text: str
+    line: int
+    end_line: int
+    prefix: str = ""
+    language: str = UNDETERMINED
+    confidence: float = 0.0
+    chrome: str | None = None  # the reason, when this block is page chrome
+
+    @property
+    def is_chrome(self) -> bool:
+        return self.chrome is not None
+
+
+@dataclass
+class ChromeLine:
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class Article:
+    """A source article: its format, blocks, front matter and language."""
+
+    path: str
+    format: Format
+    blocks: list[Block]
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter_raw: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+    language: str = UNDETERMINED
+    confidence: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def content_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if not b.is_chrome]
+
+    @property
+    def chrome(self) -> list[ChromeLine]:
+        return [ChromeLine(b.line, b.text, b.chrome) for b in self.blocks if b.chrome]
+
+    @property
+    def title(self) -> str | None:
+        for block in self.blocks:
+            if block.kind == "title" and not block.is_chrome:
+                return block.text
+        fm_title = self.front_matter.get("title")
+        if isinstance(fm_title, str) and fm_title.strip():
+            return fm_title.strip()
+        return None

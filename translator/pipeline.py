@@ -1,0 +1,83 @@
+"""Library entry points the CLI calls: one function per command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import readers
+from .detect import analyze
+from .discover import discover
+from .errors import InputError
+from .model import Article
+from .textio import DEFAULT_MAX_BYTES, check_encoding
+
+
+@dataclass
+class ReadOptions:
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def __post_init__(self) -> None:
+        self.encoding = check_encoding(self.encoding)
+
+
+@dataclass
+class FileResult:
+    path: str
+    article: Article | None = None
+    error: InputError | None = None
+
+
+@dataclass
+class DetectReport:
+    results: list[FileResult] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [r for r in self.results if r.error is not None]
+
+
+def load_article(path: str, options: ReadOptions | None = None) -> Article:
+    """Read, parse and analyse one article."""
+    options = options or ReadOptions()
+    article = readers.read(path, encoding=options.encoding, max_bytes=options.max_bytes)
+    return analyze(article)
+
+
+def detect_paths(
+    paths: list[str] | tuple[str, ...], options: ReadOptions | None = None
+) -> DetectReport:
+    """Detect the language and chrome of every article under *paths*.
+
+    One bad file never stops the others: its error is kept in its result.
+    """
+    options = options or ReadOptions()
+    found = discover(paths)
+    report = DetectReport(notices=found.notices)
+    for path in found.files:
+        try:
+            report.results.append(FileResult(path, article=load_article(path, options)))
+        except InputError as exc:
+            report.results.append(FileResult(path, error=exc))
+    return report
+
+
+def detect_summary(result: FileResult) -> dict[str, Any]:
+    """The JSON object ``translator detect --format json`` prints for one file."""
+    if result.error is not None or result.article is None:
+        return {"path": result.path, "error": str(result.error)}
+    a = result.article
+    return {
+        "path": a.path,
+        "format": a.format,
+        "language": a.language,
+        "confidence": a.confidence,
+        "title": a.title,
+        "chrome": [{"line": c.line, "text": c.text, "reason": c.reason} for c in a.chrome],
+        "blocks": [
+            {"line": b.line, "kind": b.kind, "language": b.language, "confidence": b.confidence}
+            for b in a.content_blocks
+        ],
+    }

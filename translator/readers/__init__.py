@@ -1,0 +1,40 @@
+"""Reading article files into :class:`~translator.model.Article` objects.
+
+One module per format: :mod:`.text`, :mod:`.markdown` and :mod:`.html`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..model import Article, Format
+from ..textio import DEFAULT_MAX_BYTES, clean_controls, read_text
+from . import html, markdown, text
+
+EXTENSIONS: dict[str, Format] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def format_for(path: str) -> Format:
+    """The format of *path* by its extension; anything unknown is plain text."""
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower(), "text")
+
+
+def parse(path: str, source: str, fmt: Format) -> Article:
+    source = clean_controls(source)
+    if fmt == "markdown":
+        return markdown.parse(path, source)
+    if fmt == "html":
+        return html.parse(path, source)
+    return text.parse(path, source)
+
+
+def read(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read and parse one article file (no language analysis yet)."""
+    source = read_text(path, encoding=encoding, max_bytes=max_bytes)
+    return parse(path, source, format_for(path))

@@ -1,0 +1,133 @@
+"""HTML articles: the main content only, parsed with Beautiful Soup.
+
+The content container is the first ``<article>``, else ``<main>`` or
+``[role=main]``, else ``<body>``.  Scripts, styles, navigation, asides,
+footers, forms and ad/share/related containers are dropped; those that held
+text are reported as chrome blocks so that a user can see what went.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from ..model import Article, Block, BlockKind
+
+_INVISIBLE = ["script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "head"]
+_STRUCTURAL_CHROME = ["nav", "aside", "footer", "form", "button", "dialog", "menu"]
+_PAGE_CHROME = ["header"]  # dropped when outside the article container
+_ROLE_CHROME = {"navigation", "banner", "complementary", "contentinfo", "search", "dialog"}
+_AD_WORD = re.compile(
+    r"(?:^|[\s_-])(ad|ads|adv|advert|advertisement|banner|sponsor|sponsored|promo|share|sharing|"
+    r"social|related|newsletter|subscribe|cookie|cookies|popup|outbrain|taboola|breadcrumbs?|"
+    r"comments?|widget|sidebar|ticker)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = [
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre",
+    "figcaption", "dt", "dd", "td", "th", "caption", "div", "section",
+]  # fmt: skip
+
+
+def _text(el: Tag) -> str:
+    return " ".join(el.get_text().split())
+
+
+def _is_ad_container(el: Tag) -> bool:
+    if not isinstance(el, Tag) or el.attrs is None:
+        return False
+    if el.get("role") in _ROLE_CHROME:
+        return True
+    names = " ".join(el.get_attribute_list("class") or []) + " " + str(el.get("id") or "")
+    return bool(_AD_WORD.search(names))
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    html_tag = soup.find("html")
+    if isinstance(html_tag, Tag) and html_tag.get("lang"):
+        meta["lang"] = str(html_tag["lang"])
+    title = soup.find("title")
+    if isinstance(title, Tag) and _text(title):
+        meta["title"] = _text(title)
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name")
+        value = tag.get("content")
+        if key and value and key in {"article:published_time", "og:title", "date", "description"}:
+            meta.setdefault(str(key), str(value))
+    return meta
+
+
+def _container(soup: BeautifulSoup) -> Tag:
+    for finder in (
+        lambda: soup.find("article"),
+        lambda: soup.find("main"),
+        lambda: soup.find(True, attrs={"role": "main"}),
+        lambda: soup.find("body"),
+    ):
+        found = finder()
+        if isinstance(found, Tag):
+            return found
+    return soup
+
+
+def parse(path: str, source: str) -> Article:
+    soup = BeautifulSoup(source, "html.parser")
+    meta = _meta(soup)
+    root = _container(soup)
+    time_tag = root.find("time", attrs={"datetime": True}) or soup.find(
+        "time", attrs={"datetime": True}
+    )
+    if isinstance(time_tag, Tag):
+        meta["time"] = str(time_tag["datetime"])
+    for tag in soup.find_all(_INVISIBLE):
+        tag.decompose()
+
+    blocks: list[Block] = []
+
+    def drop(el: Tag, reason: str) -> None:
+        text = " ".join(el.get_text(" ").split())
+        if text:
+            line = el.sourceline or 1
+            blocks.append(Block("paragraph", text, line, line, chrome=reason))
+        el.decompose()
+
+    # Whatever lies outside the container is never read; chrome inside it is reported.
+    for el in list(root.find_all(_STRUCTURAL_CHROME)):
+        if not el.decomposed:
+            drop(el, f"html-{el.name}")
+    if root.name == "body":
+        for el in list(root.find_all(_PAGE_CHROME)):
+            if not el.decomposed:
+                drop(el, f"html-{el.name}")
+    for el in list(root.find_all(True)):
+        if not el.decomposed and _is_ad_container(el):
+            drop(el, "html-ad-container")
+
+    have_title = False
+    for el in root.find_all(_BLOCK_TAGS):
+        if el.decomposed or (el.name != "pre" and el.find(_BLOCK_TAGS)):
+            continue  # not a leaf block: its children are visited on their own
+        if el.find_parent("pre"):
+            continue
+        text = el.get_text() if el.name == "pre" else _text(el)
+        if not text.strip():
+            continue
+        line = el.sourceline or 1
+        end = line + str(el).count("\n")
+        kind: BlockKind
+        if el.name == "pre":
+            kind = "code"
+        elif el.name == "h1" and not have_title:
+            kind = "title"
+            have_title = True
+        elif el.name == "li":
+            kind = "list"
+        elif el.name == "blockquote" or el.find_parent("blockquote"):
+            kind = "quote"
+        else:
+            kind = "paragraph"
+        blocks.append(Block(kind, text, line, end, prefix=el.name))
+    blocks.sort(key=lambda b: b.line)
+    return Article(path=path, format="html", blocks=blocks, meta=meta)

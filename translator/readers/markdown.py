@@ -1,0 +1,94 @@
+"""Markdown articles: YAML front matter kept as data, the body parsed with
+markdown-it-py (CommonMark) into blocks with their source lines.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+from markdown_it import MarkdownIt
+
+from ..errors import InputError
+from ..model import Article, Block, BlockKind
+
+_HANDLER = YAMLHandler()
+_MD = MarkdownIt("commonmark")
+
+
+def split_front_matter(path: str, source: str) -> tuple[str, dict[str, Any], str, int]:
+    """Split *source* into (raw front matter, its data, body, body line offset).
+
+    The offset is the number of source lines before the body's first line.
+    """
+    if not _HANDLER.detect(source):
+        return "", {}, source, 0
+    try:
+        raw, body = _HANDLER.split(source)
+    except ValueError:
+        raise InputError(path, "front matter opened with --- is never closed", line=1) from None
+    try:
+        data = _HANDLER.load(raw)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or "invalid YAML"
+        raise InputError(path, f"front matter: {problem}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"front matter: {exc}", line=1) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(path, "front matter is not a mapping of keys to values", line=2)
+    offset = source[: len(source) - len(body)].count("\n")
+    return raw, data, body, offset
+
+
+def parse(path: str, source: str) -> Article:
+    raw, data, body, offset = split_front_matter(path, source)
+    lines = source.split("\n")
+    blocks: list[Block] = []
+    containers: list[str] = []
+    have_title = False
+    tokens = _MD.parse(body)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            containers.append("quote" if tok.type == "blockquote_open" else "list")
+        elif tok.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            containers.pop()
+        elif tok.type in ("heading_open", "paragraph_open") and tok.map:
+            inline = tokens[i + 1]
+            start = tok.map[0] + offset + 1
+            end = tok.map[1] + offset
+            kind: BlockKind
+            if tok.type == "heading_open":
+                kind = (
+                    "title"
+                    if tok.tag == "h1" and not have_title and not containers
+                    else "paragraph"
+                )
+                have_title = have_title or kind == "title"
+            else:
+                kind = containers[-1] if containers else "paragraph"  # type: ignore[assignment]
+            content = inline.content
+            first = content.split("\n", 1)[0]
+            src_line = lines[start - 1] if 0 < start <= len(lines) else ""
+            at = src_line.find(first) if first else -1
+            prefix = src_line[:at] if at > 0 else ""
+            if tok.type == "heading_open" and not prefix:
+                prefix = "#" * int(tok.tag[1]) + " "  # setext heading: write it ATX-style
+            blocks.append(Block(kind, content, start, end, prefix=prefix))
+            i += 2
+        elif tok.type in ("fence", "code_block") and tok.map:
+            blocks.append(Block("code", tok.content, tok.map[0] + offset + 1, tok.map[1] + offset))
+        i += 1
+    return Article(
+        path=path,
+        format="markdown",
+        blocks=blocks,
+        front_matter=data,
+        front_matter_raw=raw,
+    )
