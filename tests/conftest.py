@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# argostranslate creates its data, config and cache directories on import:
+# keep them out of the real home directory.
+_HOME = tempfile.mkdtemp(prefix="translator-tests-home-")
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = os.path.join(_HOME, _var.lower())
+os.environ["ARGOS_PACKAGES_DIR"] = os.path.join(_HOME, "no-packages")
+os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -46,5 +55,35 @@ def write(tmp_path):
     return _write
 
 
-def pytest_configure(config):
-    os.environ.setdefault("TRANSLATOR_TESTING", "1")
+@pytest.fixture(scope="session")
+def fixture_packages(tmp_path_factory) -> dict[str, Path]:
+    """Real .argosmodel files built from numpy weights: en→fr, de→en, en→es (target prefix)."""
+    from tests.fixtures.argos_fixture import build_package
+
+    out = tmp_path_factory.mktemp("argosmodels")
+    return {
+        "en_fr": build_package(out / "en_fr.argosmodel", "en", "fr"),
+        "de_en": build_package(out / "de_en.argosmodel", "de", "en", seed=1),
+        "en_es": build_package(
+            out / "en_es.argosmodel", "en", "es", target_prefix="__es__", seed=2
+        ),
+    }
+
+
+@pytest.fixture
+def packages_dir(tmp_path, monkeypatch) -> Path:
+    """An empty ARGOS_PACKAGES_DIR for one test."""
+    path = tmp_path / "argos-packages"
+    path.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def installed(packages_dir, fixture_packages) -> Path:
+    """en→fr and de→en installed through the real install path."""
+    from translator import packages
+
+    packages.install_archive(fixture_packages["en_fr"])
+    packages.install_archive(fixture_packages["de_en"])
+    return packages_dir

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
-from . import __version__, pipeline
+from . import __version__, packages, pipeline
+from .engines import ENGINES, DecodeOptions
 from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, TranslatorError
 from .textio import DEFAULT_MAX_BYTES
 
@@ -117,6 +119,268 @@ def detect(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: in
                 )
     report_failures([(r.path, str(r.error)) for r in report.failures], report.notices)
     if report.failures:
+        sys.exit(EXIT_FAILURES)
+
+
+def decode_options(func: Any) -> Any:
+    """The options of commands that run an engine."""
+    options = [
+        click.option(
+            "--beam", type=click.IntRange(1, 16), default=4, show_default=True, help="Beam size."
+        ),
+        click.option(
+            "--device",
+            type=click.Choice(["cpu", "cuda", "auto"]),
+            default="cpu",
+            show_default=True,
+            help="Where CTranslate2 runs.",
+        ),
+        click.option(
+            "--compute-type",
+            default="default",
+            show_default=True,
+            help="CTranslate2 compute type (default, int8, int8_float32, float32, ...).",
+        ),
+        click.option(
+            "--inter-threads",
+            type=click.IntRange(1),
+            default=1,
+            show_default=True,
+            help="Batches CTranslate2 runs at once.",
+        ),
+        click.option(
+            "--intra-threads",
+            type=click.IntRange(0),
+            default=0,
+            show_default=True,
+            help="Threads per batch (0: CTranslate2 chooses).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_decode(
+    beam: int, device: str, compute_type: str, inter_threads: int, intra_threads: int
+) -> DecodeOptions:
+    return DecodeOptions(
+        beam=beam,
+        device=device,
+        compute_type=compute_type,
+        inter_threads=inter_threads,
+        intra_threads=intra_threads,
+    )
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option(
+    "--to", "to", required=True, metavar="LANG", help="Target language (fr, pt-BR, zh-Hant...)."
+)
+@click.option("--from", "source", metavar="LANG", help="Source language; detected when absent.")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default="argos", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+@read_options
+@decode_options
+def translate(
+    path: str,
+    to: str,
+    source: str | None,
+    engine: str,
+    output: str | None,
+    encoding: str | None,
+    max_bytes: int,
+    **decode: Any,
+) -> None:
+    """Translate one article, keeping its format; chrome is dropped.
+
+    Markdown keeps its front matter byte for byte except the translated
+    title; HTML keeps its structure.
+
+    \b
+    Example:
+      translator translate samples/fr-marche.md --to en -o build/marche.en.md
+    """
+    result = pipeline.translate_file(
+        path,
+        to,
+        source=source,
+        engine=engine,
+        output=output,
+        read=pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        decode=make_decode(**decode),
+    )
+    for event in result.translation.events:
+        click.echo(
+            f"notice: {path}:{event.line}: protected span {event.action}: {event.span}", err=True
+        )
+    for note in result.translation.notes:
+        click.echo(f"notice: {path}: {note}", err=True)
+    if output is None:
+        click.echo(result.text, nl=False)
+    else:
+        click.echo(f"{output}{'' if result.written else ' (unchanged)'}", err=True)
+
+
+@cli.group()
+def models() -> None:
+    """Manage Argos Translate packages (offline unless asked to download).
+
+    \b
+    Example:
+      translator models install en_fr.argosmodel
+      translator models list --format json
+    """
+
+
+@models.command("list")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def models_list(fmt: str) -> None:
+    """List installed packages: from, to, name, version and path.
+
+    A broken package directory is reported on stderr and never hides the others.
+
+    \b
+    Example:
+      translator models list --format json
+    """
+    good, broken = packages.list_packages()
+    rows = [
+        {
+            "from": p.from_code,
+            "to": p.to_code,
+            "name": p.name,
+            "version": p.version,
+            "path": str(p.path),
+        }
+        for p in good
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            click.echo(f"{r['from']}→{r['to']}  {r['name']}  {r['version']}  {r['path']}")
+        if not rows:
+            click.echo("no packages installed", err=True)
+    for b in broken:
+        click.echo(f"warning: {b.path}: broken package: {b.reason}", err=True)
+
+
+@models.command("install")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--from", "from_code", metavar="LANG", help="Download the package for this source language."
+)
+@click.option(
+    "--to", "to_code", metavar="LANG", help="Download the package for this target language."
+)
+@click.option("--force", is_flag=True, help="Replace an installed package of the same pair.")
+@click.option(
+    "--max-size", type=click.IntRange(1), help="Largest uncompressed size in bytes (default 5 GiB)."
+)
+@click.option("--max-entries", type=click.IntRange(1), help="Most zip entries (default 10000).")
+@click.option(
+    "--max-ratio",
+    type=click.FloatRange(1),
+    help="Highest compression ratio of an entry (default 200).",
+)
+def models_install(
+    file: str | None,
+    from_code: str | None,
+    to_code: str | None,
+    force: bool,
+    max_size: int | None,
+    max_entries: int | None,
+    max_ratio: float | None,
+) -> None:
+    """Install a package from FILE, or download one with --from and --to.
+
+    The archive is validated before anything is extracted, then moved into
+    the packages directory ($ARGOS_PACKAGES_DIR) in one step.
+
+    \b
+    Example:
+      translator models install translate-en_fr-1_9.argosmodel
+      translator models install --from en --to fr
+    """
+    limits = packages.Limits.from_env(max_size, max_entries, max_ratio)
+    if file and (from_code or to_code):
+        raise click.UsageError("give either FILE or --from/--to, not both")
+    if file:
+        done = packages.install_archive(Path(file), force=force, limits=limits)
+    elif from_code and to_code:
+        with _download_bar() as progress:
+            done = packages.install_from_index(
+                from_code, to_code, force=force, limits=limits, progress=progress
+            )
+    else:
+        raise click.UsageError("give a FILE.argosmodel, or both --from and --to")
+    verb = "replaced" if done.replaced else "installed"
+    click.echo(
+        f"{verb} {done.from_code}→{done.to_code} ({done.name} {done.version}) at {done.path}"
+    )
+
+
+class _download_bar:
+    """A click progress bar fed by (bytes done, bytes total) callbacks."""
+
+    def __enter__(self) -> Any:
+        self.bar: Any = None
+        self.done = 0
+
+        def progress(done: int, total: int | None) -> None:
+            if self.bar is None:
+                self.bar = click.progressbar(
+                    length=total or 0, label="downloading", file=sys.stderr
+                )
+                self.bar.__enter__()
+            self.bar.update(done - self.done)
+            self.done = done
+
+        return progress
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@models.command("remove")
+@click.option("--from", "from_code", required=True, metavar="LANG")
+@click.option("--to", "to_code", required=True, metavar="LANG")
+def models_remove(from_code: str, to_code: str) -> None:
+    """Remove the installed package of one language pair.
+
+    \b
+    Example:
+      translator models remove --from en --to fr
+    """
+    path = packages.remove_pair(from_code, to_code)
+    click.echo(f"removed {from_code}→{to_code} ({path})")
+
+
+@models.command("verify")
+@decode_options
+def models_verify(**decode: Any) -> None:
+    """Load every package and translate one sentence; exit 1 if any is broken.
+
+    \b
+    Example:
+      translator models verify
+    """
+    results = packages.verify_all(make_decode(**decode))
+    for r in results:
+        if r.ok:
+            click.echo(f"ok      {r.name}  {r.path}")
+        else:
+            click.echo(f"broken  {r.name}  {r.path}: {r.message}")
+    if not results:
+        click.echo("no packages installed", err=True)
+    if any(not r.ok for r in results):
         sys.exit(EXIT_FAILURES)
 
 

@@ -63,3 +63,9 @@ class InputError(TranslatorError):
 
 class NoTextError(InputError):
     """The file holds no article text (empty, only chrome, only numbers...)."""
+
+
+class NetworkError(TranslatorError):
+    """A download the user asked for could not be made."""
+
+    exit_code = EXIT_FAILURES

@@ -33,6 +33,8 @@ class Block:
     language: str = UNDETERMINED
     confidence: float = 0.0
     chrome: str | None = None  # the reason, when this block is page chrome
+    markup: str = ""  # HTML: the element's inner HTML, inline tags included
+    node: int = -1  # HTML: index of the element among the page's leaf blocks
 
     @property
     def is_chrome(self) -> bool:
@@ -59,6 +61,8 @@ class Article:
     language: str = UNDETERMINED
     confidence: float = 0.0
     notes: list[str] = field(default_factory=list)
+    source: str = ""  # the decoded text, line endings normalised
+    header_lines: int = 0  # Markdown: lines taken by the front matter block
 
     @property
     def content_blocks(self) -> list[Block]:

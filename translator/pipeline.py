@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import readers
 from .detect import analyze
 from .discover import discover
-from .errors import InputError
+from .engines import DecodeOptions, get_engine
+from .errors import InputError, UsageError
+from .fsutil import write_atomic
+from .locales import Target, parse_locale
 from .model import Article
 from .textio import DEFAULT_MAX_BYTES, check_encoding
+from .translation import Translation, translate_article
+from .writers import render
 
 
 @dataclass
@@ -81,3 +87,47 @@ def detect_summary(result: FileResult) -> dict[str, Any]:
             for b in a.content_blocks
         ],
     }
+
+
+@dataclass
+class TranslateResult:
+    path: str
+    target: Target
+    text: str
+    translation: Translation
+    output: str | None = None
+    written: bool = False
+
+
+def translate_file(
+    path: str,
+    to: str,
+    *,
+    source: str | None = None,
+    engine: str = "argos",
+    output: str | None = None,
+    read: ReadOptions | None = None,
+    decode: DecodeOptions | None = None,
+) -> TranslateResult:
+    """Translate one article into *to*, in its own format; write it to *output* if given.
+
+    Codes are checked, and the language pair is checked against the
+    installed packages, before the translation starts.
+    """
+    target = parse_locale(to)
+    src = parse_locale(source).argos if source else None
+    translator = get_engine(engine, decode)
+    if output is not None and os.path.exists(output) and os.path.samefile(output, path):
+        raise UsageError(f"-o {output} would overwrite the source article")
+    if src is not None:
+        translator.check_pair(src, target.argos)
+    article = load_article(path, read)
+    src = src or article.language
+    translator.check_pair(src, target.argos)
+    translation = translate_article(article, translator, target.argos, source=src)
+    text = render(translation, target.tag, target.direction)
+    result = TranslateResult(path, target, text, translation)
+    if output is not None:
+        result.output = output
+        result.written = write_atomic(output, text)
+    return result

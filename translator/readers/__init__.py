@@ -28,10 +28,13 @@ def format_for(path: str) -> Format:
 def parse(path: str, source: str, fmt: Format) -> Article:
     source = clean_controls(source)
     if fmt == "markdown":
-        return markdown.parse(path, source)
-    if fmt == "html":
-        return html.parse(path, source)
-    return text.parse(path, source)
+        article = markdown.parse(path, source)
+    elif fmt == "html":
+        article = html.parse(path, source)
+    else:
+        article = text.parse(path, source)
+    article.source = source
+    return article
 
 
 def read(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:

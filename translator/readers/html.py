@@ -9,12 +9,13 @@ text are reported as chrome blocks so that a user can see what went.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
 from ..model import Article, Block, BlockKind
 
-_INVISIBLE = ["script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "head"]
+_INVISIBLE = ["script", "style", "noscript", "template", "iframe", "svg", "object", "embed"]
 _STRUCTURAL_CHROME = ["nav", "aside", "footer", "form", "button", "dialog", "menu"]
 _PAGE_CHROME = ["header"]  # dropped when outside the article container
 _ROLE_CHROME = {"navigation", "banner", "complementary", "contentinfo", "search", "dialog"}
@@ -72,7 +73,23 @@ def _container(soup: BeautifulSoup) -> Tag:
     return soup
 
 
-def parse(path: str, source: str) -> Article:
+@dataclass
+class Page:
+    """A parsed page with its chrome removed from the content container."""
+
+    soup: BeautifulSoup
+    root: Tag
+    meta: dict[str, str]
+    dropped: list[Block]
+    leaves: list[tuple[Tag, BlockKind]]
+
+
+def prepare(source: str) -> Page:
+    """Parse *source*, drop chrome inside the content container, list its leaf blocks.
+
+    The writers call this again on the same source, so element order is the
+    link between an :class:`Article`'s blocks (``Block.node``) and the page.
+    """
     soup = BeautifulSoup(source, "html.parser")
     meta = _meta(soup)
     root = _container(soup)
@@ -84,13 +101,13 @@ def parse(path: str, source: str) -> Article:
     for tag in soup.find_all(_INVISIBLE):
         tag.decompose()
 
-    blocks: list[Block] = []
+    dropped: list[Block] = []
 
     def drop(el: Tag, reason: str) -> None:
         text = " ".join(el.get_text(" ").split())
         if text:
             line = el.sourceline or 1
-            blocks.append(Block("paragraph", text, line, line, chrome=reason))
+            dropped.append(Block("paragraph", text, line, line, chrome=reason))
         el.decompose()
 
     # Whatever lies outside the container is never read; chrome inside it is reported.
@@ -105,6 +122,7 @@ def parse(path: str, source: str) -> Article:
         if not el.decomposed and _is_ad_container(el):
             drop(el, "html-ad-container")
 
+    leaves: list[tuple[Tag, BlockKind]] = []
     have_title = False
     for el in root.find_all(_BLOCK_TAGS):
         if el.decomposed or (el.name != "pre" and el.find(_BLOCK_TAGS)):
@@ -114,8 +132,6 @@ def parse(path: str, source: str) -> Article:
         text = el.get_text() if el.name == "pre" else _text(el)
         if not text.strip():
             continue
-        line = el.sourceline or 1
-        end = line + str(el).count("\n")
         kind: BlockKind
         if el.name == "pre":
             kind = "code"
@@ -128,6 +144,18 @@ def parse(path: str, source: str) -> Article:
             kind = "quote"
         else:
             kind = "paragraph"
-        blocks.append(Block(kind, text, line, end, prefix=el.name))
+        leaves.append((el, kind))
+    return Page(soup, root, meta, dropped, leaves)
+
+
+def parse(path: str, source: str) -> Article:
+    page = prepare(source)
+    blocks = list(page.dropped)
+    for index, (el, kind) in enumerate(page.leaves):
+        text = el.get_text() if kind == "code" else _text(el)
+        line = el.sourceline or 1
+        end = line + str(el).count("\n")
+        markup = "" if kind == "code" else " ".join(el.decode_contents().split())
+        blocks.append(Block(kind, text, line, end, prefix=el.name, markup=markup, node=index))
     blocks.sort(key=lambda b: b.line)
-    return Article(path=path, format="html", blocks=blocks, meta=meta)
+    return Article(path=path, format="html", blocks=blocks, meta=page.meta)

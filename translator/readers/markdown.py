@@ -91,4 +91,5 @@ def parse(path: str, source: str) -> Article:
         blocks=blocks,
         front_matter=data,
         front_matter_raw=raw,
+        header_lines=offset + 1 if raw or offset else 0,
     )

@@ -1,0 +1,29 @@
+"""Writing files so that nothing is ever half-written.
+
+Writes go to a temporary file beside the target and are moved into place
+with one rename (the ``safer`` library); on any error the old file stays.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import safer
+
+from .errors import InputError
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> bool:
+    """Write *data* to *path* atomically; return False when the file already holds it."""
+    target = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if target.is_file() and target.read_bytes() == raw:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with safer.open(target, "wb", temp_file=True) as fh:
+            fh.write(raw)
+    except OSError as exc:
+        raise InputError(str(target), f"cannot write: {exc.strerror or exc}") from None
+    return True

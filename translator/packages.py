@@ -1,0 +1,343 @@
+"""Argos package management: validate, install, list, remove, verify.
+
+An ``.argosmodel`` file is validated before anything is extracted:
+
+* it is a zip with one top-level directory;
+* no entry is absolute, holds ``..`` or is a symbolic link;
+* ``metadata.json`` is an object with ``from_code`` and ``to_code``;
+* ``model/model.bin`` and a tokenizer are present;
+* the uncompressed total, the entry count and each entry's compression ratio
+  stay under limits (5 GiB, 10,000 entries, 200:1 by default; set them with
+  options or ``TRANSLATOR_PACKAGE_MAX_BYTES``, ``..._MAX_ENTRIES``,
+  ``..._MAX_RATIO``).
+
+Then it is extracted into a staging directory beside the packages and moved
+into place with one rename, so a failure leaves the packages directory as it
+was.  Downloads happen only in :func:`install_from_index`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .engines import DecodeOptions
+from .errors import InputError, NetworkError, UsageError
+
+GIB = 1024**3
+RATIO_MIN_BYTES = 64 * 1024  # smaller entries are never bombs worth the name
+ENV_PREFIX = "TRANSLATOR_PACKAGE_"
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 5 * GIB
+    max_entries: int = 10_000
+    max_ratio: float = 200.0
+
+    @classmethod
+    def from_env(
+        cls,
+        max_bytes: int | None = None,
+        max_entries: int | None = None,
+        max_ratio: float | None = None,
+    ) -> Limits:
+        """Options win over environment variables, which win over defaults."""
+
+        def pick(value: float | None, name: str, default: float, kind: type) -> float:
+            if value is not None:
+                return value
+            raw = os.environ.get(ENV_PREFIX + name)
+            if raw is None:
+                return default
+            try:
+                parsed = kind(raw)
+            except ValueError:
+                raise UsageError(f"{ENV_PREFIX}{name} must be a number, not {raw!r}") from None
+            if parsed <= 0:
+                raise UsageError(f"{ENV_PREFIX}{name} must be positive")
+            return parsed
+
+        return cls(
+            max_bytes=int(pick(max_bytes, "MAX_BYTES", cls.max_bytes, int)),
+            max_entries=int(pick(max_entries, "MAX_ENTRIES", cls.max_entries, int)),
+            max_ratio=float(pick(max_ratio, "MAX_RATIO", cls.max_ratio, float)),
+        )
+
+
+@dataclass(frozen=True)
+class ArchiveMeta:
+    top: str
+    from_code: str
+    to_code: str
+    version: str
+
+
+def _refuse(path: Path, reason: str) -> InputError:
+    return InputError(str(path), f"refused: {reason}")
+
+
+def validate_archive(path: Path, limits: Limits | None = None) -> ArchiveMeta:
+    """Check an ``.argosmodel`` file without extracting it."""
+    limits = limits or Limits()
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise _refuse(path, f"not a valid zip archive ({exc})") from None
+    except OSError as exc:
+        raise InputError(str(path), exc.strerror or str(exc)) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_entries:
+            raise _refuse(path, f"{len(infos)} entries, over the limit of {limits.max_entries}")
+        tops: set[str] = set()
+        names: set[str] = set()
+        total = 0
+        for info in infos:
+            name = info.filename
+            pure = PurePosixPath(name.replace("\\", "/"))
+            if (
+                name.startswith(("/", "\\"))
+                or pure.is_absolute()
+                or (len(name) > 1 and name[1] == ":")
+            ):
+                raise _refuse(path, f"absolute entry name {name!r}")
+            if ".." in pure.parts:
+                raise _refuse(path, f"entry name with '..': {name!r}")
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise _refuse(path, f"symbolic link entry {name!r}")
+            if not pure.parts:
+                continue
+            if len(pure.parts) == 1 and not info.is_dir():
+                raise _refuse(path, f"file {name!r} outside the package's top-level directory")
+            tops.add(pure.parts[0])
+            names.add(str(pure))
+            total += info.file_size
+            if total > limits.max_bytes:
+                raise _refuse(path, f"uncompressed size over the limit of {limits.max_bytes} bytes")
+            if info.file_size >= RATIO_MIN_BYTES:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if ratio > limits.max_ratio:
+                    raise _refuse(
+                        path,
+                        f"entry {name!r} expands {ratio:.0f}:1, over the limit of {limits.max_ratio:g}:1",
+                    )
+        if len(tops) != 1:
+            found = ", ".join(sorted(tops)) or "none"
+            raise _refuse(path, f"expected one top-level directory, found: {found}")
+        top = tops.pop()
+        if f"{top}/metadata.json" not in names:
+            raise _refuse(path, "metadata.json is missing")
+        try:
+            metadata = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _refuse(path, f"metadata.json is not valid JSON ({exc})") from None
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise _refuse(path, f"metadata.json cannot be read ({exc})") from None
+        if not isinstance(metadata, dict):
+            raise _refuse(path, "metadata.json is not a JSON object")
+        codes = {k: metadata.get(k) for k in ("from_code", "to_code")}
+        for key, value in codes.items():
+            if not isinstance(value, str) or not value.strip():
+                raise _refuse(path, f"metadata.json has no {key}")
+        if f"{top}/model/model.bin" not in names:
+            raise _refuse(path, "model/model.bin is missing")
+        if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+            raise _refuse(path, "no tokenizer (sentencepiece.model or bpe.model)")
+    return ArchiveMeta(
+        top,
+        str(codes["from_code"]),
+        str(codes["to_code"]),
+        str(metadata.get("package_version", "")),
+    )
+
+
+@dataclass(frozen=True)
+class Installed:
+    from_code: str
+    to_code: str
+    name: str
+    version: str
+    path: Path
+    replaced: bool = False
+
+
+def install_archive(path: Path, *, force: bool = False, limits: Limits | None = None) -> Installed:
+    """Validate, then extract to a staging directory and move into place."""
+    from .engines import argos
+
+    meta = validate_archive(path, limits)
+    root = argos.packages_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    good, _broken = argos.scan(root)
+    existing = [p for p in good if (p.from_code, p.to_code) == (meta.from_code, meta.to_code)]
+    destination = root / meta.top
+    if not force:
+        if existing:
+            raise InputError(
+                str(path),
+                f"refused: {meta.from_code}→{meta.to_code} is already installed at "
+                f"{existing[0].path}; use --force to replace it",
+            )
+        if destination.exists():
+            raise InputError(
+                str(path), f"refused: {destination} already exists; use --force to replace it"
+            )
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    trash = Path(tempfile.mkdtemp(prefix=".replaced-", dir=root))
+    try:
+        try:
+            argos.extract_with_argos(path, staging)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise _refuse(path, f"extraction failed ({exc})") from None
+        extracted, broken = argos.scan(staging)
+        if broken or len(extracted) != 1:
+            reason = broken[0].reason if broken else "nothing usable was extracted"
+            raise _refuse(path, f"the extracted package is not valid: {reason}")
+        replaced = False
+        for old in existing:
+            os.replace(old.path, trash / old.path.name)
+            replaced = True
+        if destination.exists():
+            os.replace(destination, trash / (destination.name + ".dir"))
+            replaced = True
+        os.replace(staging / meta.top, destination)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)
+    info = argos.scan(root)[0]
+    mine = next(p for p in info if p.path == destination)
+    return Installed(mine.from_code, mine.to_code, mine.name, mine.version, destination, replaced)
+
+
+def list_packages() -> tuple[list, list]:
+    from .engines import argos
+
+    return argos.scan()
+
+
+def remove_pair(from_code: str, to_code: str) -> Path:
+    from .engines import argos
+
+    good, _broken = argos.scan()
+    for info in good:
+        if (info.from_code, info.to_code) == (from_code, to_code):
+            argos.remove_package(info)
+            return info.path
+    pairs = ", ".join(f"{p.from_code}→{p.to_code}" for p in good) or "none"
+    raise UsageError(
+        f"no installed package translates {from_code}→{to_code}; installed pairs: {pairs}"
+    )
+
+
+@dataclass(frozen=True)
+class Verified:
+    path: Path
+    name: str
+    ok: bool
+    message: str
+
+
+def verify_all(options: DecodeOptions | None = None) -> list[Verified]:
+    from .engines import argos
+
+    options = options or DecodeOptions()
+    good, broken = argos.scan()
+    out = [Verified(b.path, b.path.name, False, b.reason) for b in broken]
+    for info in good:
+        try:
+            sample = argos.verify(info, options)
+            out.append(Verified(info.path, info.name, True, sample))
+        except UsageError as exc:
+            out.append(Verified(info.path, info.name, False, str(exc)))
+    return sorted(out, key=lambda v: str(v.path))
+
+
+def _request(url: str) -> urllib.request.Request:
+    return urllib.request.Request(url, headers={"User-Agent": "translator"})
+
+
+def install_from_index(
+    from_code: str,
+    to_code: str,
+    *,
+    force: bool = False,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+    timeout: float = 30.0,
+) -> Installed:
+    """Download the pair's package from the Argos package index and install it."""
+    from .engines import argos
+
+    url = argos.index_url()
+    hint = (
+        "download the .argosmodel file on a connected machine and run: "
+        "translator models install FILE.argosmodel"
+    )
+    try:
+        with urllib.request.urlopen(_request(url), timeout=timeout) as response:
+            data = json.loads(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise NetworkError(
+            f"cannot reach the package index {url} ({reason}); offline? {hint}"
+        ) from None
+    except ValueError as exc:
+        raise NetworkError(f"the package index {url} is not valid JSON ({exc})") from None
+    try:
+        entries = argos.parse_index(data)
+    except ValueError as exc:
+        raise NetworkError(f"{url}: {exc}") from None
+    matches = [e for e in entries if (e.from_code, e.to_code) == (from_code, to_code)]
+    if not matches:
+        pairs = ", ".join(sorted({f"{e.from_code}→{e.to_code}" for e in entries})) or "none"
+        raise UsageError(
+            f"the package index has no {from_code}→{to_code} package; it offers: {pairs}"
+        )
+    entry = matches[0]
+    root = argos.packages_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".download-", suffix=".argosmodel", dir=root)
+    tmp = Path(tmp_name)
+    try:
+        errors = []
+        with os.fdopen(fd, "wb") as out:
+            for link in entry.links:
+                try:
+                    with urllib.request.urlopen(
+                        _request(link), timeout=timeout
+                    ) as response:
+                        length = response.headers.get("Content-Length")
+                        total = int(length) if length and length.isdigit() else None
+                        done = 0
+                        while chunk := response.read(1 << 16):
+                            out.write(chunk)
+                            done += len(chunk)
+                            if progress:
+                                progress(done, total)
+                    break
+                except (urllib.error.URLError, OSError) as exc:
+                    errors.append(f"{link}: {getattr(exc, 'reason', exc)}")
+                    out.seek(0)
+                    out.truncate()
+            else:
+                raise NetworkError(
+                    f"cannot download {entry.name}: {'; '.join(errors) or 'no links'}; {hint}"
+                )
+        return install_archive(tmp, force=force, limits=limits)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,133 @@
+"""Protected spans: text that must come back byte-exact from translation.
+
+URLs, e-mail addresses, inline code, ``{name}``, ``%s``, ``%(name)s``,
+``%1$s``, and inline markup (Markdown links and emphasis markers, HTML tags)
+are replaced by placeholders ``⟦0⟧``, ``⟦1⟧``… before translation and put
+back afterwards.  A placeholder the engine dropped is put back at the end of
+its text and recorded as an event for QA.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Format
+
+PLACEHOLDER = "⟦{}⟧"
+_FOUND = re.compile(r"⟦\s*(\d+)\s*⟧")
+
+_URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_CODE = r"`[^`\n]+`"
+_FORMAT = r"\{[A-Za-z_][\w.]*\}|\{\d*\}|%\(\w+\)[sdifr]|%\d+\$[sdif]|%[sdif]"
+_TAG = r"</?[A-Za-z][^<>]*>|<!--.*?-->"
+
+# (pattern, group numbers to protect; 0 = the whole match)
+_COMMON: list[tuple[re.Pattern[str], tuple[int, ...]]] = [
+    (re.compile(_CODE), (0,)),
+    (re.compile(_URL), (0,)),
+    (re.compile(_EMAIL), (0,)),
+    (re.compile(_FORMAT), (0,)),
+]
+_MARKDOWN = [
+    (re.compile(r"<(?:https?://|mailto:)[^>\s]+>"), (0,)),
+    (re.compile(_TAG), (0,)),
+    # [text](target "title") and ![alt](src): the brackets and target are protected,
+    # the link text is translated.
+    (re.compile(r"(!?\[)[^\]\n]*(\]\([^)\n]*\))"), (1, 2)),
+    (re.compile(r"(\*\*|__)(?=\S).+?(?<=\S)(\1)"), (1, 2)),
+    (re.compile(r"(?<![\w*])(\*)(?=[^\s*]).+?(?<=[^\s*])(\*)(?![\w*])"), (1, 2)),
+    (re.compile(r"(?<!\w)(_)(?=[^\s_]).+?(?<=[^\s_])(_)(?!\w)"), (1, 2)),
+]
+_HTML = [(re.compile(_TAG, re.DOTALL), (0,))]
+
+
+@dataclass
+class Masked:
+    text: str
+    spans: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SpanEvent:
+    """A protected span the engine lost ("restored") or repeated ("removed")."""
+
+    action: str
+    span: str
+
+
+def _ranges(text: str, fmt: Format) -> list[tuple[int, int]]:
+    patterns = list(_COMMON)
+    if fmt == "markdown":
+        patterns = patterns[:1] + _MARKDOWN + patterns[1:]
+    elif fmt == "html":
+        patterns = _HTML + patterns
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for pattern, groups in patterns:
+        for match in pattern.finditer(text):
+            pieces = [match.span(g) for g in groups]
+            if all(free(a, b) for a, b in pieces) and all(a < b for a, b in pieces):
+                taken.extend(pieces)
+    return sorted(taken)
+
+
+def mask(text: str, fmt: Format = "text") -> Masked:
+    """Replace protected spans with placeholders.
+
+    >>> m = mask("See [the report](https://example.org/a_b.pdf) or mail x@example.org.", "markdown")
+    >>> m.text
+    'See ⟦0⟧the report⟦1⟧ or mail ⟦2⟧.'
+    >>> unmask(m.text.replace("the report", "le rapport"), m)[0]
+    'See [le rapport](https://example.org/a_b.pdf) or mail x@example.org.'
+    """
+    if "⟦" in text:
+        # Literal placeholder brackets in the source are protected themselves.
+        text_ranges = [(m.start(), m.end()) for m in re.finditer(r"⟦[^⟧]*⟧?|⟧", text)]
+    else:
+        text_ranges = []
+    ranges = sorted(
+        set(text_ranges)
+        | set(r for r in _ranges(text, fmt) if all(r[1] <= a or r[0] >= b for a, b in text_ranges))
+    )
+    out: list[str] = []
+    spans: list[str] = []
+    pos = 0
+    for a, b in ranges:
+        out.append(text[pos:a])
+        out.append(PLACEHOLDER.format(len(spans)))
+        spans.append(text[a:b])
+        pos = b
+    out.append(text[pos:])
+    return Masked("".join(out), spans)
+
+
+def unmask(translated: str, masked: Masked) -> tuple[str, list[SpanEvent]]:
+    """Put the protected spans back; lost ones go at the end, repeats are removed."""
+    events: list[SpanEvent] = []
+    used: set[int] = set()
+
+    def put_back(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index >= len(masked.spans) or index in used:
+            if index < len(masked.spans):
+                events.append(SpanEvent("removed", masked.spans[index]))
+            return ""
+        used.add(index)
+        return masked.spans[index]
+
+    text = _FOUND.sub(put_back, translated)
+    missing = [s for i, s in enumerate(masked.spans) if i not in used]
+    for span in missing:
+        events.append(SpanEvent("restored", span))
+    if missing:
+        text = text.rstrip() + (" " if text.strip() else "") + " ".join(missing)
+    return text, events
+
+
+def has_placeholders(text: str) -> bool:
+    return bool(_FOUND.search(text))

@@ -1,0 +1,180 @@
+"""Writing a translation back in the article's own format.
+
+* text: one block a line, the source's blank lines between blocks kept;
+* Markdown: the source's lines, each translated block in place of its lines,
+  chrome lines dropped, every other line (code, HTML, rules) byte-identical;
+  in the front matter only ``title`` changes;
+* HTML: the source page with its content container translated in place, the
+  chrome, scripts and event-handler attributes removed, ``lang``/``dir`` set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from .readers import html as html_reader
+from .translation import Translation
+
+_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
+
+
+def yaml_string(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML).
+
+    >>> yaml_string('Le « marché »: ouvert')
+    '"Le « marché »: ouvert"'
+    """
+    return json.dumps(value, ensure_ascii=False)
+
+
+def replace_front_matter_value(lines: list[str], key: str, rendered: str) -> list[str]:
+    """Replace the top-level *key* in front-matter *lines* (its continuation lines too).
+
+    >>> replace_front_matter_value(["title: >", "  old", "  text", "date: 2024"], "title", '"new"')
+    ['title: "new"', 'date: 2024']
+    """
+    out: list[str] = []
+    i = 0
+    replaced = False
+    while i < len(lines):
+        match = _KEY.match(lines[i])
+        if match and match.group(1) == key and not replaced:
+            out.append(f"{key}: {rendered}")
+            i += 1
+            while i < len(lines):  # continuation lines of the old value
+                if lines[i][:1] in (" ", "\t"):
+                    i += 1
+                    continue
+                if not lines[i].strip():
+                    j = i
+                    while j < len(lines) and not lines[j].strip():
+                        j += 1
+                    if j < len(lines) and lines[j][:1] in (" ", "\t"):
+                        i = j
+                        continue
+                break
+            replaced = True
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def render_text(tr: Translation) -> str:
+    lines = tr.article.source.split("\n")
+    out: list[str] = []
+    prev_end = 0
+    for tb in tr.blocks:
+        gap = lines[prev_end : tb.block.line - 1] if prev_end else []
+        if out and any(not ln.strip() for ln in gap):
+            out.append("")
+        out.append(tb.block.prefix + tb.text)
+        prev_end = tb.block.end_line
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(tr: Translation, front_matter: list[str] | None = None) -> str:
+    """The translated Markdown; *front_matter* (its lines, between the ``---``)
+    replaces the source's when given."""
+    article = tr.article
+    lines = article.source.split("\n")
+    head = lines[: article.header_lines]
+    if front_matter is not None and head:
+        head = [head[0], *front_matter, head[-1]]
+    elif tr.front_matter_title is not None and head:
+        inner = replace_front_matter_value(head[1:-1], "title", yaml_string(tr.front_matter_title))
+        head = [head[0], *inner, head[-1]]
+    starts = {tb.block.line: tb for tb in tr.blocks if tb.block.kind != "code"}
+    skip: set[int] = set()
+    for tb in tr.blocks:
+        if tb.block.kind != "code":
+            skip.update(range(tb.block.line + 1, tb.block.end_line + 1))
+    dropped: set[int] = set()
+    for block in article.blocks:
+        if block.is_chrome:
+            dropped.update(range(block.line, block.end_line + 1))
+    body: list[str] = []
+    after_drop = False
+    for number in range(article.header_lines + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if number in dropped:
+            after_drop = True
+            continue
+        if number in skip:
+            continue
+        if after_drop and not line.strip() and (not body or not body[-1].strip()):
+            continue  # no double blank line where chrome was
+        after_drop = False
+        if number in starts:
+            tb = starts[number]
+            body.append(tb.block.prefix + tb.text)
+        else:
+            body.append(line)
+    if head and body and body[0] == "" and len(body) > 1 and body[1] == "":
+        body = body[1:]
+    return "\n".join(head + body)
+
+
+def _defuse(root: Tag) -> None:
+    for tag in root.find_all(True):
+        for attr in list(tag.attrs):
+            value = tag.attrs[attr]
+            if attr.lower().startswith("on"):
+                del tag.attrs[attr]
+            elif (
+                attr.lower() in {"href", "src", "action", "formaction", "xlink:href"}
+                and isinstance(value, str)
+                and _UNSAFE_URL.match(value)
+            ):
+                del tag.attrs[attr]
+
+
+def render_html(tr: Translation, lang: str, direction: str) -> str:
+    page = html_reader.prepare(tr.article.source)
+    by_node = {tb.block.node: tb for tb in tr.blocks if tb.block.node >= 0}
+    for block in tr.article.blocks:
+        if block.is_chrome and block.node >= 0:
+            page.leaves[block.node][0].decompose()
+    for node, (el, kind) in enumerate(page.leaves):
+        tb = by_node.get(node)
+        if tb is None or kind == "code" or el.decomposed:
+            continue
+        el.clear()
+        fragment = BeautifulSoup(tb.text, "html.parser")
+        for child in list(fragment.contents):
+            el.append(child.extract())
+    soup, root = page.soup, page.root
+    html_tag = soup.find("html")
+    body = soup.find("body")
+    if not isinstance(html_tag, Tag) or not isinstance(body, Tag):
+        shell = BeautifulSoup(
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body></body></html>\n',
+            "html.parser",
+        )
+        html_tag, body = shell.find("html"), shell.find("body")
+        assert isinstance(html_tag, Tag) and isinstance(body, Tag)
+        body.append(root.extract() if root is not soup else root)
+        soup = shell
+    elif root is not body:
+        root = root.extract()
+        body.clear()
+        body.append(root)
+    _defuse(soup)
+    html_tag["lang"] = lang
+    html_tag["dir"] = direction
+    title = tr.title
+    if title is not None and isinstance(soup.title, Tag):
+        soup.title.string = BeautifulSoup(title, "html.parser").get_text()
+    return str(soup)
+
+
+def render(tr: Translation, lang: str, direction: str = "ltr") -> str:
+    if tr.article.format == "markdown":
+        return render_markdown(tr)
+    if tr.article.format == "html":
+        return render_html(tr, lang, direction)
+    return render_text(tr)
