@@ -69,8 +69,11 @@ def corpus(paragraphs: int, per_paragraph: int = 4) -> tuple[list[str], list[str
     clean = [ln.strip() for ln in lines if 40 <= len(ln.strip()) <= 300 and "_" not in ln]
     # keep sentences that our splitter sees as one sentence, so both paths agree
     clean = [ln for ln in clean if len(split_sentences(ln)) == 1]
-    step = max(1, len(clean) // (paragraphs * per_paragraph))
-    chosen = clean[::step][: paragraphs * per_paragraph]
+    wanted = paragraphs * per_paragraph
+    step = max(1, len(clean) // wanted)
+    chosen = clean[::step][:wanted]
+    while len(chosen) < wanted:  # little text (the samples): cycle through it
+        chosen.append(clean[(len(chosen) * 7) % len(clean)])
     paras = [" ".join(chosen[i : i + per_paragraph]) for i in range(0, len(chosen), per_paragraph)]
     return paras, clean
 
