@@ -225,6 +225,91 @@ def translate(
         click.echo(f"{output}{'' if result.written else ' (unchanged)'}", err=True)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--to", "to", required=True, metavar="LOCALES", help="Comma-separated locales: fr,ar,de,pt-BR."
+)
+@click.option(
+    "--from", "source", metavar="LANG", help="Source language; detected per file when absent."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Output directory (default: beside each source).",
+)
+@click.option(
+    "--date", "date", metavar="YYYY-MM-DD[THH:MM±HH:MM]", help="The articles' date, over any found."
+)
+@click.option("--engine", type=click.Choice(list(ENGINES)), default="argos", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["filename", "dir"]),
+    default="filename",
+    show_default=True,
+    help="filename: OUT/post.fr.md; dir: OUT/fr/post.md.",
+)
+@read_options
+@decode_options
+def localize(
+    paths: tuple[str, ...],
+    to: str,
+    source: str | None,
+    out: str | None,
+    date: str | None,
+    engine: str,
+    fmt: str,
+    layout: str,
+    encoding: str | None,
+    max_bytes: int,
+    **decode: Any,
+) -> None:
+    """Write one localized variant per article and locale.
+
+    Each variant has the translated title and body, no chrome, a localized
+    "published on" line with the date as the locale writes it, and front
+    matter for freshness checks (source_sha256, translation_key, engine).
+
+    \b
+    Example:
+      translator localize samples/ --to fr,ar,de --engine pseudo --out build/
+    """
+    from . import localize as loc
+    from .dates import parse_option
+    from .locales import parse_locales
+
+    options = loc.LocalizeOptions(
+        targets=parse_locales(to),
+        out=out,
+        date=parse_option(date),
+        engine=engine,
+        fmt=fmt,
+        layout=layout,
+        source=source,
+        read=pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        decode=make_decode(**decode),
+    )
+    report = loc.localize(paths, options)
+    for variant in report.variants:
+        click.echo(f"{'written  ' if variant.written else 'unchanged'}  {variant.path}")
+    for line in report.notices:
+        click.echo(f"notice: {line}", err=True)
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
+    written = sum(v.written for v in report.variants)
+    click.echo(
+        f"{len(report.variants)} variants: {written} written, {len(report.variants) - written} unchanged; "
+        f"{len(report.failures)} files failed",
+        err=True,
+    )
+    report_failures(report.failures, [])
+    if report.failures:
+        sys.exit(EXIT_FAILURES)
+
+
 @cli.group()
 def models() -> None:
     """Manage Argos Translate packages (offline unless asked to download).

@@ -13,6 +13,7 @@ from .readers import EXTENSIONS
 class Found:
     files: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)  # the PATH each file was found under
 
 
 def _inside(path: str, root: str) -> bool:
@@ -32,11 +33,12 @@ def discover(paths: list[str] | tuple[str, ...]) -> Found:
     found = Found()
     seen: set[str] = set()
 
-    def add(path: str) -> None:
+    def add(path: str, root: str) -> None:
         key = os.path.realpath(path)
         if key not in seen:
             seen.add(key)
             found.files.append(path)
+            found.roots.append(root)
 
     for path in paths:
         if not os.path.lexists(path):
@@ -52,14 +54,14 @@ def discover(paths: list[str] | tuple[str, ...]) -> Found:
                     if os.path.islink(full) and not _inside(full, path):
                         found.notices.append(f"{full}: skipped: symbolic link to outside {path}")
                         continue
-                    add(full)
+                    add(full, path)
             if len(found.files) == before and not any(n.startswith(path) for n in found.notices):
                 exts = ", ".join(EXTENSIONS)
                 problems.append(f"{path}: no article files ({exts}) in this directory")
         elif not os.path.exists(path):
             problems.append(f"{path}: broken symbolic link")
         else:
-            add(path)
+            add(path, os.path.dirname(path) or ".")
     if problems:
         raise UsageError("\n".join(problems))
     return found

@@ -318,9 +318,7 @@ def install_from_index(
         with os.fdopen(fd, "wb") as out:
             for link in entry.links:
                 try:
-                    with urllib.request.urlopen(
-                        _request(link), timeout=timeout
-                    ) as response:
+                    with urllib.request.urlopen(_request(link), timeout=timeout) as response:
                         length = response.headers.get("Content-Length")
                         total = int(length) if length and length.isdigit() else None
                         done = 0

@@ -77,9 +77,11 @@ def render_text(tr: Translation) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_markdown(tr: Translation, front_matter: list[str] | None = None) -> str:
+def render_markdown(
+    tr: Translation, front_matter: list[str] | None = None, lead: str | None = None
+) -> str:
     """The translated Markdown; *front_matter* (its lines, between the ``---``)
-    replaces the source's when given."""
+    replaces the source's when given, and *lead* becomes the body's first paragraph."""
     article = tr.article
     lines = article.source.split("\n")
     head = lines[: article.header_lines]
@@ -116,6 +118,8 @@ def render_markdown(tr: Translation, front_matter: list[str] | None = None) -> s
             body.append(line)
     if head and body and body[0] == "" and len(body) > 1 and body[1] == "":
         body = body[1:]
+    if lead is not None:
+        body = ["", lead, *body] if body and body[0] == "" else ["", lead, "", *body]
     return "\n".join(head + body)
 
 

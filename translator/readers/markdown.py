@@ -4,6 +4,7 @@ markdown-it-py (CommonMark) into blocks with their source lines.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -37,12 +38,22 @@ def split_front_matter(path: str, source: str) -> tuple[str, dict[str, Any], str
         raise InputError(path, f"front matter: {problem}", line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"front matter: {exc}", line=1) from None
+    except ValueError as exc:  # a well-formed but impossible date: 2024-02-30
+        raise InputError(path, f"front matter: {exc}", line=2) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise InputError(path, "front matter is not a mapping of keys to values", line=2)
     offset = source[: len(source) - len(body)].count("\n")
     return raw, data, body, offset
+
+
+def _closing_line(lines: list[str]) -> int:
+    """1-based number of the line that closes the front matter."""
+    for number, line in enumerate(lines[1:], start=2):
+        if re.fullmatch(r"-{3,}\s*", line):
+            return number
+    return 0
 
 
 def parse(path: str, source: str) -> Article:
@@ -91,5 +102,5 @@ def parse(path: str, source: str) -> Article:
         blocks=blocks,
         front_matter=data,
         front_matter_raw=raw,
-        header_lines=offset + 1 if raw or offset else 0,
+        header_lines=_closing_line(lines) if raw or offset else 0,
     )

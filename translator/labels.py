@@ -1,0 +1,77 @@
+"""The tool's own output labels, translated through gettext catalogs.
+
+Messages are marked with :func:`N_` and extracted with pybabel into
+``locales/translator.pot``; each ``locales/<lang>/LC_MESSAGES/translator.po``
+is read at run time with Babel (no compile step).  A locale without a
+catalog falls back to English, with one warning.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+DOMAIN = "translator"
+
+
+def N_(message: str) -> str:
+    """Mark *message* for extraction; it is translated later by :class:`Labels`."""
+    return message
+
+
+PUBLISHED_ON = N_("Published on {date}")
+ORIGINAL_LANGUAGE = N_("Original language: {language}")
+MACHINE_TRANSLATION = N_("Machine translation")
+SEPARATOR = " · "
+
+
+def locales_dir() -> Path:
+    """``$TRANSLATOR_LOCALES_DIR``, else the project's ``locales/``."""
+    env = os.environ.get("TRANSLATOR_LOCALES_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "locales"
+
+
+@lru_cache(maxsize=64)
+def _catalog(path: str) -> Catalog:
+    with open(path, "rb") as fh:
+        return read_po(fh, domain=DOMAIN)
+
+
+def catalog_path(locale: Locale) -> Path | None:
+    """The catalog for *locale*: ``pt_BR`` first, then ``pt``."""
+    root = locales_dir()
+    for name in (str(locale), locale.language):
+        path = root / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            return path
+    return None
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Translated labels for one locale."""
+
+    locale: Locale
+    catalog: Catalog | None
+
+    @classmethod
+    def for_locale(cls, locale: Locale) -> Labels:
+        path = catalog_path(locale)
+        return cls(locale, _catalog(str(path)) if path else None)
+
+    @property
+    def fallback(self) -> bool:
+        return self.catalog is None and self.locale.language != "en"
+
+    def gettext(self, message: str) -> str:
+        if self.catalog is not None:
+            entry = self.catalog.get(message)
+            if entry is not None and entry.string and not entry.fuzzy:
+                return str(entry.string)
+        return message

@@ -1,0 +1,286 @@
+"""One localized variant of an article: its metadata, then Markdown, HTML or JSON.
+
+The metadata the tool owns (``title``, ``date``, ``date_display``, ``lang``,
+``dir``, ``source_lang``, ``source``, ``source_sha256``, ``translation_key``,
+``engine``) is written by the tool; every other source front-matter key is
+carried over as the source wrote it, line for line, never re-dumped (so
+``draft: no`` and ``version: 012`` stay exactly so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from bs4 import BeautifulSoup
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+
+from . import labels as L
+from .dates import ArticleDate
+from .locales import Target, language_name
+from .translation import TranslatedBlock, Translation
+from .writers import render_markdown, yaml_string
+
+OWNED = (
+    "title",
+    "date",
+    "date_display",
+    "lang",
+    "dir",
+    "source_lang",
+    "source",
+    "source_sha256",
+    "translation_key",
+    "engine",
+    "qa",
+)
+FORMATS = {"md": "md", "html": "html", "json": "json"}
+_TOP_KEY = re.compile(r"^([^\s#:-][^:]*?|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
+_MD = MarkdownIt("commonmark", {"html": False})
+
+
+@dataclass
+class VariantMeta:
+    """The fields a variant carries, in the order they are written."""
+
+    title: str | None
+    date: ArticleDate | None
+    date_display: str | None
+    lang: str
+    dir: str
+    source_lang: str
+    source: str
+    source_sha256: str
+    translation_key: str
+    engine: str
+    qa: dict[str, int] | None = None
+
+    def items(self) -> list[tuple[str, Any]]:
+        out: list[tuple[str, Any]] = []
+        if self.title is not None:
+            out.append(("title", self.title))
+        if self.date is not None:
+            out += [("date", self.date.iso), ("date_display", self.date_display)]
+        out += [
+            ("lang", self.lang),
+            ("dir", self.dir),
+            ("source_lang", self.source_lang),
+            ("source", self.source),
+            ("source_sha256", self.source_sha256),
+            ("translation_key", self.translation_key),
+            ("engine", self.engine),
+        ]
+        if self.qa is not None:
+            out.append(("qa", self.qa))
+        return out
+
+
+def split_top_level(lines: list[str]) -> list[tuple[str | None, list[str]]]:
+    """Front-matter lines cut into top-level entries, each with its own lines.
+
+    >>> split_top_level(["# note", "title: A", "tags:", "- x", "  - y", "draft: no"])
+    [(None, ['# note']), ('title', ['title: A']), ('tags', ['tags:', '- x', '  - y']), ('draft', ['draft: no'])]
+    """
+    entries: list[tuple[str | None, list[str]]] = []
+    for line in lines:
+        match = _TOP_KEY.match(line)
+        if match:
+            entries.append((match.group(1).strip("\"'"), [line]))
+        elif entries:
+            entries[-1][1].append(line)
+        else:
+            entries.append((None, [line]))
+    return entries
+
+
+def carried_lines(raw: str) -> list[str]:
+    """The source's front-matter lines for keys the tool does not own."""
+    lines = raw.split("\n")
+    if lines and lines[0] == "":
+        lines = lines[1:]
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    out: list[str] = []
+    for key, chunk in split_top_level(lines):
+        if key not in OWNED:
+            out.extend(chunk)
+    return out
+
+
+def _yaml_value(key: str, value: Any) -> str:
+    if key == "date":
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return yaml_string(str(value))
+
+
+def front_matter_lines(meta: VariantMeta, raw_source: str) -> list[str]:
+    return [f"{k}: {_yaml_value(k, v)}" for k, v in meta.items()] + carried_lines(raw_source)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass
+class Published:
+    """The localized line under the title: date published, original language."""
+
+    before: str = ""
+    date_display: str = ""
+    after: str = ""
+    original_language: str = ""
+    separator: str = ""
+    has_date: bool = False
+
+    @property
+    def text(self) -> str:
+        date = (
+            f"{self.before}{self.date_display}{self.after}{self.separator}" if self.has_date else ""
+        )
+        return date + self.original_language
+
+
+def published_line(target: Target, source_lang: str, date: ArticleDate | None) -> Published:
+    labels = L.Labels.for_locale(target.locale)
+    pub = Published(
+        original_language=labels.gettext(L.ORIGINAL_LANGUAGE).format(
+            language=language_name(source_lang, target.locale)
+        )
+    )
+    if date is not None:
+        template = labels.gettext(L.PUBLISHED_ON)
+        before, _, after = template.partition("{date}")
+        pub.before, pub.after = before, after
+        pub.date_display = date.display(target.locale)
+        pub.separator = L.SEPARATOR
+        pub.has_date = True
+    return pub
+
+
+def plain_text(tb: TranslatedBlock, fmt: str) -> str:
+    """A translated block as plain text (inline markup dropped)."""
+    if tb.block.kind == "code":
+        return tb.text
+    if fmt == "html":
+        return BeautifulSoup(tb.text, "html.parser").get_text()
+    if fmt == "markdown":
+        tokens = _MD.parseInline(tb.text)
+        parts: list[str] = []
+        for token in tokens:
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+        return "".join(parts)
+    return tb.text
+
+
+def title_text(tr: Translation) -> str | None:
+    """The variant's title as plain text: the front-matter title, else the title block."""
+    if tr.front_matter_title is not None:
+        return tr.front_matter_title
+    for tb in tr.blocks:
+        if tb.block.kind == "title":
+            return plain_text(tb, tr.article.format)
+    return None
+
+
+@dataclass
+class _Group:
+    kind: str
+    texts: list[str] = field(default_factory=list)
+
+
+def _groups(tr: Translation) -> list[_Group]:
+    groups: list[_Group] = []
+    for tb in tr.blocks:
+        if tb.block.kind == "title":
+            continue
+        text = plain_text(tb, tr.article.format)
+        kind = tb.block.kind
+        if groups and kind in ("list", "quote") and groups[-1].kind == kind:
+            groups[-1].texts.append(text)
+        else:
+            groups.append(_Group(kind, [text]))
+    return groups
+
+
+def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
+    fm = front_matter_lines(meta, tr.article.front_matter_raw)
+    if tr.article.format == "markdown" and tr.article.header_lines:
+        return render_markdown(tr, front_matter=fm, lead=pub.text)
+    out = ["---", *fm, "---", "", pub.text, ""]
+    if meta.title:
+        out += ["# " + meta.title, ""]
+    for group in _groups(tr):
+        if group.kind == "list":
+            out += ["- " + t for t in group.texts]
+        elif group.kind == "quote":
+            out += ["> " + t for t in group.texts]
+        elif group.kind == "code":
+            out += ["```", group.texts[0].rstrip("\n"), "```"]
+        else:
+            out.append(group.texts[0])
+        out.append("")
+    return "\n".join(out)
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("translator", "templates"),
+        autoescape=select_autoescape(["html"]),
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(tr: Translation, meta: VariantMeta, pub: Published) -> str:
+    view = {
+        "lang": meta.lang,
+        "dir": meta.dir,
+        "title": meta.title,
+        "meta": [
+            (f"translator:{k}", v if isinstance(v, str) else json.dumps(v)) for k, v in meta.items()
+        ],
+        "date": meta.date.iso if meta.date else None,
+        "date_display": pub.date_display,
+        "published_before": pub.before,
+        "published_after": pub.after,
+        "separator": pub.separator,
+        "original_language": pub.original_language,
+        "groups": _groups(tr),
+    }
+    return _env().get_template("variant.html").render(v=view)
+
+
+def render_json(tr: Translation, meta: VariantMeta, pub: Published) -> str:
+    data: dict[str, Any] = dict(meta.items())
+    carried = {k: v for k, v in tr.article.front_matter.items() if k not in OWNED}
+    data["front_matter"] = _jsonable(carried)
+    data["published"] = pub.text
+    data["blocks"] = [
+        {"kind": tb.block.kind, "text": plain_text(tb, tr.article.format)} for tb in tr.blocks
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_variant(fmt: str, tr: Translation, meta: VariantMeta, pub: Published) -> str:
+    if fmt == "html":
+        return render_html(tr, meta, pub)
+    if fmt == "json":
+        return render_json(tr, meta, pub)
+    return render_md(tr, meta, pub)
