@@ -24,7 +24,7 @@ from . import labels as L
 from .dates import ArticleDate
 from .locales import Target, language_name
 from .translation import TranslatedBlock, Translation
-from .writers import render_markdown, yaml_string
+from .writers import render_markdown, yaml_scalar, yaml_string
 
 OWNED = (
     "title",
@@ -117,7 +117,9 @@ def _yaml_value(key: str, value: Any) -> str:
         return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
-    return yaml_string(str(value))
+    if key in ("title", "date_display"):
+        return yaml_string(str(value))
+    return yaml_scalar(str(value))
 
 
 def front_matter_lines(meta: VariantMeta, raw_source: str) -> list[str]:

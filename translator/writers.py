@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 
+import yaml
 from bs4 import BeautifulSoup, Tag
 
 from .readers import html as html_reader
@@ -29,6 +30,24 @@ def yaml_string(value: str) -> str:
     '"Le « marché »: ouvert"'
     """
     return json.dumps(value, ensure_ascii=False)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/@+-]*")
+
+
+def yaml_scalar(value: str) -> str:
+    """*value* bare when YAML reads it back as the same string, else quoted.
+
+    >>> yaml_scalar("rtl"), yaml_scalar("no"), yaml_scalar("012"), yaml_scalar("a: b")
+    ('rtl', '"no"', '"012"', '"a: b"')
+    """
+    if _PLAIN.fullmatch(value):
+        try:
+            if yaml.safe_load(value) == value:
+                return value
+        except yaml.YAMLError:
+            pass  # not plain YAML after all: quote it
+    return yaml_string(value)
 
 
 def replace_front_matter_value(lines: list[str], key: str, rendered: str) -> list[str]:
