@@ -310,6 +310,86 @@ def localize(
         sys.exit(EXIT_FAILURES)
 
 
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--locales", "locales", required=True, metavar="LOCALES", help="Required locales: fr,ar,de."
+)
+@click.option(
+    "--variants",
+    type=click.Path(file_okay=False),
+    help="Where the variants are (default: beside each source).",
+)
+@click.option(
+    "--layout", type=click.Choice(["filename", "dir"]), default="filename", show_default=True
+)
+@click.option(
+    "--catalogs",
+    type=click.Path(file_okay=False),
+    help="Gettext catalogs to check (default: ./locales if present).",
+)
+@click.option(
+    "--min",
+    "minimum",
+    type=float,
+    default=100.0,
+    show_default=True,
+    help="Percent of ok variants each locale needs.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report here instead of stdout.",
+)
+def coverage(
+    sources: tuple[str, ...],
+    locales: str,
+    variants: str | None,
+    layout: str,
+    catalogs: str | None,
+    minimum: float,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Check that every article has a fresh, clean variant per locale (a CI gate).
+
+    Exit 0 when every locale reaches --min and every catalog is complete and
+    valid, 1 otherwise, 2 on usage errors.
+
+    \b
+    Example:
+      translator coverage samples --variants build --locales fr,ar,de --format junit -o coverage.xml
+    """
+    from . import coverage as cov
+    from .fsutil import write_atomic
+    from .locales import parse_locales
+
+    report = cov.coverage(
+        sources,
+        parse_locales(locales),
+        variants=variants,
+        layout=layout,
+        catalogs=catalogs,
+        minimum=minimum,
+    )
+    text = cov.RENDERERS[fmt](report)
+    if output:
+        write_atomic(output, text)
+        click.echo(f"{output}: {'PASSED' if report.passed else 'FAILED'}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if not report.passed:
+        sys.exit(EXIT_FAILURES)
+
+
 @cli.group()
 def models() -> None:
     """Manage Argos Translate packages (offline unless asked to download).

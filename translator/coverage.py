@@ -1,0 +1,295 @@
+"""``translator coverage``: is every article's variant there, fresh and clean?
+
+For each source article and required locale the variant is looked up with
+the layouts of ``localize`` and gets a status:
+
+* ``ok``: it exists and its ``source_sha256`` matches the source now;
+* ``stale``: the source changed since (the hashes differ);
+* ``missing``: no variant;
+* ``invalid``: the variant is unreadable or its metadata is broken;
+* ``qa``: fresh, but its ``qa`` summary counts errors.
+
+Only the variants' metadata is read (the front matter, the HTML head, or the
+JSON object), never whole bodies; sources are hashed in chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalogs import CatalogStats, check_catalog, find_catalogs
+from .discover import discover
+from .errors import UsageError
+from .locales import Target
+from .localize import LAYOUTS, is_variant, variant_path
+
+STATUSES = ("ok", "stale", "missing", "invalid", "qa")
+FIXES = {
+    "stale": "the source changed since it was translated: run translator localize again",
+    "missing": "no variant: run translator localize",
+    "invalid": "fix or delete the variant, then run translator localize",
+    "qa": "the variant has QA errors: run translator qa on it and fix them",
+}
+_EXTS = ("md", "html", "json")
+_META = re.compile(r'<meta\s+name="translator:([\w-]+)"\s+content="([^"]*)"\s*/?>')
+HEAD_LIMIT = 256 * 1024
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
+@dataclass
+class Cell:
+    status: str
+    variant: str | None = None
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "variant": self.variant, "reason": self.reason}
+
+
+@dataclass
+class Row:
+    path: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+
+@dataclass
+class CoverageReport:
+    locales: list[str]
+    minimum: float
+    articles: list[Row] = field(default_factory=list)
+    catalogs: list[CatalogStats] = field(default_factory=list)
+
+    def counts(self, tag: str) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for row in self.articles:
+            counts[row.cells[tag].status] += 1
+        return counts
+
+    def percent(self, tag: str | None = None) -> float:
+        tags = [tag] if tag else self.locales
+        cells = [row.cells[t] for row in self.articles for t in tags]
+        if not cells:
+            return 100.0
+        return round(100.0 * sum(c.status == "ok" for c in cells) / len(cells), 2)
+
+    @property
+    def passed(self) -> bool:
+        return all(self.percent(t) >= self.minimum for t in self.locales) and all(
+            c.complete for c in self.catalogs
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        locales = {}
+        for tag in self.locales:
+            locales[tag] = {**self.counts(tag), "percent": self.percent(tag)}
+        cells = len(self.articles) * len(self.locales)
+        return {
+            "summary": {
+                "passed": self.passed,
+                "min_percent": self.minimum,
+                "articles": len(self.articles),
+                "cells": cells,
+                "ok_cells": sum(locales[t]["ok"] for t in self.locales),
+                "percent": self.percent(),
+                "catalogs": len(self.catalogs),
+                "catalogs_complete": sum(c.complete for c in self.catalogs),
+            },
+            "locales": locales,
+            "articles": [
+                {"path": r.path, "cells": {t: c.as_dict() for t, c in r.cells.items()}}
+                for r in self.articles
+            ],
+            "catalogs": [c.as_dict() for c in self.catalogs],
+        }
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_metadata(path: Path) -> dict[str, Any]:
+    """A variant's metadata without reading its body; ValueError when broken."""
+    ext = path.suffix.lstrip(".")
+    if ext == "json":
+        with path.open(encoding="utf-8") as fh:
+            data = json.load(fh)
+        if not isinstance(data, dict):
+            raise ValueError("the JSON variant is not an object")
+        return data
+    if ext == "html":
+        with path.open(encoding="utf-8") as fh:
+            head = fh.read(HEAD_LIMIT)
+        head = head.split("</head>", 1)[0]
+        meta: dict[str, Any] = {}
+        for key, value in _META.findall(head):
+            meta[key] = value
+        if "qa" in meta:
+            meta["qa"] = json.loads(meta["qa"].replace("&#34;", '"').replace("&quot;", '"'))
+        return meta
+    lines: list[str] = []
+    with path.open(encoding="utf-8") as fh:
+        first = fh.readline()
+        if first.rstrip("\r\n") != "---":
+            raise ValueError("no front matter")
+        for line in fh:
+            if line.rstrip("\r\n") == "---":
+                break
+            lines.append(line)
+            if len(lines) > 2000:
+                raise ValueError("front matter never closes")
+        else:
+            raise ValueError("front matter never closes")
+    data = yaml.load("".join(lines), Loader=_LOADER)
+    if not isinstance(data, dict):
+        raise ValueError("front matter is not a mapping")
+    return data
+
+
+def _cell(source_sha: str, candidates: list[Path]) -> Cell:
+    for path in candidates:
+        if not path.is_file():
+            continue
+        shown = os.path.relpath(path)
+        try:
+            meta = read_metadata(path)
+        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            reason = str(exc).split("\n")[0] or type(exc).__name__
+            return Cell("invalid", shown, f"unreadable metadata: {reason}")
+        recorded = meta.get("source_sha256")
+        if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
+            return Cell("invalid", shown, "no valid source_sha256 in its metadata")
+        if recorded != source_sha:
+            return Cell("stale", shown, FIXES["stale"])
+        qa = meta.get("qa")
+        if isinstance(qa, dict) and int(qa.get("errors", 0) or 0) > 0:
+            return Cell("qa", shown, f"{qa.get('errors')} QA errors: {FIXES['qa']}")
+        return Cell("ok", shown)
+    return Cell("missing", None, FIXES["missing"])
+
+
+def coverage(
+    sources: list[str] | tuple[str, ...],
+    targets: list[Target],
+    *,
+    variants: str | None = None,
+    layout: str = "filename",
+    catalogs: str | None = None,
+    minimum: float = 100.0,
+) -> CoverageReport:
+    if layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {layout!r}; choose filename or dir")
+    if variants is not None and not os.path.isdir(variants):
+        raise UsageError(f"--variants {variants}: no such directory")
+    if catalogs is not None and not os.path.isdir(catalogs):
+        raise UsageError(f"--catalogs {catalogs}: no such directory")
+    if not 0 <= minimum <= 100:
+        raise UsageError("--min is a percentage between 0 and 100")
+    found = discover(sources)
+    report = CoverageReport([t.tag for t in targets], minimum)
+    for file, root in zip(found.files, found.roots, strict=True):
+        if is_variant(file):
+            continue
+        sha = file_sha256(file)
+        row = Row(file)
+        for target in targets:
+            candidates = [
+                variant_path(file, root, variants, target.tag, layout, ext) for ext in _EXTS
+            ]
+            row.cells[target.tag] = _cell(sha, candidates)
+        report.articles.append(row)
+    if catalogs is None and os.path.isdir("locales"):
+        catalogs = "locales"
+    if catalogs is not None:
+        for path in find_catalogs(Path(catalogs)):
+            report.catalogs.append(check_catalog(path, os.path.relpath(path)))
+    return report
+
+
+def to_text(report: CoverageReport) -> str:
+    out = [
+        f"{'locale':10s} {'ok':>6s} {'stale':>6s} {'missing':>8s} {'invalid':>8s} {'qa':>5s} {'coverage':>9s}"
+    ]
+    for tag in report.locales:
+        n = report.counts(tag)
+        out.append(
+            f"{tag:10s} {n['ok']:6d} {n['stale']:6d} {n['missing']:8d} {n['invalid']:8d} {n['qa']:5d} "
+            f"{report.percent(tag):8.1f}%"
+        )
+    out.append(f"{'all':10s} {'':>37s} {report.percent():8.1f}%  (minimum {report.minimum:g}%)")
+    if report.catalogs:
+        out.append("")
+        out.append("catalogs")
+        for c in report.catalogs:
+            state = "ok" if c.complete else "incomplete" if not c.errors else "invalid"
+            out.append(
+                f"  {c.path}  {c.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
+                f"{c.untranslated} untranslated, {c.obsolete} obsolete  [{state}]"
+            )
+    fixes = []
+    for row in report.articles:
+        for tag, cell in row.cells.items():
+            if cell.status != "ok":
+                fixes.append(f"  {row.path} [{tag}] {cell.status}: {cell.reason}")
+    for c in report.catalogs:
+        fixes.extend(f"  {e}" for e in c.errors)
+        if not c.errors and (c.fuzzy or c.untranslated):
+            fixes.append(f"  {c.path}: {c.fuzzy} fuzzy and {c.untranslated} untranslated messages")
+    if fixes:
+        out += ["", "to fix:", *fixes]
+    out.append("")
+    out.append("PASSED" if report.passed else "FAILED")
+    return "\n".join(out) + "\n"
+
+
+def to_json(report: CoverageReport) -> str:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_junit(report: CoverageReport) -> str:
+    suites = ET.Element("testsuites", name="translator coverage")
+    articles = ET.SubElement(suites, "testsuite", name="articles")
+    failures = 0
+    for row in report.articles:
+        for tag, cell in row.cells.items():
+            case = ET.SubElement(articles, "testcase", classname=row.path, name=tag)
+            if cell.status != "ok":
+                failures += 1
+                failure = ET.SubElement(
+                    case, "failure", message=f"{cell.status}: {cell.reason}", type=cell.status
+                )
+                failure.text = f"{row.path} [{tag}] {cell.status}: {cell.reason}"
+    articles.set("tests", str(len(report.articles) * len(report.locales)))
+    articles.set("failures", str(failures))
+    catalog_suite = ET.SubElement(suites, "testsuite", name="catalogs")
+    cat_failures = 0
+    for c in report.catalogs:
+        case = ET.SubElement(catalog_suite, "testcase", classname="catalogs", name=c.path)
+        if not c.complete:
+            cat_failures += 1
+            reason = "; ".join(c.errors) or f"{c.fuzzy} fuzzy, {c.untranslated} untranslated"
+            failure = ET.SubElement(case, "failure", message=reason, type="catalog")
+            failure.text = reason
+    catalog_suite.set("tests", str(len(report.catalogs)))
+    catalog_suite.set("failures", str(cat_failures))
+    suites.set("tests", str(len(report.articles) * len(report.locales) + len(report.catalogs)))
+    suites.set("failures", str(failures + cat_failures))
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+RENDERERS = {"text": to_text, "json": to_json, "junit": to_junit}
