@@ -390,6 +390,59 @@ def coverage(
         sys.exit(EXIT_FAILURES)
 
 
+@cli.command("qa")
+@click.argument("source", type=click.Path())
+@click.argument("variant", type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--severity",
+    type=click.Choice(["error", "warning"]),
+    default="warning",
+    show_default=True,
+    help="Show findings of this severity and above.",
+)
+@read_options
+def qa_command(
+    source: str, variant: str, fmt: str, severity: str, encoding: str | None, max_bytes: int
+) -> None:
+    """Check an existing variant against its source, block by block.
+
+    Numbers, protected spans, markup, untranslated or wrong-language text,
+    repetition, empty targets and block counts are errors; length outliers
+    and numbers spelled out in words are warnings.  Exit 1 when any error.
+
+    \b
+    Example:
+      translator qa samples/fr-marche.md build/fr-marche.de.md
+    """
+    from .qa_files import qa_files
+
+    report = qa_files(source, variant, pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes))
+    shown = [f for f in report.findings if severity == "warning" or f.severity == "error"]
+    if fmt == "json":
+        data = {
+            "source": report.source,
+            "variant": report.variant,
+            "source_lang": report.source_lang,
+            "target_lang": report.target_lang,
+            "summary": {"errors": report.errors, "warnings": len(report.findings) - report.errors},
+            "findings": [f.as_dict() for f in shown],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for f in shown:
+            click.echo(
+                f"{source}:{f.line}: segment {f.segment}: {f.severity}: {f.check}: {f.message}"
+            )
+        click.echo(
+            f"{report.errors} errors, {len(report.findings) - report.errors} warnings", err=True
+        )
+    if report.errors:
+        sys.exit(EXIT_FAILURES)
+
+
 @cli.group()
 def models() -> None:
     """Manage Argos Translate packages (offline unless asked to download).

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from . import qa
 from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
@@ -24,7 +25,7 @@ from .labels import Labels
 from .locales import Target, parse_locale
 from .model import Article
 from .pipeline import ReadOptions, load_article
-from .translation import translate_article
+from .translation import Translation, translate_article
 from .variants import FORMATS, VariantMeta, published_line, render_variant, title_text
 
 LAYOUTS = ("filename", "dir")
@@ -122,6 +123,21 @@ def translation_key(article: Article, source: str) -> str:
     return PurePath(source).with_suffix("").as_posix()
 
 
+def translation_findings(tr: Translation, *, pseudo: bool) -> list[qa.Finding]:
+    """QA findings of a fresh translation, block by block (code blocks skipped)."""
+    article = tr.article
+    pairs: list[tuple[int, str, str]] = []
+    title = article.front_matter.get("title") if article.format == "markdown" else None
+    if isinstance(title, str) and tr.front_matter_title is not None:
+        pairs.append((1, title, tr.front_matter_title))
+    for tb in tr.blocks:
+        if tb.block.kind == "code":
+            continue
+        source = tb.block.markup if article.format == "html" and tb.block.markup else tb.block.text
+        pairs.append((tb.block.line, source, tb.text))
+    return qa.check_pairs(pairs, tr.source_lang, tr.target, pseudo=pseudo)
+
+
 def localize(paths: list[str] | tuple[str, ...], options: LocalizeOptions) -> LocalizeReport:
     if options.fmt not in FORMATS:
         raise UsageError(f"unknown format {options.fmt!r}; choose md, html or json")
@@ -208,6 +224,7 @@ def _localize_one(
                 f"{article.path}:{event.line}: protected span {event.action}: {event.span}"
             )
         pub = published_line(target, src, date)
+        findings = translation_findings(tr, pseudo=engine.name == "pseudo")
         meta = VariantMeta(
             title=title_text(tr),
             date=date,
@@ -219,6 +236,7 @@ def _localize_one(
             source_sha256=digest,
             translation_key=key,
             engine=tr.engine,
+            qa=qa.summary(findings),
         )
         text = render_variant(options.fmt, tr, meta, pub)
         written = write_atomic(dest, text)

@@ -286,3 +286,59 @@ def render_variant(fmt: str, tr: Translation, meta: VariantMeta, pub: Published)
     if fmt == "json":
         return render_json(tr, meta, pub)
     return render_md(tr, meta, pub)
+
+
+@dataclass
+class ReadVariant:
+    """A variant file read back: its metadata and its blocks after the first line."""
+
+    path: str
+    fmt: str
+    meta: dict[str, Any]
+    blocks: list[tuple[str, str, int]]  # (kind, text, line)
+
+
+def read_variant(path: str, source: str | None = None) -> ReadVariant:
+    """Read a variant written by ``localize`` (Markdown, HTML or JSON)."""
+    from .errors import InputError
+    from .readers import markdown as md_reader
+    from .textio import read_text
+
+    text = read_text(path)
+    ext = path.rsplit(".", 1)[-1].lower()
+    if ext == "json":
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise InputError(path, f"not valid JSON ({exc})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("blocks"), list):
+            raise InputError(path, "not a variant: no blocks list")
+        blocks = [
+            (str(b.get("kind", "paragraph")), str(b.get("text", "")), 0)
+            for b in data["blocks"]
+            if isinstance(b, dict)
+        ]
+        meta = {k: v for k, v in data.items() if k not in ("blocks", "front_matter", "published")}
+        return ReadVariant(path, "json", meta, blocks)
+    if ext in ("html", "htm"):
+        soup = BeautifulSoup(text, "html.parser")
+        meta = {}
+        for tag in soup.find_all("meta"):
+            name = str(tag.get("name") or "")
+            if name.startswith("translator:"):
+                meta[name.split(":", 1)[1]] = str(tag.get("content") or "")
+        article = soup.find("article") or soup
+        out: list[tuple[str, str, int]] = []
+        for el in article.find_all(["h1", "p", "li", "pre"]):
+            if "published" in (el.get("class") or []):
+                continue
+            kind = {"h1": "title", "li": "list", "pre": "code"}.get(el.name, "paragraph")
+            if el.name == "p" and el.find_parent("blockquote"):
+                kind = "quote"
+            out.append((kind, el.get_text(), el.sourceline or 0))
+        return ReadVariant(path, "html", meta, out)
+    article_md = md_reader.parse(path, text)
+    blocks = [(b.kind, b.text, b.line) for b in article_md.blocks]
+    if blocks and blocks[0][0] == "paragraph":
+        blocks = blocks[1:]  # the published / original-language line
+    return ReadVariant(path, "md", article_md.front_matter, blocks)
