@@ -443,6 +443,57 @@ def qa_command(
         sys.exit(EXIT_FAILURES)
 
 
+@cli.command()
+@click.argument("source", type=click.Path())
+@click.argument("variant", required=False, type=click.Path())
+@click.option(
+    "--to", "to", metavar="LANG", help="Translate on the fly into LANG (when no VARIANT)."
+)
+@click.option(
+    "--from", "source_lang", metavar="LANG", help="Source language; detected when absent."
+)
+@click.option("--engine", type=click.Choice(list(ENGINES)), default="argos", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the page.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@read_options
+@decode_options
+def preview(
+    source: str,
+    variant: str | None,
+    to: str | None,
+    source_lang: str | None,
+    engine: str,
+    output: str | None,
+    open_browser: bool,
+    encoding: str | None,
+    max_bytes: int,
+    **decode: Any,
+) -> None:
+    """Write a side-by-side HTML page of a source and its translation, with QA flags.
+
+    With VARIANT, the page aligns the source with that variant; without,
+    it translates on the fly with --engine into --to.
+
+    \b
+    Example:
+      translator preview samples/scraped-ticker.txt --to ar --engine pseudo -o build/preview.html
+    """
+    from .preview import build_preview, write_preview
+
+    page = build_preview(
+        source,
+        variant,
+        to=to,
+        source_lang=source_lang,
+        engine=engine,
+        read=pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        decode=make_decode(**decode),
+    )
+    out = output or f"{Path(source).stem}.{page.target.code}.preview.html"
+    path = write_preview(page, out, open_browser=open_browser)
+    click.echo(str(path))
+
+
 @cli.group()
 def models() -> None:
     """Manage Argos Translate packages (offline unless asked to download).

@@ -176,10 +176,19 @@ def plain_text(tb: TranslatedBlock, fmt: str) -> str:
     """A translated block as plain text (inline markup dropped)."""
     if tb.block.kind == "code":
         return tb.text
+    return inline_plain(tb.text, fmt)
+
+
+def inline_plain(text: str, fmt: str) -> str:
+    """Inline Markdown or HTML as plain text.
+
+    >>> inline_plain("See **the** [report](https://x.org) `now`", "markdown")
+    'See the report now'
+    """
     if fmt == "html":
-        return BeautifulSoup(tb.text, "html.parser").get_text()
+        return BeautifulSoup(text, "html.parser").get_text()
     if fmt == "markdown":
-        tokens = _MD.parseInline(tb.text)
+        tokens = _MD.parseInline(text)
         parts: list[str] = []
         for token in tokens:
             for child in token.children or []:
@@ -188,7 +197,7 @@ def plain_text(tb: TranslatedBlock, fmt: str) -> str:
                 elif child.type in ("softbreak", "hardbreak"):
                     parts.append(" ")
         return "".join(parts)
-    return tb.text
+    return text
 
 
 def title_text(tr: Translation) -> str | None:
