@@ -72,7 +72,9 @@ def test_second_run_rewrites_nothing(run_cli, work):
     stamps = {p: p.stat().st_mtime_ns for p in (work / "build").iterdir()}
     again = run_cli(*args)
     assert again.exit_code == 0
-    assert "0 written, 12 unchanged" in again.stderr
+    assert "0 written, 0 unchanged, 12 skipped (fresh)" in again.stderr
+    forced = run_cli(*args, "--force")
+    assert "0 written, 12 unchanged, 0 skipped" in forced.stderr
     assert {p: p.stat().st_mtime_ns for p in (work / "build").iterdir()} == stamps
 
 

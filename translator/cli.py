@@ -7,7 +7,9 @@ in :class:`Group.invoke`, and nowhere else.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import click
 from . import __version__, packages, pipeline
 from .engines import ENGINES, DecodeOptions
 from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, TranslatorError
+from .localize import Progress
 from .textio import DEFAULT_MAX_BYTES
 
 
@@ -252,6 +255,35 @@ def translate(
     show_default=True,
     help="filename: OUT/post.fr.md; dir: OUT/fr/post.md.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Model work spread over this many CTranslate2 workers.",
+)
+@click.option("--force", is_flag=True, help="Translate again even when a variant is fresh.")
+@click.option(
+    "--cache",
+    "cache",
+    type=click.Path(dir_okay=False),
+    help="Translation memory file (default: in $XDG_CACHE_HOME).",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
+@click.option("--quiet", is_flag=True, help="No progress and no summary.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False),
+    help="Write the run's summary as JSON here.",
+)
+@click.option(
+    "--batch-files",
+    type=click.IntRange(1),
+    default=64,
+    show_default=True,
+    help="Articles read and translated together; memory grows with it, not with the corpus.",
+)
 @read_options
 @decode_options
 def localize(
@@ -263,6 +295,13 @@ def localize(
     engine: str,
     fmt: str,
     layout: str,
+    jobs: int,
+    force: bool,
+    cache: str | None,
+    no_cache: bool,
+    quiet: bool,
+    report_file: str | None,
+    batch_files: int,
     encoding: str | None,
     max_bytes: int,
     **decode: Any,
@@ -272,6 +311,9 @@ def localize(
     Each variant has the translated title and body, no chrome, a localized
     "published on" line with the date as the locale writes it, and front
     matter for freshness checks (source_sha256, translation_key, engine).
+    A variant that is already fresh is skipped; segments come from the
+    translation memory when it knows them.  Ctrl-C stops cleanly (exit 130);
+    the same command then resumes.
 
     \b
     Example:
@@ -279,6 +321,7 @@ def localize(
     """
     from . import localize as loc
     from .dates import parse_option
+    from .fsutil import write_atomic
     from .locales import parse_locales
 
     options = loc.LocalizeOptions(
@@ -291,23 +334,161 @@ def localize(
         source=source,
         read=pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes),
         decode=make_decode(**decode),
+        jobs=jobs,
+        force=force,
+        cache=cache,
+        use_cache=not no_cache,
+        batch_files=batch_files,
     )
-    report = loc.localize(paths, options)
-    for variant in report.variants:
-        click.echo(f"{'written  ' if variant.written else 'unchanged'}  {variant.path}")
-    for line in report.notices:
-        click.echo(f"notice: {line}", err=True)
+    progress = _Progress(quiet)
+    try:
+        report = loc.localize(paths, options, progress)
+    finally:
+        progress.close()
+    if not quiet:
+        for variant in report.variants:
+            if not variant.skipped:
+                click.echo(f"{'written  ' if variant.written else 'unchanged'}  {variant.path}")
+        for line in report.notices:
+            click.echo(f"notice: {line}", err=True)
     for line in report.warnings:
         click.echo(f"warning: {line}", err=True)
-    written = sum(v.written for v in report.variants)
-    click.echo(
-        f"{len(report.variants)} variants: {written} written, {len(report.variants) - written} unchanged; "
-        f"{len(report.failures)} files failed",
-        err=True,
-    )
+    summary = report.as_dict()
+    if not quiet:
+        v, seg = summary["variants"], summary["segments"]
+        click.echo(
+            f"{len(report.variants)} variants: {v['written']} written, {v['unchanged']} unchanged, "
+            f"{v['skipped']} skipped (fresh); {summary['files']['failed']} files failed; "
+            f"{seg['translated']} segments translated, {seg['from_memory']} from memory; "
+            f"{summary['seconds']:.1f} s",
+            err=True,
+        )
+    if report_file:
+        write_atomic(report_file, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     report_failures(report.failures, [])
     if report.failures:
         sys.exit(EXIT_FAILURES)
+
+
+class _Progress(Progress):
+    """A progress bar on a terminal, periodic plain lines otherwise, nothing with --quiet."""
+
+    EVERY = 5.0  # seconds between plain lines
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.bar: Any = None
+        self.total = self.done = self.segment_count = 0
+        self.started = self.last = time.monotonic()
+
+    def start(self, variants: int) -> None:
+        self.total = variants
+        if self.quiet:
+            return
+        if self.tty:
+            self.bar = click.progressbar(
+                length=variants,
+                label="localizing",
+                file=sys.stderr,
+                show_eta=True,
+                show_pos=True,
+                item_show_func=lambda item: item,
+            )
+            self.bar.__enter__()
+
+    def segments(self, done: int) -> None:
+        self.segment_count += done
+        if self.bar is not None:
+            self.bar.label = f"localizing ({self.segment_count} segments)"
+            self.bar.render_progress()
+        self._line()
+
+    def variant(self, path: str, state: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1, current_item=path)
+        self._line(path)
+
+    def _line(self, current: str = "") -> None:
+        if self.quiet or self.tty:
+            return
+        now = time.monotonic()
+        if now - self.last < self.EVERY and self.done < self.total:
+            return
+        self.last = now
+        elapsed = now - self.started
+        eta = (elapsed / self.done * (self.total - self.done)) if self.done else 0.0
+        click.echo(
+            f"progress: {self.done}/{self.total} variants, {self.segment_count} segments translated, "
+            f"{elapsed:.0f} s elapsed, eta {eta:.0f} s{'  ' + current if current else ''}",
+            err=True,
+        )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@cli.group()
+def cache() -> None:
+    """Inspect or clear the translation memory.
+
+    \b
+    Example:
+      translator cache stats
+    """
+
+
+@cache.command("stats")
+@click.option(
+    "--cache",
+    "cache_file",
+    type=click.Path(dir_okay=False),
+    help="The memory file (default: in $XDG_CACHE_HOME).",
+)
+def cache_stats(cache_file: str | None) -> None:
+    """Show the memory's path, size and entries per model.
+
+    \b
+    Example:
+      translator cache stats --cache build/memory.sqlite3
+    """
+    from .memory import Memory
+
+    memory = Memory(cache_file)
+    try:
+        stats = memory.stats()
+    finally:
+        memory.close()
+    click.echo(f"{stats.path}: {stats.entries} entries, {stats.size_bytes} bytes")
+    for model, count in stats.models.items():
+        click.echo(f"  {model}: {count}")
+
+
+@cache.command("clear")
+@click.option(
+    "--cache",
+    "cache_file",
+    type=click.Path(dir_okay=False),
+    help="The memory file (default: in $XDG_CACHE_HOME).",
+)
+def cache_clear(cache_file: str | None) -> None:
+    """Delete every entry of the translation memory.
+
+    \b
+    Example:
+      translator cache clear
+    """
+    from .memory import Memory
+
+    memory = Memory(cache_file)
+    try:
+        removed = memory.clear()
+    finally:
+        memory.close()
+    click.echo(f"removed {removed} entries from {memory.path}")
 
 
 @cli.command()

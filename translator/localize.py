@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
+from typing import Any
+
+import yaml
+from filelock import FileLock, Timeout
 
 from . import qa
 from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
-from .errors import InputError, UsageError
+from .errors import InputError, TranslatorError, UsageError
+from .executors import make_executor, split_batches
 from .fsutil import write_atomic
 from .labels import Labels
 from .locales import Target, parse_locale
+from .memory import CachedEngine, Memory, default_path, normalise
 from .model import Article
 from .pipeline import ReadOptions, load_article
-from .translation import Translation, translate_article
+from .translation import Plan, Translation, complete_translation, plan_translation
 from .variants import FORMATS, VariantMeta, published_line, render_variant, title_text
 
 LAYOUTS = ("filename", "dir")
@@ -42,6 +49,13 @@ class LocalizeOptions:
     source: str | None = None
     read: ReadOptions = field(default_factory=ReadOptions)
     decode: DecodeOptions = field(default_factory=DecodeOptions)
+    jobs: int = 1
+    executor: str = "inline"
+    force: bool = False
+    cache: str | None = None  # the memory file; None: the default one
+    use_cache: bool = True
+    batch_files: int = 64  # articles handled together (memory stays flat)
+    batch_segments: int = 256  # segments per engine task
 
 
 @dataclass
@@ -50,6 +64,7 @@ class Variant:
     locale: str
     path: str
     written: bool
+    skipped: bool = False
 
 
 @dataclass
@@ -58,7 +73,54 @@ class LocalizeReport:
     failures: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # sources that are variants themselves
+    segments_translated: int = 0
+    segments_from_memory: int = 0
+    model_calls: int = 0
+    seconds: float = 0.0
+    sources: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        failed_files = {path for path, _ in self.failures}
+        by_file: dict[str, list[Variant]] = {}
+        for v in self.variants:
+            by_file.setdefault(v.source, []).append(v)
+        skipped_files = {
+            f for f, vs in by_file.items() if all(v.skipped for v in vs)
+        } - failed_files
+        ok_files = set(by_file) - skipped_files - failed_files
+        return {
+            "files": {
+                "ok": len(ok_files),
+                "skipped": len(skipped_files),
+                "failed": len(failed_files),
+            },
+            "variants": {
+                "written": sum(v.written for v in self.variants),
+                "unchanged": sum(not v.written and not v.skipped for v in self.variants),
+                "skipped": sum(v.skipped for v in self.variants),
+            },
+            "segments": {
+                "translated": self.segments_translated,
+                "from_memory": self.segments_from_memory,
+            },
+            "model_calls": self.model_calls,
+            "seconds": round(self.seconds, 3),
+            "failures": [{"path": p, "reason": r} for p, r in self.failures],
+        }
+
+
+class Progress:
+    """What a run reports as it goes; the CLI shows it, the library only calls it."""
+
+    def start(self, variants: int) -> None:
+        """The number of variants this run will produce or skip."""
+
+    def segments(self, done: int) -> None:
+        """*done* more segments came back from the engine."""
+
+    def variant(self, path: str, state: str) -> None:
+        """One variant is done: written, unchanged, skipped or failed."""
 
 
 def is_variant(path: str) -> bool:
@@ -138,12 +200,53 @@ def translation_findings(tr: Translation, *, pseudo: bool) -> list[qa.Finding]:
     return qa.check_pairs(pairs, tr.source_lang, tr.target, pseudo=pseudo)
 
 
-def localize(paths: list[str] | tuple[str, ...], options: LocalizeOptions) -> LocalizeReport:
+def _options_key(engine: Engine) -> str:
+    return "" if engine.name == "pseudo" else engine.options.key()
+
+
+def is_fresh(
+    dest: Path, digest: str, identity: str, options: str, date: ArticleDate | None
+) -> bool:
+    """The variant at *dest* was made from these bytes with this engine and these options."""
+    from .coverage import read_metadata
+
+    if not dest.is_file():
+        return False
+    try:
+        meta = read_metadata(dest)
+    except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    if meta.get("source_sha256") != digest or str(meta.get("engine")) != identity:
+        return False
+    if str(meta.get("options") or "") != options:
+        return False
+    if date is not None and str(meta.get("date")) != date.iso:
+        return False
+    return True
+
+
+def localize(
+    paths: list[str] | tuple[str, ...],
+    options: LocalizeOptions,
+    progress: Progress | None = None,
+) -> LocalizeReport:
+    started = time.perf_counter()
+    progress = progress or Progress()
     if options.fmt not in FORMATS:
         raise UsageError(f"unknown format {options.fmt!r}; choose md, html or json")
     if options.layout not in LAYOUTS:
         raise UsageError(f"unknown layout {options.layout!r}; choose filename or dir")
-    engine = get_engine(options.engine, options.decode)
+    if options.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    decode = options.decode
+    if options.jobs > 1 and options.executor == "inline":
+        cores = os.cpu_count() or 1
+        decode = replace(
+            decode,
+            inter_threads=max(decode.inter_threads, options.jobs),
+            intra_threads=decode.intra_threads or max(1, cores // options.jobs),
+        )
+    inner = get_engine(options.engine, decode)
     source_code = parse_locale(options.source).argos if options.source else None
     found = discover(paths)
     report = LocalizeReport(notices=list(found.notices))
@@ -168,20 +271,23 @@ def localize(paths: list[str] | tuple[str, ...], options: LocalizeOptions) -> Lo
             planned[key] = file
             targets_of.setdefault(file, []).append((target, dest))
 
+    # Every language pair is checked before the first file is written.
+    languages: dict[str, str] = {}
     if source_code is not None:
         for target in options.targets:
-            engine.check_pair(source_code, target.argos)
-    articles: list[Article] = []
-    for file, _root in jobs:
-        try:
-            articles.append(load_article(file, options.read))
-        except InputError as exc:
-            report.failures.append((file, str(exc)))
+            inner.check_pair(source_code, target.argos)
+        languages = {file: source_code for file, _ in jobs}
+    else:
+        for file, _root in jobs:
+            try:
+                languages[file] = load_article(file, options.read).language
+            except InputError as exc:
+                report.failures.append((file, str(exc)))
     missing: list[str] = []
-    for article in articles:
+    for lang in sorted(set(languages.values())):
         for target in options.targets:
             try:
-                engine.check_pair(source_code or article.language, target.argos)
+                inner.check_pair(lang, target.argos)
             except UsageError as exc:
                 if str(exc) not in missing:
                     missing.append(str(exc))
@@ -193,51 +299,169 @@ def localize(paths: list[str] | tuple[str, ...], options: LocalizeOptions) -> Lo
             report.warnings.append(
                 f"no catalog for {target.tag} in locales/: labels stay in English"
             )
-    for article in articles:
+    report.sources = len(jobs)
+    memory = Memory(options.cache) if options.use_cache else None
+    engine = CachedEngine(inner, memory)
+    executor = make_executor(options.executor, inner, options.engine, decode, options.jobs)
+    lock = FileLock(str(_lock_path(options.out, paths)), timeout=0)
+    try:
         try:
-            _localize_one(article, targets_of[article.path], engine, options, source_code, report)
-        except InputError as exc:
-            report.failures.append((article.path, str(exc)))
+            lock.acquire()
+        except Timeout:
+            raise UsageError(
+                f"another translator localize is writing to {options.out or 'these files'} "
+                f"(lock {lock.lock_file}); wait for it to finish or stop it"
+            ) from None
+        progress.start(sum(len(targets_of[f]) for f in languages))
+        todo = [file for file, _ in jobs if file in languages]
+        for i in range(0, len(todo), options.batch_files):
+            _run_chunk(
+                todo[i : i + options.batch_files],
+                targets_of,
+                engine,
+                executor,
+                options,
+                report,
+                progress,
+            )
+    finally:
+        executor.close()
+        if lock.is_locked:
+            lock.release()
+        if memory is not None:
+            memory.close()
+        report.segments_translated = engine.translated
+        report.segments_from_memory = engine.from_memory
+        report.model_calls = executor.calls
+        report.seconds = time.perf_counter() - started
     return report
 
 
-def _localize_one(
-    article: Article,
-    targets: list[tuple[Target, Path]],
-    engine: Engine,
+@dataclass
+class _Item:
+    article: Article
+    target: Target
+    dest: Path
+    plan: Plan
+    date: ArticleDate | None
+    digest: str
+    key: str
+
+
+def _run_chunk(
+    files: list[str],
+    targets_of: dict[str, list[tuple[Target, Path]]],
+    engine: CachedEngine,
+    executor: Any,
     options: LocalizeOptions,
-    source_code: str | None,
     report: LocalizeReport,
+    progress: Progress,
 ) -> None:
-    src = source_code or article.language
-    date = article_date(article, options.date)
-    if date is None:
-        report.warnings.append(f"{article.path}: no date found; its variants have no date fields")
-    raw = Path(article.path).read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    source_rel = os.path.relpath(article.path)
-    key = translation_key(article, source_rel)
-    for target, dest in targets:
-        tr = translate_article(article, engine, target.argos, source=src)
-        for event in tr.events:
-            report.notices.append(
-                f"{article.path}:{event.line}: protected span {event.action}: {event.span}"
-            )
-        pub = published_line(target, src, date)
-        findings = translation_findings(tr, pseudo=engine.name == "pseudo")
-        meta = VariantMeta(
-            title=title_text(tr),
-            date=date,
-            date_display=pub.date_display if date else None,
-            lang=target.tag,
-            dir=target.direction,
-            source_lang=src,
-            source=source_rel,
-            source_sha256=digest,
-            translation_key=key,
-            engine=tr.engine,
-            qa=qa.summary(findings),
+    source_code = parse_locale(options.source).argos if options.source else None
+    items: list[_Item] = []
+    for file in files:
+        try:
+            article = load_article(file, options.read)
+        except InputError as exc:
+            report.failures.append((file, str(exc)))
+            for _target, dest in targets_of[file]:
+                progress.variant(str(dest), "failed")
+            continue
+        src = source_code or article.language
+        date = article_date(article, options.date)
+        if date is None:
+            report.warnings.append(f"{file}: no date found; its variants have no date fields")
+        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+        key = translation_key(article, os.path.relpath(file))
+        for target, dest in targets_of[file]:
+            identity = engine.identity(src, target.argos)
+            if not options.force and is_fresh(
+                dest, digest, identity, _options_key(engine.inner), options.date
+            ):
+                report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
+                progress.variant(str(dest), "skipped")
+                continue
+            plan = plan_translation(article, target.argos, src)
+            items.append(_Item(article, target, dest, plan, date, digest, key))
+
+    # One engine pass per language pair over the chunk's distinct, unknown segments.
+    answers: dict[tuple[str, str], dict[str, str]] = {}
+    by_pair: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        by_pair.setdefault((item.plan.source_lang, item.plan.target), []).extend(item.plan.segments)
+    failed_pairs: dict[tuple[str, str], str] = {}
+    for (src, tgt), segments in by_pair.items():
+        known, missing = engine.lookup(segments, src, tgt)
+        engine.from_memory += sum(1 for s in segments if s.strip()) - len(missing)
+        batches = [(src, tgt, b) for b in split_batches(missing, options.batch_segments)]
+        try:
+            for index, out in executor.run(batches):
+                batch = batches[index][2]
+                known.update(zip(batch, out, strict=True))
+                engine.remember(list(zip(batch, out, strict=True)), src, tgt)
+                engine.translated += len(batch)
+                progress.segments(len(batch))
+        except (TranslatorError, RuntimeError, ValueError, OSError) as exc:
+            failed_pairs[(src, tgt)] = f"translation failed: {exc}"
+        answers[(src, tgt)] = known
+    report.notices.extend(n for n in engine.inner.notes if n not in report.notices)
+
+    for item in items:
+        pair = (item.plan.source_lang, item.plan.target)
+        if pair in failed_pairs:
+            report.failures.append((item.article.path, failed_pairs[pair]))
+            progress.variant(str(item.dest), "failed")
+            continue
+        try:
+            variant = _write_variant(item, answers[pair], engine, options, report)
+        except InputError as exc:
+            report.failures.append((item.article.path, str(exc)))
+            progress.variant(str(item.dest), "failed")
+            continue
+        report.variants.append(variant)
+        progress.variant(variant.path, "written" if variant.written else "unchanged")
+
+
+def _write_variant(
+    item: _Item,
+    known: dict[str, str],
+    engine: CachedEngine,
+    options: LocalizeOptions,
+    report: LocalizeReport,
+) -> Variant:
+    translated = [known[normalise(s)] if s.strip() else "" for s in item.plan.segments]
+    identity = engine.identity(item.plan.source_lang, item.target.argos)
+    tr = complete_translation(item.plan, translated, identity)
+    for event in tr.events:
+        report.notices.append(
+            f"{item.article.path}:{event.line}: protected span {event.action}: {event.span}"
         )
-        text = render_variant(options.fmt, tr, meta, pub)
-        written = write_atomic(dest, text)
-        report.variants.append(Variant(article.path, target.tag, str(dest), written))
+    findings = translation_findings(tr, pseudo=engine.name == "pseudo")
+    pub = published_line(item.target, tr.source_lang, item.date)
+    meta = VariantMeta(
+        title=title_text(tr),
+        date=item.date,
+        date_display=pub.date_display if item.date else None,
+        lang=item.target.tag,
+        dir=item.target.direction,
+        source_lang=tr.source_lang,
+        source=os.path.relpath(item.article.path),
+        source_sha256=item.digest,
+        translation_key=item.key,
+        engine=identity,
+        options=_options_key(engine.inner) or None,
+        qa=qa.summary(findings),
+    )
+    text = render_variant(options.fmt, tr, meta, pub)
+    written = write_atomic(item.dest, text)
+    return Variant(item.article.path, item.target.tag, str(item.dest), written)
+
+
+def _lock_path(out: str | None, paths: list[str] | tuple[str, ...]) -> Path:
+    """The run's lock, in the cache directory: one per output directory (or, without
+    --out, per set of inputs), so that the output directory holds only variants."""
+    targets = [out] if out is not None else list(paths)
+    digest = hashlib.sha256("\0".join(sorted(os.path.realpath(p) for p in targets)).encode()).hexdigest()[:16]
+    folder = default_path().parent / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{digest}.lock"

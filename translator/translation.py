@@ -71,16 +71,20 @@ def _unit(text: str, fmt: str, line: int, lang: str) -> _Unit:
     return _Unit(masked, line, fmt == "html", sentences)
 
 
-def translate_article(
-    article: Article,
-    engine: Engine,
-    target: str,
-    *,
-    source: str | None = None,
-) -> Translation:
-    """Translate *article* into *target* (the engine's language code)."""
+@dataclass
+class Plan:
+    """An article's translation up to the engine call: the segments to translate."""
+
+    article: Article
+    source_lang: str
+    target: str
+    units: list[tuple[Block | None, _Unit | None]]
+    segments: list[str]
+
+
+def plan_translation(article: Article, target: str, source: str | None = None) -> Plan:
+    """Mask, split and list the segments of *article* (no engine involved)."""
     src = source or article.language
-    result = Translation(article, src, target, engine.identity(src, target))
     units: list[tuple[Block | None, _Unit | None]] = []
     title = article.front_matter.get("title") if article.format == "markdown" else None
     if isinstance(title, str) and title.strip():
@@ -91,18 +95,22 @@ def translate_article(
             continue
         raw = block.markup if article.format == "html" and block.markup else block.text
         units.append((block, _unit(raw, article.format, block.line, src)))
-
     segments: list[str] = []
     for _block, unit in units:
         if unit is not None:
             unit.first = len(segments)
             segments.extend(unit.sentences)
-    translated = engine.translate(segments, src, target) if segments else []
-    result.segments = sum(1 for s in segments if s.strip())
-    result.notes.extend(engine.notes)
-    joiner = "" if target.split("-")[0] in NO_SPACE_LANGUAGES else " "
+    return Plan(article, src, target, units, segments)
 
-    for owner, unit in units:
+
+def complete_translation(plan: Plan, translated: list[str], engine_identity: str) -> Translation:
+    """Put the engine's output (one string per segment) back into blocks."""
+    if len(translated) != len(plan.segments):
+        raise ValueError(f"{len(plan.segments)} segments but {len(translated)} translations")
+    result = Translation(plan.article, plan.source_lang, plan.target, engine_identity)
+    result.segments = sum(1 for s in plan.segments if s.strip())
+    joiner = "" if plan.target.split("-")[0] in NO_SPACE_LANGUAGES else " "
+    for owner, unit in plan.units:
         if unit is None:
             assert owner is not None
             result.blocks.append(TranslatedBlock(owner, owner.text))
@@ -117,4 +125,19 @@ def translate_article(
             result.front_matter_title = text
         else:
             result.blocks.append(TranslatedBlock(owner, text))
+    return result
+
+
+def translate_article(
+    article: Article,
+    engine: Engine,
+    target: str,
+    *,
+    source: str | None = None,
+) -> Translation:
+    """Translate *article* into *target* (the engine's language code)."""
+    plan = plan_translation(article, target, source)
+    translated = engine.translate(plan.segments, plan.source_lang, target) if plan.segments else []
+    result = complete_translation(plan, translated, engine.identity(plan.source_lang, target))
+    result.notes.extend(engine.notes)
     return result

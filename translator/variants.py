@@ -37,6 +37,7 @@ OWNED = (
     "source_sha256",
     "translation_key",
     "engine",
+    "options",
     "qa",
 )
 FORMATS = {"md": "md", "html": "html", "json": "json"}
@@ -58,6 +59,7 @@ class VariantMeta:
     source_sha256: str
     translation_key: str
     engine: str
+    options: str | None = None
     qa: dict[str, int] | None = None
 
     def items(self) -> list[tuple[str, Any]]:
@@ -75,6 +77,8 @@ class VariantMeta:
             ("translation_key", self.translation_key),
             ("engine", self.engine),
         ]
+        if self.options:
+            out.append(("options", self.options))
         if self.qa is not None:
             out.append(("qa", self.qa))
         return out

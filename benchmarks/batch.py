@@ -1,0 +1,210 @@
+"""Batch localization at scale, with the Argos-architecture benchmark package.
+
+Generates 300 articles (11 segments each, 3,300 segments) and localizes them
+into 2 locales (en→fr and en→de packages built from numpy weights, 6+6
+layers, d_model 512, 32k vocabulary, int8, greedy decoding), then reports:
+
+* throughput of ``localize`` (one process, all cores through CTranslate2's
+  ``inter_threads``) against a per-file sequential baseline with the same
+  engine (each article translated on its own, no memory);
+* the same on 60 articles with 2 worker processes each holding its models,
+  the other way to use the cores;
+* the rerun over the unchanged corpus: zero model calls, and how much faster;
+* peak RSS of a run over 150 and over 300 articles (each in a fresh process);
+* Ctrl-C: SIGINT to the process group at about 50%, then a rerun; the final
+  outputs must equal the uninterrupted run's byte for byte.
+
+Floors in ``benchmarks/batch_baseline.json``; exits 1 below them.
+
+    python benchmarks/batch.py [--articles 300] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BASELINE = Path(__file__).with_name("batch_baseline.json")
+EVAL = ROOT.parent / "shared" / "eval" / "langdetect" / "data" / "lingua-testdata" / "sentences"
+
+# Worker processes (spawn) import this module again: they must find the same directory.
+WORK = Path(os.environ.setdefault("BATCH_BENCH_WORK", tempfile.mkdtemp(prefix="batch-bench-")))
+os.environ["ARGOS_PACKAGES_DIR"] = str(WORK / "packages")
+for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[var] = str(WORK / var.lower())
+
+from tests.fixtures.argos_fixture import build_package  # noqa: E402
+from translator import localize as loc  # noqa: E402
+from translator import packages  # noqa: E402
+from translator.engines import DecodeOptions, get_engine  # noqa: E402
+from translator.locales import parse_locales  # noqa: E402
+from translator.pipeline import load_article  # noqa: E402
+from translator.segment import split_sentences  # noqa: E402
+from translator.translation import translate_article  # noqa: E402
+
+RSS_CHILD = r"""
+import json, resource, sys
+from translator import localize as loc
+from translator.engines import DecodeOptions
+from translator.locales import parse_locales
+opts = loc.LocalizeOptions(targets=parse_locales("fr,de"), out=sys.argv[2], engine="argos", source="en",
+                           decode=DecodeOptions(beam=1), jobs=int(sys.argv[3]), cache=sys.argv[4])
+report = loc.localize([sys.argv[1]], opts)
+print(json.dumps({"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "calls": report.model_calls, "seconds": report.seconds}))
+"""
+
+
+def sentences() -> list[str]:
+    pool: list[str] = []
+    if EVAL.is_dir():
+        for lang in ("en", "fr", "de", "es", "it", "nl", "pt"):
+            for line in (EVAL / f"{lang}.txt").read_text(encoding="utf-8").split("\n"):
+                line = line.strip()
+                if 30 <= len(line) <= 200 and len(split_sentences(line)) == 1 and line[-1] in ".!?":
+                    pool.append(line)
+    if len(pool) < 3300:  # without the evaluation data: varied sentences from the samples
+        base = []
+        for path in sorted((ROOT / "samples").iterdir()):
+            base += [s for s in split_sentences(path.read_text(encoding="utf-8").replace("\n", " ")) if len(s) > 30]
+        pool += [f"In district {i}, {base[i % len(base)][0].lower()}{base[i % len(base)][1:]}" for i in range(3300)]
+    return list(dict.fromkeys(pool))
+
+
+def make_corpus(folder: Path, count: int, pool: list[str]) -> Path:
+    folder.mkdir(parents=True)
+    k = 0
+    for n in range(count):
+        title = pool[k].rstrip(".!?")
+        paragraphs = [" ".join(pool[k + 1 + 2 * j : k + 3 + 2 * j]) for j in range(5)]
+        k += 11
+        (folder / f"article-{n:04d}.txt").write_text("\n".join([title, *paragraphs]) + "\n", encoding="utf-8")
+    return folder
+
+
+def options(out: Path, cache: Path, **kw) -> loc.LocalizeOptions:
+    return loc.LocalizeOptions(
+        targets=parse_locales("fr,de"), out=str(out), engine="argos", source="en",
+        decode=DecodeOptions(beam=1), cache=str(cache), **kw,
+    )  # fmt: skip
+
+
+def per_file_baseline(corpus: Path) -> tuple[float, int]:
+    engine = get_engine("argos", DecodeOptions(beam=1))
+    started = time.perf_counter()
+    segments = 0
+    for path in sorted(corpus.iterdir()):
+        article = load_article(str(path))
+        for target in ("fr", "de"):
+            tr = translate_article(article, engine, target, source="en")
+            segments += tr.segments
+    return time.perf_counter() - started, segments
+
+
+def rss_run(corpus: Path, out: Path, jobs: int) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", RSS_CHILD, str(corpus), str(out), str(jobs), str(out) + ".sqlite3"],
+        capture_output=True, text=True, check=True, cwd=ROOT, env=os.environ,
+    )  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def interrupted_run(corpus: Path, out: Path, total: int) -> tuple[int, int, str]:
+    args = [sys.executable, "-m", "translator", "localize", str(corpus), "--to", "fr,de", "--from", "en",
+            "--beam", "1", "--out", str(out), "--cache", str(out) + ".sqlite3", "--batch-files", "16", "--quiet"]  # fmt: skip
+    proc = subprocess.Popen(args, cwd=ROOT, env=os.environ, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    while proc.poll() is None:
+        if out.is_dir() and len(list(out.glob("*.md"))) >= total // 2:
+            os.killpg(proc.pid, signal.SIGINT)
+            break
+        time.sleep(0.05)
+    code = proc.wait()
+    at_stop = len(list(out.glob("*.md")))
+    rerun = subprocess.run(args, cwd=ROOT, env=os.environ, capture_output=True, text=True)
+    return code, at_stop, rerun.stderr + f" rc={rerun.returncode}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    n = args.articles
+    pool = sentences()
+    for to_code, seed in (("fr", 3), ("de", 4)):
+        archive = build_package(
+            WORK / f"en_{to_code}.argosmodel", "en", to_code, corpus=pool[:4000], vocab_size=8000,
+            pad_vocab_to=32000, quantization="int8", layers=6, d_model=512, heads=8, ffn=2048,
+            target_length=24, confident=True, seed=seed,
+        )  # fmt: skip
+        packages.install_archive(archive)
+    corpus = make_corpus(WORK / "corpus", n, pool)
+    half = make_corpus(WORK / "corpus-half", n // 2, pool)
+    figures: dict = {"articles": n, "locales": 2}
+
+    cores = os.cpu_count() or 1
+    first = loc.localize([str(corpus)], options(WORK / "out", WORK / "tm.sqlite3", jobs=cores))
+    figures["segments"] = first.segments_translated + first.segments_from_memory
+    figures["batch_seconds"] = round(first.seconds, 2)
+    figures["batch_segments_per_second"] = round(figures["segments"] / first.seconds, 1)
+    base_seconds, base_segments = per_file_baseline(corpus)
+    figures["per_file_seconds"] = round(base_seconds, 2)
+    figures["per_file_segments_per_second"] = round(base_segments / base_seconds, 1)
+    figures["speedup_vs_per_file"] = round(base_seconds / first.seconds, 2)
+
+    small = make_corpus(WORK / "corpus-60", min(60, n), pool)
+    inline = loc.localize([str(small)], options(WORK / "o-inline", WORK / "i.sqlite3", jobs=cores))
+    procs = loc.localize([str(small)], options(WORK / "o-procs", WORK / "p.sqlite3", jobs=cores, executor="processes"))
+    figures["inline_60_seconds"] = round(inline.seconds, 2)
+    figures["processes_60_seconds"] = round(procs.seconds, 2)
+
+    rerun = loc.localize([str(corpus)], options(WORK / "out", WORK / "tm.sqlite3", jobs=cores))
+    figures["rerun_seconds"] = round(rerun.seconds, 3)
+    figures["rerun_model_calls"] = rerun.model_calls
+    figures["rerun_speedup"] = round(first.seconds / rerun.seconds, 1)
+
+    rss_half = rss_run(half, WORK / "rss-half", cores)
+    rss_full = rss_run(corpus, WORK / "rss-full", cores)
+    figures["max_rss_mb_half"] = round(rss_half["max_rss_mb"], 1)
+    figures["max_rss_mb_full"] = round(rss_full["max_rss_mb"], 1)
+    figures["rss_growth_ratio"] = round(rss_full["max_rss_mb"] / rss_half["max_rss_mb"], 3)
+
+    code, at_stop, rerun_log = interrupted_run(corpus, WORK / "out-sigint", 2 * n)
+    reference = {p.name: p.read_bytes() for p in (WORK / "out").iterdir()}
+    resumed = {p.name: p.read_bytes() for p in (WORK / "out-sigint").iterdir() if not p.name.endswith("sqlite3")}
+    figures["sigint_exit_code"] = code
+    figures["sigint_files_at_stop"] = at_stop
+    figures["sigint_resumed_identical"] = resumed == reference
+
+    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
+    if args.json:
+        print(json.dumps({"figures": figures, "floors": floors}, indent=2))
+    else:
+        for key, value in figures.items():
+            print(f"{key:34s} {value!s:>10}" + (f"   floor {floors[key]}" if key in floors else ""))
+    failed = []
+    for key in ("speedup_vs_per_file", "rerun_speedup"):
+        if figures[key] < floors[key]:
+            failed.append(key)
+    if figures["rerun_model_calls"] != 0:
+        failed.append("rerun_model_calls")
+    if figures["rss_growth_ratio"] > floors["rss_growth_ratio"]:
+        failed.append("rss_growth_ratio")
+    if figures["sigint_exit_code"] != 130 or not figures["sigint_resumed_identical"]:
+        failed.append("sigint")
+    for key in failed:
+        print(f"FLOOR MISSED: {key} = {figures.get(key)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
