@@ -33,8 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 BASELINE = Path(__file__).with_name("batch_baseline.json")
-EVAL = ROOT.parent / "shared" / "eval" / "langdetect" / "data" / "lingua-testdata" / "sentences"
 
 # Worker processes (spawn) import this module again: they must find the same directory.
 WORK = Path(os.environ.setdefault("BATCH_BENCH_WORK", tempfile.mkdtemp(prefix="batch-bench-")))
@@ -42,13 +42,14 @@ os.environ["ARGOS_PACKAGES_DIR"] = str(WORK / "packages")
 for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[var] = str(WORK / var.lower())
 
+from corpus import make_corpus, sentences  # noqa: E402
+
 from tests.fixtures.argos_fixture import build_package  # noqa: E402
 from translator import localize as loc  # noqa: E402
 from translator import packages  # noqa: E402
 from translator.engines import DecodeOptions, get_engine  # noqa: E402
 from translator.locales import parse_locales  # noqa: E402
 from translator.pipeline import load_article  # noqa: E402
-from translator.segment import split_sentences  # noqa: E402
 from translator.translation import translate_article  # noqa: E402
 
 RSS_CHILD = r"""
@@ -62,33 +63,6 @@ report = loc.localize([sys.argv[1]], opts)
 print(json.dumps({"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "calls": report.model_calls, "seconds": report.seconds}))
 """
-
-
-def sentences() -> list[str]:
-    pool: list[str] = []
-    if EVAL.is_dir():
-        for lang in ("en", "fr", "de", "es", "it", "nl", "pt"):
-            for line in (EVAL / f"{lang}.txt").read_text(encoding="utf-8").split("\n"):
-                line = line.strip()
-                if 30 <= len(line) <= 200 and len(split_sentences(line)) == 1 and line[-1] in ".!?":
-                    pool.append(line)
-    if len(pool) < 3300:  # without the evaluation data: varied sentences from the samples
-        base = []
-        for path in sorted((ROOT / "samples").iterdir()):
-            base += [s for s in split_sentences(path.read_text(encoding="utf-8").replace("\n", " ")) if len(s) > 30]
-        pool += [f"In district {i}, {base[i % len(base)][0].lower()}{base[i % len(base)][1:]}" for i in range(3300)]
-    return list(dict.fromkeys(pool))
-
-
-def make_corpus(folder: Path, count: int, pool: list[str]) -> Path:
-    folder.mkdir(parents=True)
-    k = 0
-    for n in range(count):
-        title = pool[k].rstrip(".!?")
-        paragraphs = [" ".join(pool[k + 1 + 2 * j : k + 3 + 2 * j]) for j in range(5)]
-        k += 11
-        (folder / f"article-{n:04d}.txt").write_text("\n".join([title, *paragraphs]) + "\n", encoding="utf-8")
-    return folder
 
 
 def options(out: Path, cache: Path, **kw) -> loc.LocalizeOptions:
@@ -121,7 +95,9 @@ def rss_run(corpus: Path, out: Path, jobs: int) -> dict:
 def interrupted_run(corpus: Path, out: Path, total: int) -> tuple[int, int, str]:
     args = [sys.executable, "-m", "translator", "localize", str(corpus), "--to", "fr,de", "--from", "en",
             "--beam", "1", "--out", str(out), "--cache", str(out) + ".sqlite3", "--batch-files", "16", "--quiet"]  # fmt: skip
-    proc = subprocess.Popen(args, cwd=ROOT, env=os.environ, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=os.environ, start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
     while proc.poll() is None:
         if out.is_dir() and len(list(out.glob("*.md"))) >= total // 2:
             os.killpg(proc.pid, signal.SIGINT)
@@ -163,7 +139,10 @@ def main() -> int:
 
     small = make_corpus(WORK / "corpus-60", min(60, n), pool)
     inline = loc.localize([str(small)], options(WORK / "o-inline", WORK / "i.sqlite3", jobs=cores))
-    procs = loc.localize([str(small)], options(WORK / "o-procs", WORK / "p.sqlite3", jobs=cores, executor="processes"))
+    procs = loc.localize(
+        [str(small)],
+        options(WORK / "o-procs", WORK / "p.sqlite3", jobs=cores, executor="processes"),
+    )
     figures["inline_60_seconds"] = round(inline.seconds, 2)
     figures["processes_60_seconds"] = round(procs.seconds, 2)
 
@@ -180,7 +159,11 @@ def main() -> int:
 
     code, at_stop, rerun_log = interrupted_run(corpus, WORK / "out-sigint", 2 * n)
     reference = {p.name: p.read_bytes() for p in (WORK / "out").iterdir()}
-    resumed = {p.name: p.read_bytes() for p in (WORK / "out-sigint").iterdir() if not p.name.endswith("sqlite3")}
+    resumed = {
+        p.name: p.read_bytes()
+        for p in (WORK / "out-sigint").iterdir()
+        if not p.name.endswith("sqlite3")
+    }
     figures["sigint_exit_code"] = code
     figures["sigint_files_at_stop"] = at_stop
     figures["sigint_resumed_identical"] = resumed == reference

@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from filelock import FileLock
 
 from translator import localize as loc
@@ -33,12 +32,16 @@ def make_corpus(folder: Path, count: int) -> Path:
     days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
     for n in range(count):
         body = "\n".join(p.format(day=days[n % 5], n=n) for p in PARAGRAPHS)
-        (folder / f"article-{n:03d}.txt").write_text(f"Harbour news number {n}\n{body}\n", encoding="utf-8")
+        (folder / f"article-{n:03d}.txt").write_text(
+            f"Harbour news number {n}\n{body}\n", encoding="utf-8"
+        )
     return folder
 
 
 def _options(out: Path, cache: Path, **kw) -> loc.LocalizeOptions:
-    return loc.LocalizeOptions(targets=parse_locales("fr"), out=str(out), engine="argos", cache=str(cache), **kw)
+    return loc.LocalizeOptions(
+        targets=parse_locales("fr"), out=str(out), engine="argos", cache=str(cache), **kw
+    )
 
 
 def test_memory_means_no_model_call_the_second_time(installed, tmp_path):
@@ -47,19 +50,38 @@ def test_memory_means_no_model_call_the_second_time(installed, tmp_path):
     # the two repeated paragraphs of every article are translated once in the run
     assert first.segments_translated == 6 * 3 + 2 and first.segments_from_memory == 6 * 2 - 2
     assert first.model_calls == first.segments_translated
-    again = loc.localize([str(corpus)], _options(tmp_path / "out", tmp_path / "tm.sqlite3", force=True))
+    again = loc.localize(
+        [str(corpus)], _options(tmp_path / "out", tmp_path / "tm.sqlite3", force=True)
+    )
     assert again.model_calls == 0 and again.segments_translated == 0
     assert again.segments_from_memory == 6 * 5
     assert all(not v.written for v in again.variants)  # same bytes: nothing rewritten
     fresh = loc.localize([str(corpus)], _options(tmp_path / "out", tmp_path / "tm.sqlite3"))
     assert [v.skipped for v in fresh.variants] == [True] * 6 and fresh.model_calls == 0
-    no_cache = loc.localize([str(corpus)], _options(tmp_path / "out", tmp_path / "tm.sqlite3", force=True, use_cache=False))
+    no_cache = loc.localize(
+        [str(corpus)],
+        _options(tmp_path / "out", tmp_path / "tm.sqlite3", force=True, use_cache=False),
+    )
     assert no_cache.model_calls == first.model_calls
 
 
 def test_memory_is_wal_and_managed_by_cache_commands(run_cli, tmp_path):
     cache = tmp_path / "tm.sqlite3"
-    assert run_cli("localize", SAMPLES / "es-incendio.txt", "--to", "fr", "--engine", "pseudo", "--out", tmp_path / "o", "--cache", cache).exit_code == 0
+    assert (
+        run_cli(
+            "localize",
+            SAMPLES / "es-incendio.txt",
+            "--to",
+            "fr",
+            "--engine",
+            "pseudo",
+            "--out",
+            tmp_path / "o",
+            "--cache",
+            cache,
+        ).exit_code
+        == 0
+    )
     mode = sqlite3.connect(cache).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     stats = run_cli("cache", "stats", "--cache", cache)
@@ -70,7 +92,19 @@ def test_memory_is_wal_and_managed_by_cache_commands(run_cli, tmp_path):
 
 def test_default_memory_honours_xdg_cache_home(run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert run_cli("localize", SAMPLES / "es-incendio.txt", "--to", "fr", "--engine", "pseudo", "--out", tmp_path / "o").exit_code == 0
+    assert (
+        run_cli(
+            "localize",
+            SAMPLES / "es-incendio.txt",
+            "--to",
+            "fr",
+            "--engine",
+            "pseudo",
+            "--out",
+            tmp_path / "o",
+        ).exit_code
+        == 0
+    )
     assert (tmp_path / "xdg" / "translator" / "memory.sqlite3").is_file()
 
 
@@ -78,7 +112,16 @@ def test_second_run_on_the_same_output_fails_fast(run_cli, tmp_path):
     out = tmp_path / "out"
     lock = FileLock(str(loc._lock_path(str(out), [])))
     with lock:
-        result = run_cli("localize", SAMPLES / "es-incendio.txt", "--to", "fr", "--engine", "pseudo", "--out", out)
+        result = run_cli(
+            "localize",
+            SAMPLES / "es-incendio.txt",
+            "--to",
+            "fr",
+            "--engine",
+            "pseudo",
+            "--out",
+            out,
+        )
     assert result.exit_code == 2 and "another translator localize is writing to" in result.stderr
 
 
@@ -88,18 +131,38 @@ def test_report_json_and_quiet(run_cli, tmp_path, monkeypatch):
     for sample in ("es-incendio.txt", "fr-marche.md"):
         (tmp_path / "in" / sample).write_bytes((SAMPLES / sample).read_bytes())
     (tmp_path / "in" / "broken.txt").write_bytes(b"\xff\xfe broken")
-    result = run_cli("localize", "in", "--to", "fr,de", "--engine", "pseudo", "--out", "out", "--report", "r.json", "--quiet")
+    result = run_cli(
+        "localize",
+        "in",
+        "--to",
+        "fr,de",
+        "--engine",
+        "pseudo",
+        "--out",
+        "out",
+        "--report",
+        "r.json",
+        "--quiet",
+    )
     assert result.exit_code == 1
     assert result.stdout == "" and "progress:" not in result.stderr
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["files"] == {"ok": 2, "skipped": 0, "failed": 1}
-    assert report["segments"]["translated"] > 0 and set(report["segments"]) == {"translated", "from_memory"}
-    assert report["failures"][0]["path"] == "in/broken.txt" and "invalid UTF-8" in report["failures"][0]["reason"]
+    assert report["segments"]["translated"] > 0 and set(report["segments"]) == {
+        "translated",
+        "from_memory",
+    }
+    assert (
+        report["failures"][0]["path"] == "in/broken.txt"
+        and "invalid UTF-8" in report["failures"][0]["reason"]
+    )
     assert isinstance(report["seconds"], float)
 
 
 def test_plain_progress_lines_when_not_a_terminal(run_cli, tmp_path):
-    result = run_cli("localize", SAMPLES, "--to", "fr", "--engine", "pseudo", "--out", tmp_path / "o")
+    result = run_cli(
+        "localize", SAMPLES, "--to", "fr", "--engine", "pseudo", "--out", tmp_path / "o"
+    )
     assert "progress: 6/6 variants" in result.stderr
 
 
@@ -107,7 +170,10 @@ def test_worker_processes_give_the_same_files(installed, tmp_path):
     corpus = make_corpus(tmp_path / "corpus", 8)
     inline = loc.localize([str(corpus)], _options(tmp_path / "a", tmp_path / "a.sqlite3"))
     workers = loc.localize(
-        [str(corpus)], _options(tmp_path / "b", tmp_path / "b.sqlite3", jobs=2, executor="processes", batch_segments=7)
+        [str(corpus)],
+        _options(
+            tmp_path / "b", tmp_path / "b.sqlite3", jobs=2, executor="processes", batch_segments=7
+        ),
     )
     assert workers.model_calls == inline.model_calls
     for a in sorted((tmp_path / "a").iterdir()):
@@ -127,14 +193,18 @@ def _run(args: list[str], env: dict[str, str], **kw) -> subprocess.Popen:
     )
 
 
-def test_ctrl_c_at_half_way_then_resume_gives_the_uninterrupted_result(installed, fixture_packages, tmp_path):
+def test_ctrl_c_at_half_way_then_resume_gives_the_uninterrupted_result(
+    installed, fixture_packages, tmp_path
+):
     from translator import packages
 
     packages.install_archive(fixture_packages["en_es"])
     corpus = make_corpus(tmp_path / "corpus", 40)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     common = ["localize", str(corpus), "--to", "fr,es", "--batch-files", "4", "--jobs", "1"]
-    reference = _run([*common, "--out", str(tmp_path / "ref"), "--cache", str(tmp_path / "ref.sqlite3")], env)
+    reference = _run(
+        [*common, "--out", str(tmp_path / "ref"), "--cache", str(tmp_path / "ref.sqlite3")], env
+    )
     assert reference.wait(timeout=300) == 0, reference.stderr.read()
 
     out = tmp_path / "out"
@@ -158,6 +228,8 @@ def test_ctrl_c_at_half_way_then_resume_gives_the_uninterrupted_result(installed
     assert rerun.wait(timeout=300) == 0
     summary = rerun.stderr.read()
     assert f"{len(done)} skipped (fresh)" in summary
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (tmp_path / "ref").iterdir())
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        p.name for p in (tmp_path / "ref").iterdir()
+    )
     for path in out.iterdir():
         assert path.read_bytes() == (tmp_path / "ref" / path.name).read_bytes()

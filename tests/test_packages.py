@@ -155,3 +155,15 @@ def test_remove(installed):
     path = packages.remove_pair("de", "en")
     assert not path.exists()
     assert {p.from_code for p in scan()[0]} == {"en"}
+
+
+def test_hundred_thousand_entries_are_refused_with_default_limits(tmp_path, installed):
+    path = tmp_path / "many.argosmodel"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(f"{TOP}/metadata.json", json.dumps({"from_code": "en", "to_code": "fr"}))
+        for i in range(100_000):
+            zf.writestr(f"{TOP}/x/{i}", b"")
+    before = _snapshot(installed)
+    with pytest.raises(InputError, match="100001 entries, over the limit of 10000"):
+        packages.install_archive(path)
+    assert _snapshot(installed) == before

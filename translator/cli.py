@@ -278,6 +278,18 @@ def translate(
     help="Write the run's summary as JSON here.",
 )
 @click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this machine; dask: a Dask distributed cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786); default: a LocalCluster.",
+)
+@click.option(
     "--batch-files",
     type=click.IntRange(1),
     default=64,
@@ -301,6 +313,8 @@ def localize(
     no_cache: bool,
     quiet: bool,
     report_file: str | None,
+    executor: str,
+    scheduler: str | None,
     batch_files: int,
     encoding: str | None,
     max_bytes: int,
@@ -339,7 +353,11 @@ def localize(
         cache=cache,
         use_cache=not no_cache,
         batch_files=batch_files,
+        executor="dask" if executor == "dask" else "inline",
+        scheduler=scheduler,
     )
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler goes with --executor dask")
     progress = _Progress(quiet)
     try:
         report = loc.localize(paths, options, progress)

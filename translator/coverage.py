@@ -15,7 +15,6 @@ JSON object), never whole bodies; sources are hashed in chunks.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -29,6 +28,7 @@ import yaml
 from .catalogs import CatalogStats, check_catalog, find_catalogs
 from .discover import discover
 from .errors import UsageError
+from .fsutil import file_sha256
 from .locales import Target
 from .localize import LAYOUTS, is_variant, variant_path
 
@@ -110,14 +110,6 @@ class CoverageReport:
             ],
             "catalogs": [c.as_dict() for c in self.catalogs],
         }
-
-
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_metadata(path: Path) -> dict[str, Any]:

@@ -13,6 +13,7 @@ store each result in the translation memory as it arrives.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import hashlib
 import multiprocessing
 import signal
 from collections.abc import Iterator, Sequence
@@ -20,13 +21,37 @@ from dataclasses import replace
 from typing import Any
 
 from .engines import DecodeOptions, Engine, get_engine
+from .errors import UsageError
 
 Batch = tuple[str, str, list[str]]  # source, target, segments
 _WORKER_ENGINES: dict[tuple[str, DecodeOptions], Engine] = {}
 
 
 def split_batches(segments: Sequence[str], size: int) -> list[list[str]]:
-    return [list(segments[i : i + size]) for i in range(0, len(segments), size)]
+    """Length-sorted batches whose boundaries depend on content, not position.
+
+    A batch ends after a segment whose hash says so (about one in *size*), or
+    at twice *size*.  Removing whole batches (those a resumed run finds in the
+    translation memory) leaves the others exactly as they were, so the model
+    sees the same batches, and gives the same output, as in an uninterrupted
+    run.
+
+    >>> split_batches(["bb", "a", "ccc"], 100)
+    [['a', 'bb', 'ccc']]
+    """
+    batches: list[list[str]] = []
+    current: list[str] = []
+    for segment in sorted(segments, key=lambda s: (len(s), s)):
+        current.append(segment)
+        mark = int.from_bytes(
+            hashlib.blake2b(segment.encode("utf-8"), digest_size=4).digest(), "big"
+        )
+        if mark % size == 0 or len(current) >= 2 * size:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
 
 
 class InlineExecutor:
@@ -63,6 +88,15 @@ def _translate_in_worker(
     return out, engine.calls - before
 
 
+def _dask_task(
+    engine_name: str, options: DecodeOptions, batch: Batch
+) -> tuple[list[str], int, str]:
+    from distributed import get_worker
+
+    out, calls = _translate_in_worker(engine_name, options, batch)
+    return out, calls, get_worker().address
+
+
 class ProcessExecutor:
     kind = "processes"
 
@@ -95,10 +129,83 @@ class ProcessExecutor:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+class DaskExecutor:
+    """Batches as tasks on a Dask distributed cluster: a ``LocalCluster`` of
+    *jobs* worker processes, or the scheduler at *address*.  Workers only
+    translate; a task that fails is retried, then reported."""
+
+    kind = "dask"
+    RETRIES = 2
+
+    def __init__(
+        self, engine_name: str, options: DecodeOptions, jobs: int, address: str | None
+    ) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise UsageError(
+                "--executor dask needs Dask distributed: pip install 'translator[dask]'"
+            ) from None
+        self.engine_name = engine_name
+        self.options = options
+        self.cluster: Any = None
+        try:
+            if address:
+                self.client = Client(address, timeout=30)
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=jobs,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
+                self.client = Client(self.cluster)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(
+                f"cannot reach the Dask scheduler {address or '(local)'}: {exc}"
+            ) from None
+        self.calls = 0
+        self.workers: dict[str, dict[str, int]] = {}
+
+    def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[str]]]:
+        from distributed import as_completed
+
+        futures = {
+            self.client.submit(
+                _dask_task, self.engine_name, self.options, batch, pure=False, retries=self.RETRIES
+            ): index
+            for index, batch in enumerate(batches)
+        }
+        try:
+            for future in as_completed(futures):
+                out, calls, worker = future.result()
+                self.calls += calls
+                seen = self.workers.setdefault(worker, {"batches": 0, "segments": 0})
+                seen["batches"] += 1
+                seen["segments"] += len(out)
+                yield futures[future], out
+        except BaseException:
+            self.client.cancel(list(futures))
+            raise
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
 def make_executor(
-    kind: str, engine: Engine, engine_name: str, options: DecodeOptions, jobs: int
+    kind: str,
+    engine: Engine,
+    engine_name: str,
+    options: DecodeOptions,
+    jobs: int,
+    address: str | None = None,
 ) -> Any:
-    """``inline`` (the default) or ``processes``; *jobs* spreads the model work."""
+    """``inline`` (the default), ``processes`` or ``dask``; *jobs* spreads the model work."""
+    if kind == "dask":
+        return DaskExecutor(engine_name, options, jobs, address)
     if kind == "processes" and jobs > 1 and engine_name != "pseudo":
         threads = max(1, (multiprocessing.cpu_count() or 1) // jobs)
         worker_options = replace(

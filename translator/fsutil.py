@@ -6,12 +6,22 @@ with one rename (the ``safer`` library); on any error the old file stays.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import safer
 
 from .errors import InputError
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> bool:

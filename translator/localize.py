@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
@@ -26,7 +27,7 @@ from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import InputError, TranslatorError, UsageError
 from .executors import make_executor, split_batches
-from .fsutil import write_atomic
+from .fsutil import file_sha256, write_atomic
 from .labels import Labels
 from .locales import Target, parse_locale
 from .memory import CachedEngine, Memory, default_path, normalise
@@ -50,7 +51,8 @@ class LocalizeOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
     decode: DecodeOptions = field(default_factory=DecodeOptions)
     jobs: int = 1
-    executor: str = "inline"
+    executor: str = "inline"  # inline, processes or dask
+    scheduler: str | None = None  # a Dask scheduler address; None: a LocalCluster
     force: bool = False
     cache: str | None = None  # the memory file; None: the default one
     use_cache: bool = True
@@ -79,6 +81,7 @@ class LocalizeReport:
     model_calls: int = 0
     seconds: float = 0.0
     sources: int = 0
+    workers: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         failed_files = {path for path, _ in self.failures}
@@ -107,6 +110,7 @@ class LocalizeReport:
             "model_calls": self.model_calls,
             "seconds": round(self.seconds, 3),
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
+            **({"workers": self.workers} if self.workers else {}),
         }
 
 
@@ -205,9 +209,15 @@ def _options_key(engine: Engine) -> str:
 
 
 def is_fresh(
-    dest: Path, digest: str, identity: str, options: str, date: ArticleDate | None
+    dest: Path,
+    digest: str,
+    identity_of: Callable[[str], str | None],
+    options: str,
+    date: ArticleDate | None,
 ) -> bool:
-    """The variant at *dest* was made from these bytes with this engine and these options."""
+    """The variant at *dest* was made from these bytes with this engine and these
+    options.  *identity_of* gives the engine's identity for a source language
+    (the variant's own ``source_lang`` when the bytes match), or None."""
     from .coverage import read_metadata
 
     if not dest.is_file():
@@ -216,13 +226,27 @@ def is_fresh(
         meta = read_metadata(dest)
     except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError):
         return False
-    if meta.get("source_sha256") != digest or str(meta.get("engine")) != identity:
+    if meta.get("source_sha256") != digest:
+        return False
+    if str(meta.get("engine")) != identity_of(str(meta.get("source_lang") or "")):
         return False
     if str(meta.get("options") or "") != options:
         return False
     if date is not None and str(meta.get("date")) != date.iso:
         return False
     return True
+
+
+def _identity_of(
+    engine: Engine, source_code: str | None, target: Target
+) -> Callable[[str], str | None]:
+    def identity(recorded_source: str) -> str | None:
+        try:
+            return engine.identity(source_code or recorded_source, target.argos)
+        except UsageError:
+            return None  # the pair is gone: not fresh
+
+    return identity
 
 
 def localize(
@@ -239,6 +263,8 @@ def localize(
     if options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     decode = options.decode
+    if options.executor not in ("inline", "processes", "dask"):
+        raise UsageError(f"unknown executor {options.executor!r}")
     if options.jobs > 1 and options.executor == "inline":
         cores = os.cpu_count() or 1
         decode = replace(
@@ -271,14 +297,41 @@ def localize(
             planned[key] = file
             targets_of.setdefault(file, []).append((target, dest))
 
+    # Files whose every variant is fresh need no reading at all (the variants
+    # record the source's hash and language).
+    progress.start(sum(len(targets_of[f]) for f, _ in jobs))
+    pending = [(file, root) for file, root in jobs]
+    if not options.force:
+        pending = []
+        for file, root in jobs:
+            digest = file_sha256(file)
+            fresh = [
+                is_fresh(
+                    dest,
+                    digest,
+                    _identity_of(inner, source_code, target),
+                    _options_key(inner),
+                    options.date,
+                )
+                for target, dest in targets_of[file]
+            ]
+            if all(fresh):
+                for target, dest in targets_of[file]:
+                    report.variants.append(
+                        Variant(file, target.tag, str(dest), False, skipped=True)
+                    )
+                    progress.variant(str(dest), "skipped")
+            else:
+                pending.append((file, root))
+
     # Every language pair is checked before the first file is written.
     languages: dict[str, str] = {}
     if source_code is not None:
         for target in options.targets:
             inner.check_pair(source_code, target.argos)
-        languages = {file: source_code for file, _ in jobs}
+        languages = {file: source_code for file, _ in pending}
     else:
-        for file, _root in jobs:
+        for file, _root in pending:
             try:
                 languages[file] = load_article(file, options.read).language
             except InputError as exc:
@@ -302,7 +355,9 @@ def localize(
     report.sources = len(jobs)
     memory = Memory(options.cache) if options.use_cache else None
     engine = CachedEngine(inner, memory)
-    executor = make_executor(options.executor, inner, options.engine, decode, options.jobs)
+    executor = make_executor(
+        options.executor, inner, options.engine, decode, options.jobs, options.scheduler
+    )
     lock = FileLock(str(_lock_path(options.out, paths)), timeout=0)
     try:
         try:
@@ -312,8 +367,7 @@ def localize(
                 f"another translator localize is writing to {options.out or 'these files'} "
                 f"(lock {lock.lock_file}); wait for it to finish or stop it"
             ) from None
-        progress.start(sum(len(targets_of[f]) for f in languages))
-        todo = [file for file, _ in jobs if file in languages]
+        todo = [file for file, _ in pending if file in languages]
         for i in range(0, len(todo), options.batch_files):
             _run_chunk(
                 todo[i : i + options.batch_files],
@@ -333,6 +387,7 @@ def localize(
         report.segments_translated = engine.translated
         report.segments_from_memory = engine.from_memory
         report.model_calls = executor.calls
+        report.workers = dict(getattr(executor, "workers", {}))
         report.seconds = time.perf_counter() - started
     return report
 
@@ -371,12 +426,12 @@ def _run_chunk(
         date = article_date(article, options.date)
         if date is None:
             report.warnings.append(f"{file}: no date found; its variants have no date fields")
-        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+        digest = file_sha256(file)
         key = translation_key(article, os.path.relpath(file))
         for target, dest in targets_of[file]:
-            identity = engine.identity(src, target.argos)
+            identity_of = _identity_of(engine.inner, src, target)
             if not options.force and is_fresh(
-                dest, digest, identity, _options_key(engine.inner), options.date
+                dest, digest, identity_of, _options_key(engine.inner), options.date
             ):
                 report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
                 progress.variant(str(dest), "skipped")
@@ -453,6 +508,8 @@ def _write_variant(
         qa=qa.summary(findings),
     )
     text = render_variant(options.fmt, tr, meta, pub)
+    if options.fmt != "json":
+        text = item.article.with_newlines(text)
     written = write_atomic(item.dest, text)
     return Variant(item.article.path, item.target.tag, str(item.dest), written)
 
@@ -461,7 +518,9 @@ def _lock_path(out: str | None, paths: list[str] | tuple[str, ...]) -> Path:
     """The run's lock, in the cache directory: one per output directory (or, without
     --out, per set of inputs), so that the output directory holds only variants."""
     targets = [out] if out is not None else list(paths)
-    digest = hashlib.sha256("\0".join(sorted(os.path.realpath(p) for p in targets)).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(
+        "\0".join(sorted(os.path.realpath(p) for p in targets)).encode()
+    ).hexdigest()[:16]
     folder = default_path().parent / "locks"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{digest}.lock"

@@ -63,6 +63,11 @@ class Article:
     notes: list[str] = field(default_factory=list)
     source: str = ""  # the decoded text, line endings normalised
     header_lines: int = 0  # Markdown: lines taken by the front matter block
+    newline: str = "\n"  # the source's line ending, given back to what is written
+
+    def with_newlines(self, text: str) -> str:
+        """*text* (written with ``\\n``) in the source's line endings."""
+        return text.replace("\n", self.newline) if self.newline != "\n" else text
 
     @property
     def content_blocks(self) -> list[Block]:

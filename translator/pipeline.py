@@ -125,7 +125,7 @@ def translate_file(
     src = src or article.language
     translator.check_pair(src, target.argos)
     translation = translate_article(article, translator, target.argos, source=src)
-    text = render(translation, target.tag, target.direction)
+    text = article.with_newlines(render(translation, target.tag, target.direction))
     result = TranslateResult(path, target, text, translation)
     if output is not None:
         result.output = output

@@ -19,8 +19,8 @@ from .locales import language_name, parse_locale
 from .localize import translation_findings
 from .model import ChromeLine
 from .pipeline import ReadOptions, load_article
-from .qa import ERROR, Finding, check_pairs
-from .qa_files import source_texts
+from .qa import ERROR, Finding
+from .qa_files import align, check_alignment
 from .translation import translate_article
 from .variants import _env, inline_plain, plain_text, read_variant
 
@@ -90,26 +90,17 @@ def build_preview(
     rows: list[Row] = []
     if variant is not None:
         rv = read_variant(variant)
-        lang = str(rv.meta.get("lang") or target_code or "")
+        al = align(article, rv)
+        lang = al.target_lang or target_code or ""
         if not lang:
             raise UsageError(f"{variant}: no lang in its metadata; give --to")
-        src = str(rv.meta.get("source_lang") or src_code or article.language)
-        same_markup = rv.fmt == "md" and article.format == "markdown"
-        sources = source_texts(article, plain=not same_markup)
-        pairs = [
-            (line, s, t) for (line, _k, s), (_vk, t, _vl) in zip(sources, rv.blocks, strict=False)
-        ]
-        findings = check_pairs(
-            pairs, src, lang, pseudo=rv.meta.get("engine") == "pseudo", markup=same_markup
-        )
-        for (line, kind, s), (_vk, t, _vl) in zip(sources, rv.blocks, strict=False):
-            if kind == "code":
-                rows.append(Row(kind, line, s, t))
-            else:
-                shown = inline_plain(s, "markdown") if same_markup else s
-                rows.append(
-                    Row(kind, line, shown, inline_plain(t, "markdown") if rv.fmt == "md" else t)
-                )
+        al.target_lang = lang
+        src = al.source_lang
+        findings = check_alignment(al)
+        for line, kind, s, t in al.rows:
+            if kind != "code" and al.same_markup:
+                s, t = inline_plain(s, "markdown"), inline_plain(t, "markdown")
+            rows.append(Row(kind, line, s, t))
         engine_name = str(rv.meta.get("engine") or "unknown")
     else:
         assert target_code is not None

@@ -234,22 +234,36 @@ def _groups(tr: Translation) -> list[_Group]:
     return groups
 
 
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>]|(?<!\w)_|_(?!\w))")
+
+
+def md_escape(text: str) -> str:
+    """Plain text made safe to place in Markdown: no markup, no raw HTML.
+
+    >>> print(md_escape("<script>x</script> and [a](javascript:b)"))
+    \\<script\\>x\\</script\\> and \\[a\\](javascript:b)
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
     fm = front_matter_lines(meta, tr.article.front_matter_raw)
     if tr.article.format == "markdown" and tr.article.header_lines:
-        return render_markdown(tr, front_matter=fm, lead=pub.text)
-    out = ["---", *fm, "---", "", pub.text, ""]
+        return render_markdown(tr, front_matter=fm, lead=md_escape(pub.text))
+    out = ["---", *fm, "---", "", md_escape(pub.text), ""]
     if meta.title:
-        out += ["# " + meta.title, ""]
+        out += ["# " + md_escape(meta.title), ""]
     for group in _groups(tr):
+        texts = [t if group.kind == "code" else md_escape(t) for t in group.texts]
         if group.kind == "list":
-            out += ["- " + t for t in group.texts]
+            out += ["- " + t for t in texts]
         elif group.kind == "quote":
-            out += ["> " + t for t in group.texts]
+            out += ["> " + t for t in texts]
         elif group.kind == "code":
-            out += ["```", group.texts[0].rstrip("\n"), "```"]
+            fence = "````" if "```" in texts[0] else "```"
+            out += [fence, texts[0].rstrip("\n"), fence]
         else:
-            out.append(group.texts[0])
+            out.append(texts[0])
         out.append("")
     return "\n".join(out)
 

@@ -251,11 +251,14 @@ def _format_pairs(packages: list[PackageInfo]) -> str:
 
 class ArgosEngine(Engine):
     name = "argos"
+    _installed: list[PackageInfo] | None = None  # scanned once per engine
 
     def route(self, source: str, target: str) -> list[PackageInfo]:
         if source == target:
             return []
-        packages, _broken = scan()
+        if self._installed is None:
+            self._installed = scan()[0]
+        packages = self._installed
         by_pair = {(p.from_code, p.to_code): p for p in packages}
         if (source, target) in by_pair:
             return [by_pair[(source, target)]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 from ..model import Article, Format
-from ..textio import DEFAULT_MAX_BYTES, clean_controls, read_text
+from ..textio import DEFAULT_MAX_BYTES, clean_controls, decode, read_bytes
 from . import html, markdown, text
 
 EXTENSIONS: dict[str, Format] = {
@@ -39,5 +39,10 @@ def parse(path: str, source: str, fmt: Format) -> Article:
 
 def read(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read and parse one article file (no language analysis yet)."""
-    source = read_text(path, encoding=encoding, max_bytes=max_bytes)
-    return parse(path, source, format_for(path))
+    data = read_bytes(path, max_bytes)
+    source = decode(data, path, encoding)
+    article = parse(path, source, format_for(path))
+    crlf = data.count(b"\r\n")
+    if crlf and crlf * 2 >= data.count(b"\n"):
+        article.newline = "\r\n"
+    return article

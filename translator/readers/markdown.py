@@ -44,8 +44,36 @@ def split_front_matter(path: str, source: str) -> tuple[str, dict[str, Any], str
         data = {}
     if not isinstance(data, dict):
         raise InputError(path, "front matter is not a mapping of keys to values", line=2)
+    bad = _surrogate(data)
+    if bad is not None:
+        line = next(
+            (n for n, text in enumerate(raw.split("\n"), start=1) if "\\u" in text.lower()), 2
+        )
+        raise InputError(
+            path, f"front matter holds a lone surrogate ({bad}), which is not text", line=line
+        )
     offset = source[: len(source) - len(body)].count("\n")
     return raw, data, body, offset
+
+
+def _surrogate(value: Any) -> str | None:
+    """The first lone surrogate code point inside parsed YAML, as ``\\udXXX``."""
+    if isinstance(value, str):
+        for ch in value:
+            if 0xD800 <= ord(ch) <= 0xDFFF:
+                return f"\\u{ord(ch):04x}"
+        return None
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple | set):
+        items = list(value)
+    else:
+        return None
+    for item in items:
+        found = _surrogate(item)
+        if found:
+            return found
+    return None
 
 
 def _closing_line(lines: list[str]) -> int:

@@ -1,0 +1,112 @@
+"""The batch through Dask distributed against the local executor.
+
+Same corpus as ``benchmarks/batch.py`` (300 articles, 3,300 segments, 2
+locales, the Argos-architecture benchmark packages, greedy decoding), run
+three ways, each with a fresh translation memory:
+
+* the local executor with one CTranslate2 worker (the reference);
+* Dask with 1 worker process (a ``LocalCluster`` on loopback);
+* Dask with 2 worker processes.
+
+It reports throughput, the overhead of Dask over the local executor at one
+worker (floor: at most 15%), checks that the three runs wrote identical
+files, and estimates from the measured per-segment cost how long 100,000
+articles would take on 10 workers of 8 cores (assuming throughput grows
+linearly with cores, which is optimistic).
+
+    python benchmarks/distributed.py [--articles 300] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+BASELINE = Path(__file__).with_name("distributed_baseline.json")
+WORK = Path(os.environ.setdefault("DIST_BENCH_WORK", tempfile.mkdtemp(prefix="dist-bench-")))
+os.environ["ARGOS_PACKAGES_DIR"] = str(WORK / "packages")
+for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[var] = str(WORK / var.lower())
+
+from corpus import make_corpus, sentences  # noqa: E402
+
+from tests.fixtures.argos_fixture import build_package  # noqa: E402
+from translator import localize as loc  # noqa: E402
+from translator import packages  # noqa: E402
+from translator.engines import DecodeOptions  # noqa: E402
+from translator.locales import parse_locales  # noqa: E402
+
+
+def run(corpus: Path, name: str, **kw) -> loc.LocalizeReport:
+    options = loc.LocalizeOptions(
+        targets=parse_locales("fr,de"), out=str(WORK / name), engine="argos", source="en",
+        decode=DecodeOptions(beam=1), cache=str(WORK / f"{name}.sqlite3"), **kw,
+    )  # fmt: skip
+    return loc.localize([str(corpus)], options)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    pool = sentences()
+    if not (WORK / "packages").is_dir():
+        for to_code, seed in (("fr", 3), ("de", 4)):
+            archive = build_package(
+                WORK / f"en_{to_code}.argosmodel", "en", to_code, corpus=pool[:4000], vocab_size=8000,
+                pad_vocab_to=32000, quantization="int8", layers=6, d_model=512, heads=8, ffn=2048,
+                target_length=24, confident=True, seed=seed,
+            )  # fmt: skip
+            packages.install_archive(archive)
+    corpus = make_corpus(WORK / f"corpus-{args.articles}", args.articles, pool)
+
+    local = run(corpus, "local", jobs=1)
+    dask1 = run(corpus, "dask1", jobs=1, executor="dask")
+    dask2 = run(corpus, "dask2", jobs=2, executor="dask")
+    segments = local.segments_translated + local.segments_from_memory
+    files = [
+        {p.name: p.read_bytes() for p in (WORK / n).iterdir()} for n in ("local", "dask1", "dask2")
+    ]
+    per_segment = local.seconds / max(local.segments_translated, 1)
+    cores_here = os.cpu_count() or 1
+    per_article_segments = segments / args.articles
+    estimate_hours = 100_000 * per_article_segments * per_segment * cores_here / (10 * 8) / 3600
+    figures = {
+        "articles": args.articles,
+        "segments": segments,
+        "local_1_worker_seconds": round(local.seconds, 2),
+        "dask_1_worker_seconds": round(dask1.seconds, 2),
+        "dask_2_workers_seconds": round(dask2.seconds, 2),
+        "local_segments_per_second": round(segments / local.seconds, 1),
+        "dask_1_segments_per_second": round(segments / dask1.seconds, 1),
+        "dask_2_segments_per_second": round(segments / dask2.seconds, 1),
+        "dask_overhead_at_1_worker": round(dask1.seconds / local.seconds - 1, 3),
+        "identical_outputs": files[0] == files[1] == files[2],
+        "estimate_100k_articles_10x8_cores_hours": round(estimate_hours, 2),
+    }
+    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
+    if args.json:
+        print(json.dumps({"figures": figures, "floors": floors}, indent=2))
+    else:
+        for key, value in figures.items():
+            print(f"{key:40s} {value!s:>10}" + (f"   limit {floors[key]}" if key in floors else ""))
+    failed = []
+    if figures["dask_overhead_at_1_worker"] > floors["dask_overhead_at_1_worker"]:
+        failed.append("dask_overhead_at_1_worker")
+    if not figures["identical_outputs"]:
+        failed.append("identical_outputs")
+    for key in failed:
+        print(f"LIMIT MISSED: {key} = {figures[key]}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
