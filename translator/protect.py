@@ -60,7 +60,10 @@ class SpanEvent:
 def _ranges(text: str, fmt: Format) -> list[tuple[int, int]]:
     patterns = list(_COMMON)
     if fmt == "markdown":
-        patterns = patterns[:1] + _MARKDOWN + patterns[1:]
+        # code, autolinks, tags and links first; then URLs, e-mail addresses and
+        # placeholders; emphasis markers last, so that they never split a
+        # placeholder such as {_a_}.
+        patterns = patterns[:1] + _MARKDOWN[:3] + patterns[1:] + _MARKDOWN[3:]
     elif fmt == "html":
         patterns = _HTML + patterns
     taken: list[tuple[int, int]] = []
