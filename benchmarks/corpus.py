@@ -1,7 +1,9 @@
-"""Generated article corpora for the batch benchmarks (no side effects on import)."""
+"""Generated article corpora and packages for the batch benchmarks (no side effects on import)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from translator.segment import split_sentences
@@ -44,3 +46,31 @@ def make_corpus(folder: Path, count: int, pool: list[str]) -> Path:
             "\n".join([title, *paragraphs]) + "\n", encoding="utf-8"
         )
     return folder
+
+
+def private_home(variable: str, prefix: str) -> Path:
+    """A work directory shared with spawned workers (through *variable*), and
+    Argos's and the cache's directories inside it.  Call before importing
+    argostranslate."""
+    work = Path(os.environ.setdefault(variable, tempfile.mkdtemp(prefix=prefix)))
+    os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        os.environ[var] = str(work / var.lower())
+    return work
+
+
+def install_benchmark_packages(work: Path, pool: list[str]) -> None:
+    """en→fr and en→de Argos-architecture packages (6+6 layers, d_model 512,
+    32k vocabulary, int8), built from numpy weights and installed."""
+    from tests.fixtures.argos_fixture import build_package
+    from translator import packages
+
+    if (work / "packages").is_dir():
+        return
+    for to_code, seed in (("fr", 3), ("de", 4)):
+        archive = build_package(
+            work / f"en_{to_code}.argosmodel", "en", to_code, corpus=pool[:4000], vocab_size=8000,
+            pad_vocab_to=32000, quantization="int8", layers=6, d_model=512, heads=8, ffn=2048,
+            target_length=24, confident=True, seed=seed,
+        )  # fmt: skip
+        packages.install_archive(archive)

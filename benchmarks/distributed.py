@@ -23,23 +23,17 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 BASELINE = Path(__file__).with_name("distributed_baseline.json")
-WORK = Path(os.environ.setdefault("DIST_BENCH_WORK", tempfile.mkdtemp(prefix="dist-bench-")))
-os.environ["ARGOS_PACKAGES_DIR"] = str(WORK / "packages")
-for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-    os.environ[var] = str(WORK / var.lower())
+from corpus import install_benchmark_packages, make_corpus, private_home, sentences  # noqa: E402
 
-from corpus import make_corpus, sentences  # noqa: E402
+WORK = private_home("DIST_BENCH_WORK", "dist-bench-")
 
-from tests.fixtures.argos_fixture import build_package  # noqa: E402
 from translator import localize as loc  # noqa: E402
-from translator import packages  # noqa: E402
 from translator.engines import DecodeOptions  # noqa: E402
 from translator.locales import parse_locales  # noqa: E402
 
@@ -58,14 +52,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     pool = sentences()
-    if not (WORK / "packages").is_dir():
-        for to_code, seed in (("fr", 3), ("de", 4)):
-            archive = build_package(
-                WORK / f"en_{to_code}.argosmodel", "en", to_code, corpus=pool[:4000], vocab_size=8000,
-                pad_vocab_to=32000, quantization="int8", layers=6, d_model=512, heads=8, ffn=2048,
-                target_length=24, confident=True, seed=seed,
-            )  # fmt: skip
-            packages.install_archive(archive)
+    install_benchmark_packages(WORK, pool)
     corpus = make_corpus(WORK / f"corpus-{args.articles}", args.articles, pool)
 
     local = run(corpus, "local", jobs=1)

@@ -459,13 +459,16 @@ def cache() -> None:
     """
 
 
-@cache.command("stats")
-@click.option(
+cache_file_option = click.option(
     "--cache",
     "cache_file",
     type=click.Path(dir_okay=False),
     help="The memory file (default: in $XDG_CACHE_HOME).",
 )
+
+
+@cache.command("stats")
+@cache_file_option
 def cache_stats(cache_file: str | None) -> None:
     """Show the memory's path, size and entries per model.
 
@@ -486,12 +489,7 @@ def cache_stats(cache_file: str | None) -> None:
 
 
 @cache.command("clear")
-@click.option(
-    "--cache",
-    "cache_file",
-    type=click.Path(dir_okay=False),
-    help="The memory file (default: in $XDG_CACHE_HOME).",
-)
+@cache_file_option
 def cache_clear(cache_file: str | None) -> None:
     """Delete every entry of the translation memory.
 

@@ -300,11 +300,15 @@ def localize(
     # Files whose every variant is fresh need no reading at all (the variants
     # record the source's hash and language).
     progress.start(sum(len(targets_of[f]) for f, _ in jobs))
-    pending = [(file, root) for file, root in jobs]
+    pending = list(jobs)
     if not options.force:
         pending = []
         for file, root in jobs:
-            digest = file_sha256(file)
+            try:
+                digest = file_sha256(file)
+            except OSError:
+                pending.append((file, root))  # reading it again will report why
+                continue
             fresh = [
                 is_fresh(
                     dest,
