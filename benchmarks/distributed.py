@@ -20,16 +20,26 @@ linearly with cores, which is optimistic).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+# This file is named like the Dask package it measures: keep its folder off
+# the import path (worker processes inherit it), and load the shared corpus
+# helpers by file.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-BASELINE = Path(__file__).with_name("distributed_baseline.json")
-from corpus import install_benchmark_packages, make_corpus, private_home, sentences  # noqa: E402
+BASELINE = HERE / "distributed_baseline.json"
+_spec = importlib.util.spec_from_file_location("bench_corpus", HERE / "corpus.py")
+assert _spec is not None and _spec.loader is not None
+_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_corpus)
+install_benchmark_packages, make_corpus = _corpus.install_benchmark_packages, _corpus.make_corpus
+private_home, sentences = _corpus.private_home, _corpus.sentences
 
 WORK = private_home("DIST_BENCH_WORK", "dist-bench-")
 
