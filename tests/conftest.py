@@ -103,3 +103,9 @@ def installed(packages_dir, fixture_packages) -> Path:
     packages.install_archive(fixture_packages["en_fr"])
     packages.install_archive(fixture_packages["de_en"])
     return packages_dir
+
+
+@pytest.fixture(autouse=True)
+def own_cache_home(tmp_path, monkeypatch):
+    """Each test gets its own translation memory and lock directory."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))

@@ -8,19 +8,12 @@ import signal
 import pytest
 
 from translator import localize as loc
-from translator.locales import parse_locales
 
-from .test_batch import make_corpus
+from .test_batch import _options, make_corpus
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
-
-
-def _options(out, cache, **kw) -> loc.LocalizeOptions:
-    return loc.LocalizeOptions(
-        targets=parse_locales("fr"), out=str(out), engine="argos", cache=str(cache), **kw
-    )
 
 
 def _files(folder) -> dict[str, bytes]:

@@ -330,16 +330,21 @@ def localize(
 
     # Every language pair is checked before the first file is written.
     languages: dict[str, str] = {}
+    loaded: dict[str, Article] = {}  # the first chunk's articles, not read twice
     if source_code is not None:
         for target in options.targets:
             inner.check_pair(source_code, target.argos)
         languages = {file: source_code for file, _ in pending}
     else:
-        for file, _root in pending:
+        for index, (file, _root) in enumerate(pending):
             try:
-                languages[file] = load_article(file, options.read).language
+                article = load_article(file, options.read)
             except InputError as exc:
                 report.failures.append((file, str(exc)))
+                continue
+            languages[file] = article.language
+            if index < options.batch_files:
+                loaded[file] = article
     missing: list[str] = []
     for lang in sorted(set(languages.values())):
         for target in options.targets:
@@ -375,6 +380,7 @@ def localize(
         for i in range(0, len(todo), options.batch_files):
             _run_chunk(
                 todo[i : i + options.batch_files],
+                loaded,
                 targets_of,
                 engine,
                 executor,
@@ -409,6 +415,7 @@ class _Item:
 
 def _run_chunk(
     files: list[str],
+    loaded: dict[str, Article],
     targets_of: dict[str, list[tuple[Target, Path]]],
     engine: CachedEngine,
     executor: Any,
@@ -420,7 +427,7 @@ def _run_chunk(
     items: list[_Item] = []
     for file in files:
         try:
-            article = load_article(file, options.read)
+            article = loaded.pop(file, None) or load_article(file, options.read)
         except InputError as exc:
             report.failures.append((file, str(exc)))
             for _target, dest in targets_of[file]:
