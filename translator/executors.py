@@ -15,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import multiprocessing
+import os
 import signal
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -147,6 +148,9 @@ class DaskExecutor:
                 "--executor dask needs Dask distributed: pip install 'translator[dask]'"
             ) from None
         self.engine_name = engine_name
+        if address is None and options.intra_threads == 0:
+            # a LocalCluster shares this machine's cores among its workers
+            options = replace(options, intra_threads=max(1, (os.cpu_count() or 1) // jobs))
         self.options = options
         self.cluster: Any = None
         try:
