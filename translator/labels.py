@@ -27,7 +27,6 @@ def N_(message: str) -> str:
 
 PUBLISHED_ON = N_("Published on {date}")
 ORIGINAL_LANGUAGE = N_("Original language: {language}")
-MACHINE_TRANSLATION = N_("Machine translation")
 SEPARATOR = " · "
 
 

@@ -80,7 +80,6 @@ class LocalizeReport:
     segments_from_memory: int = 0
     model_calls: int = 0
     seconds: float = 0.0
-    sources: int = 0
     workers: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -361,7 +360,6 @@ def localize(
             report.warnings.append(
                 f"no catalog for {target.tag} in locales/: labels stay in English"
             )
-    report.sources = len(jobs)
     memory = Memory(options.cache) if options.use_cache else None
     engine = CachedEngine(inner, memory)
     executor = make_executor(

@@ -131,6 +131,3 @@ def unmask(translated: str, masked: Masked) -> tuple[str, list[SpanEvent]]:
         text = text.rstrip() + (" " if text.strip() else "") + " ".join(missing)
     return text, events
 
-
-def has_placeholders(text: str) -> bool:
-    return bool(_FOUND.search(text))

@@ -21,18 +21,6 @@ from . import langid
 from .protect import _CODE, _EMAIL, _FORMAT, _URL
 
 ERROR, WARNING = "error", "warning"
-CHECKS = (
-    "numbers",
-    "protected-spans",
-    "markup",
-    "untranslated",
-    "wrong-language",
-    "repetition",
-    "length-ratio",
-    "number-in-words",
-    "empty-target",
-    "segment-count",
-)
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _SPACES = "\u00a0\u202f\u2009 "
 _VERSION = re.compile(r"(?<![0-9A-Za-z_.])\d+\.\d+\.(?:\d+|[xX*])(?:\.(?:\d+|[xX*]))*")
