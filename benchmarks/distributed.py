@@ -12,7 +12,9 @@ It reports throughput, the overhead of Dask over the local executor at one
 worker (floor: at most 15%), checks that the three runs wrote identical
 files, and estimates from the measured per-segment cost how long 100,000
 articles would take on 10 workers of 8 cores (assuming throughput grows
-linearly with cores, which is optimistic).
+linearly with cores, which is optimistic).  Last it times one 300-segment
+call in a fresh plain process and in a nanny-started worker, before and after the
+worker resets glibc's malloc thresholds (see ``restore_malloc_thresholds``).
 
     python benchmarks/distributed.py [--articles 300] [--json]
 """
@@ -48,6 +50,52 @@ from translator.engines import DecodeOptions  # noqa: E402
 from translator.locales import parse_locales  # noqa: E402
 
 
+def one_call(segments: list[str], retune: bool) -> float:
+    """Seconds for one translate call of *segments* (after a warm-up), in
+    whatever process runs this; *retune* first resets glibc's thresholds."""
+    import time
+
+    from translator.engines import get_engine
+    from translator.executors import restore_malloc_thresholds
+
+    if retune:
+        restore_malloc_thresholds()
+    engine = get_engine("argos", DecodeOptions(beam=1, intra_threads=os.cpu_count() or 1))
+    engine.translate(segments[:2], "en", "fr")
+    start = time.perf_counter()
+    engine.translate(segments, "en", "fr")
+    return time.perf_counter() - start
+
+
+def malloc_probe(segments: list[str]) -> dict[str, float]:
+    """The same call in a fresh plain process and in one nanny-started Dask
+    worker, before and after the worker resets its malloc thresholds."""
+    import concurrent.futures as cf
+    import multiprocessing
+
+    from distributed import Client, LocalCluster
+
+    with cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        here = pool.submit(one_call, segments, False).result()
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        as_started = client.submit(one_call, segments, False, pure=False).result()
+        reset = client.submit(one_call, segments, True, pure=False).result()
+    return {
+        "one_call_plain_process_seconds": round(here, 2),
+        "one_call_worker_as_started_seconds": round(as_started, 2),
+        "one_call_worker_after_reset_seconds": round(reset, 2),
+    }
+
+
 def run(corpus: Path, name: str, **kw) -> loc.LocalizeReport:
     options = loc.LocalizeOptions(
         targets=parse_locales("fr,de"), out=str(WORK / name), engine="argos", source="en",
@@ -68,6 +116,7 @@ def main() -> int:
     local = run(corpus, "local", jobs=1)
     dask1 = run(corpus, "dask1", jobs=1, executor="dask")
     dask2 = run(corpus, "dask2", jobs=2, executor="dask")
+    probe = malloc_probe(pool[:300])
     segments = local.segments_translated + local.segments_from_memory
     files = [
         {p.name: p.read_bytes() for p in (WORK / n).iterdir()} for n in ("local", "dask1", "dask2")
@@ -88,6 +137,7 @@ def main() -> int:
         "dask_overhead_at_1_worker": round(dask1.seconds / local.seconds - 1, 3),
         "identical_outputs": files[0] == files[1] == files[2],
         "estimate_100k_articles_10x8_cores_hours": round(estimate_hours, 2),
+        **probe,
     }
     floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
     if args.json:

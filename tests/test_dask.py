@@ -22,6 +22,7 @@ def _files(folder) -> dict[str, bytes]:
 
 def test_dask_gives_the_local_executor_files(installed, tmp_path):
     corpus = make_corpus(tmp_path / "corpus", 10)
+    environ = dict(os.environ)
     local = loc.localize([str(corpus)], _options(tmp_path / "local", tmp_path / "l.sqlite3"))
     remote = loc.localize(
         [str(corpus)],
@@ -39,10 +40,12 @@ def test_dask_gives_the_local_executor_files(installed, tmp_path):
         _options(tmp_path / "dask", tmp_path / "d.sqlite3", executor="dask", jobs=2, force=True),
     )
     assert again.model_calls == 0 and again.workers == {}  # everything came from the memory
+    assert dict(os.environ) == environ  # the nanny's OMP_NUM_THREADS=1 etc. did not stay
 
 
 def test_a_killed_worker_does_not_stop_the_run(installed, tmp_path):
     corpus = make_corpus(tmp_path / "corpus", 16)
+    environ = dict(os.environ)  # this test's own cluster changes it; put back below
     loc.localize([str(corpus)], _options(tmp_path / "local", tmp_path / "l.sqlite3"))
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
@@ -74,9 +77,36 @@ def test_a_killed_worker_does_not_stop_the_run(installed, tmp_path):
         assert progress.killed
         assert not report.failures
         assert _files(tmp_path / "dask") == _files(tmp_path / "local")
+        # the worker that survived (started by a nanny) had its malloc thresholds restored
+        assert [True] in client.run(_retuned).values()
     finally:
         client.close()
         cluster.close()
+        os.environ.clear()
+        os.environ.update(environ)
+
+
+def _retuned() -> list[bool]:
+    from translator import executors
+
+    return executors._MALLOC_RETUNED
+
+
+def test_malloc_thresholds_are_restored_once_and_only_when_fixed(tmp_path):
+    import subprocess
+    import sys
+
+    probe = "from translator.executors import restore_malloc_thresholds as r; print(r(), r())"
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    plain = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    fixed = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**env, "MALLOC_TRIM_THRESHOLD_": "65536"},
+        capture_output=True,
+        text=True,
+    )
+    assert plain.stdout.split() == ["False", "False"]
+    assert fixed.stdout.split() == ["True", "False"]
 
 
 def test_without_the_extra_the_hint_is_given(monkeypatch, run_cli, tmp_path):

@@ -130,4 +130,3 @@ def unmask(translated: str, masked: Masked) -> tuple[str, list[SpanEvent]]:
     if missing:
         text = text.rstrip() + (" " if text.strip() else "") + " ".join(missing)
     return text, events
-
