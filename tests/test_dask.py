@@ -78,7 +78,7 @@ def test_a_killed_worker_does_not_stop_the_run(installed, tmp_path):
         assert not report.failures
         assert _files(tmp_path / "dask") == _files(tmp_path / "local")
         # the worker that survived (started by a nanny) had its malloc thresholds restored
-        assert [True] in client.run(_retuned).values()
+        assert True in client.run(_retuned).values()
     finally:
         client.close()
         cluster.close()
@@ -86,10 +86,10 @@ def test_a_killed_worker_does_not_stop_the_run(installed, tmp_path):
         os.environ.update(environ)
 
 
-def _retuned() -> list[bool]:
+def _retuned() -> bool:
     from translator import executors
 
-    return executors._MALLOC_RETUNED
+    return executors._malloc_retuned
 
 
 def test_malloc_thresholds_are_restored_once_and_only_when_fixed(tmp_path):

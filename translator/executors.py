@@ -94,7 +94,7 @@ def _translate_in_worker(
 # glibc's mallopt parameters (malloc.h)
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
-_MALLOC_RETUNED: list[bool] = []
+_malloc_retuned = False
 
 
 def restore_malloc_thresholds() -> bool:
@@ -107,9 +107,10 @@ def restore_malloc_thresholds() -> bool:
     glibc's adaptive scheme reaches on 64-bit systems (mmap at 32 MiB, trim at
     twice that) give the speed back.  Returns whether anything was changed.
     """
-    if _MALLOC_RETUNED or "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+    global _malloc_retuned
+    if _malloc_retuned or "MALLOC_TRIM_THRESHOLD_" not in os.environ:
         return False
-    _MALLOC_RETUNED.append(True)
+    _malloc_retuned = True
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
         mallopt = libc.mallopt
