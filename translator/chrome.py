@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .model import Block
+from .article import Block
 
 # Reasons reported in ``chrome[].reason``.
 AD = "ad-label"

@@ -1,7 +1,13 @@
-"""The ``translator`` command line: thin commands over :mod:`translator.pipeline`.
+"""The ``translator`` command line: thin commands over the library.
 
-Every library error is turned into a one-line message and an exit code here,
-in :class:`Group.invoke`, and nowhere else.
+Each command parses its options, calls one library function and prints the
+report it gets back (as text, or its ``as_dict()`` as JSON).  Every library
+error is turned into a one-line message and an exit code here, in
+:class:`Group.invoke`, and nowhere else.
+
+The translation stack (Beautiful Soup, Babel, langdetect, CTranslate2) is
+imported inside the commands that need it, so that ``translator --help`` and
+the light commands start at once (``benchmarks/startup.py``).
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ from typing import Any
 
 import click
 
-from . import __version__, packages, pipeline
+from . import __version__
 from .engines import ENGINES, DecodeOptions
 from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, TranslatorError
-from .localize import Progress
-from .textio import DEFAULT_MAX_BYTES
+from .progress import Progress
+from .textio import DEFAULT_MAX_BYTES, ReadOptions
 
 
 class CommandError(click.ClickException):
@@ -49,6 +55,14 @@ class Group(click.Group):
                 f"unexpected {name}: {exc} (run again with --debug for the traceback)",
                 EXIT_FAILURES,
             ) from exc
+
+
+skip_option = click.option(
+    "--skip",
+    "skip",
+    metavar="CHECK[,CHECK]",
+    help="QA checks not to run (translator qa --list-checks lists them).",
+)
 
 
 def read_options(func: Any) -> Any:
@@ -106,11 +120,11 @@ def detect(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: in
     Example:
       translator detect samples/ --format json
     """
-    options = pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes)
-    report = pipeline.detect_paths(paths, options)
+    from .pipeline import detect_paths
+
+    report = detect_paths(paths, ReadOptions(encoding=encoding, max_bytes=max_bytes))
     if fmt == "json":
-        out = [pipeline.detect_summary(r) for r in report.results]
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         for r in report.results:
             if r.article is not None:
@@ -207,13 +221,15 @@ def translate(
     Example:
       translator translate samples/fr-marche.md --to en -o build/marche.en.md
     """
-    result = pipeline.translate_file(
+    from .pipeline import translate_file
+
+    result = translate_file(
         path,
         to,
         source=source,
         engine=engine,
         output=output,
-        read=pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         decode=make_decode(**decode),
     )
     for event in result.translation.events:
@@ -296,6 +312,7 @@ def translate(
     show_default=True,
     help="Articles read and translated together; memory grows with it, not with the corpus.",
 )
+@skip_option
 @read_options
 @decode_options
 def localize(
@@ -316,6 +333,7 @@ def localize(
     executor: str,
     scheduler: str | None,
     batch_files: int,
+    skip: str | None,
     encoding: str | None,
     max_bytes: int,
     **decode: Any,
@@ -337,6 +355,7 @@ def localize(
     from .dates import parse_option
     from .fsutil import write_atomic
     from .locales import parse_locales
+    from .qa import parse_skip
 
     options = loc.LocalizeOptions(
         targets=parse_locales(to),
@@ -346,8 +365,9 @@ def localize(
         fmt=fmt,
         layout=layout,
         source=source,
-        read=pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         decode=make_decode(**decode),
+        skip_checks=parse_skip(skip),
         jobs=jobs,
         force=force,
         cache=cache,
@@ -588,8 +608,8 @@ def coverage(
 
 
 @cli.command("qa")
-@click.argument("source", type=click.Path())
-@click.argument("variant", type=click.Path())
+@click.argument("source", required=False, type=click.Path())
+@click.argument("variant", required=False, type=click.Path())
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -600,9 +620,18 @@ def coverage(
     show_default=True,
     help="Show findings of this severity and above.",
 )
+@click.option("--list-checks", is_flag=True, help="List every check with its severity, and exit.")
+@skip_option
 @read_options
 def qa_command(
-    source: str, variant: str, fmt: str, severity: str, encoding: str | None, max_bytes: int
+    source: str | None,
+    variant: str | None,
+    fmt: str,
+    severity: str,
+    list_checks: bool,
+    skip: str | None,
+    encoding: str | None,
+    max_bytes: int,
 ) -> None:
     """Check an existing variant against its source, block by block.
 
@@ -613,23 +642,27 @@ def qa_command(
     \b
     Example:
       translator qa samples/fr-marche.md build/fr-marche.de.md
+      translator qa --list-checks
     """
-    from .qa_files import qa_files
+    from .qa import CHECKS, check_variant, parse_skip
 
-    report = qa_files(source, variant, pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes))
-    shown = [f for f in report.findings if severity == "warning" or f.severity == "error"]
+    if list_checks:
+        if fmt == "json":
+            rows = [c.as_dict() for c in CHECKS.values()]
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            for c in CHECKS.values():
+                click.echo(f"{c.id:16s} {c.severity:8s} {c.description}")
+        return
+    if source is None or variant is None:
+        raise click.UsageError("give a SOURCE and a VARIANT (or --list-checks)")
+    report = check_variant(
+        source, variant, ReadOptions(encoding=encoding, max_bytes=max_bytes), parse_skip(skip)
+    )
     if fmt == "json":
-        data = {
-            "source": report.source,
-            "variant": report.variant,
-            "source_lang": report.source_lang,
-            "target_lang": report.target_lang,
-            "summary": {"errors": report.errors, "warnings": len(report.findings) - report.errors},
-            "findings": [f.as_dict() for f in shown],
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.as_dict(severity), ensure_ascii=False, indent=2))
     else:
-        for f in shown:
+        for f in report.shown(severity):
             click.echo(
                 f"{source}:{f.line}: segment {f.segment}: {f.severity}: {f.check}: {f.message}"
             )
@@ -652,6 +685,7 @@ def qa_command(
 @click.option("--engine", type=click.Choice(list(ENGINES)), default="argos", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the page.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@skip_option
 @read_options
 @decode_options
 def preview(
@@ -662,6 +696,7 @@ def preview(
     engine: str,
     output: str | None,
     open_browser: bool,
+    skip: str | None,
     encoding: str | None,
     max_bytes: int,
     **decode: Any,
@@ -676,6 +711,7 @@ def preview(
       translator preview samples/scraped-ticker.txt --to ar --engine pseudo -o build/preview.html
     """
     from .preview import build_preview, write_preview
+    from .qa import parse_skip
 
     page = build_preview(
         source,
@@ -683,8 +719,9 @@ def preview(
         to=to,
         source_lang=source_lang,
         engine=engine,
-        read=pipeline.ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         decode=make_decode(**decode),
+        skip=parse_skip(skip),
     )
     out = output or f"{Path(source).stem}.{page.target.code}.preview.html"
     path = write_preview(page, out, open_browser=open_browser)
@@ -715,17 +752,10 @@ def models_list(fmt: str) -> None:
     Example:
       translator models list --format json
     """
-    good, broken = packages.list_packages()
-    rows = [
-        {
-            "from": p.from_code,
-            "to": p.to_code,
-            "name": p.name,
-            "version": p.version,
-            "path": str(p.path),
-        }
-        for p in good
-    ]
+    from . import packages
+
+    listing = packages.list_packages()
+    rows = listing.as_dict()
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
@@ -733,7 +763,7 @@ def models_list(fmt: str) -> None:
             click.echo(f"{r['from']}→{r['to']}  {r['name']}  {r['version']}  {r['path']}")
         if not rows:
             click.echo("no packages installed", err=True)
-    for b in broken:
+    for b in listing.broken:
         click.echo(f"warning: {b.path}: broken package: {b.reason}", err=True)
 
 
@@ -774,6 +804,8 @@ def models_install(
       translator models install translate-en_fr-1_9.argosmodel
       translator models install --from en --to fr
     """
+    from . import packages
+
     limits = packages.Limits.from_env(max_size, max_entries, max_ratio)
     if file and (from_code or to_code):
         raise click.UsageError("give either FILE or --from/--to, not both")
@@ -825,6 +857,8 @@ def models_remove(from_code: str, to_code: str) -> None:
     Example:
       translator models remove --from en --to fr
     """
+    from . import packages
+
     path = packages.remove_pair(from_code, to_code)
     click.echo(f"removed {from_code}→{to_code} ({path})")
 
@@ -838,6 +872,8 @@ def models_verify(**decode: Any) -> None:
     Example:
       translator models verify
     """
+    from . import packages
+
     results = packages.verify_all(make_decode(**decode))
     for r in results:
         if r.ok:

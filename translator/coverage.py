@@ -9,8 +9,9 @@ the layouts of ``localize`` and gets a status:
 * ``invalid``: the variant is unreadable or its metadata is broken;
 * ``qa``: fresh, but its ``qa`` summary counts errors.
 
-Only the variants' metadata is read (the front matter, the HTML head, or the
-JSON object), never whole bodies; sources are hashed in chunks.
+Only the variants' metadata is read (:func:`translator.variants.read_metadata`:
+the front matter, the HTML head, or the JSON object), never whole bodies;
+sources are hashed in chunks.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .discover import discover
 from .errors import UsageError
 from .fsutil import file_sha256
 from .locales import Target
-from .localize import LAYOUTS, is_variant, variant_path
+from .variants import LAYOUTS, candidates, is_variant, read_metadata
 
 STATUSES = ("ok", "stale", "missing", "invalid", "qa")
 FIXES = {
@@ -39,10 +40,6 @@ FIXES = {
     "invalid": "fix or delete the variant, then run translator localize",
     "qa": "the variant has QA errors: run translator qa on it and fix them",
 }
-_EXTS = ("md", "html", "json")
-_META = re.compile(r'<meta\s+name="translator:([\w-]+)"\s+content="([^"]*)"\s*/?>')
-HEAD_LIMIT = 256 * 1024
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
 @dataclass
@@ -112,44 +109,6 @@ class CoverageReport:
         }
 
 
-def read_metadata(path: Path) -> dict[str, Any]:
-    """A variant's metadata without reading its body; ValueError when broken."""
-    ext = path.suffix.lstrip(".")
-    if ext == "json":
-        with path.open(encoding="utf-8") as fh:
-            data = json.load(fh)
-        if not isinstance(data, dict):
-            raise ValueError("the JSON variant is not an object")
-        return data
-    if ext == "html":
-        with path.open(encoding="utf-8") as fh:
-            head = fh.read(HEAD_LIMIT)
-        head = head.split("</head>", 1)[0]
-        meta: dict[str, Any] = {}
-        for key, value in _META.findall(head):
-            meta[key] = value
-        if "qa" in meta:
-            meta["qa"] = json.loads(meta["qa"].replace("&#34;", '"').replace("&quot;", '"'))
-        return meta
-    lines: list[str] = []
-    with path.open(encoding="utf-8") as fh:
-        first = fh.readline()
-        if first.rstrip("\r\n") != "---":
-            raise ValueError("no front matter")
-        for line in fh:
-            if line.rstrip("\r\n") == "---":
-                break
-            lines.append(line)
-            if len(lines) > 2000:
-                raise ValueError("front matter never closes")
-        else:
-            raise ValueError("front matter never closes")
-    data = yaml.load("".join(lines), Loader=_LOADER)
-    if not isinstance(data, dict):
-        raise ValueError("front matter is not a mapping")
-    return data
-
-
 def _cell(source_sha: str, candidates: list[Path]) -> Cell:
     for path in candidates:
         if not path.is_file():
@@ -197,10 +156,8 @@ def coverage(
         sha = file_sha256(file)
         row = Row(file)
         for target in targets:
-            candidates = [
-                variant_path(file, root, variants, target.tag, layout, ext) for ext in _EXTS
-            ]
-            row.cells[target.tag] = _cell(sha, candidates)
+            paths = candidates(file, root, variants, target.tag, layout)
+            row.cells[target.tag] = _cell(sha, paths)
         report.articles.append(row)
     if catalogs is None and os.path.isdir("locales"):
         catalogs = "locales"

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import chrome, langid
+from .article import UNDETERMINED, Article, Block
 from .errors import NoTextError
-from .model import UNDETERMINED, Article, Block
 
 EDGE_CONFIDENCE = 0.9
 MAX_TITLE_CHARS = 200

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from .errors import UsageError
+from .fsutil import is_inside
 from .readers import EXTENSIONS
 
 
@@ -14,11 +15,6 @@ class Found:
     files: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)  # the PATH each file was found under
-
-
-def _inside(path: str, root: str) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(root)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def discover(paths: list[str] | tuple[str, ...]) -> Found:
@@ -51,7 +47,7 @@ def discover(paths: list[str] | tuple[str, ...]) -> Found:
                     if os.path.splitext(name)[1].lower() not in EXTENSIONS:
                         continue
                     full = os.path.join(dirpath, name)
-                    if os.path.islink(full) and not _inside(full, path):
+                    if os.path.islink(full) and not is_inside(full, path):
                         found.notices.append(f"{full}: skipped: symbolic link to outside {path}")
                         continue
                     add(full, path)

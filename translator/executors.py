@@ -8,6 +8,9 @@ store each result in the translation memory as it arrives.
   at once with one model copy (``inter_threads``).
 * ``processes``: ``jobs`` worker processes (spawn start method: CTranslate2 is
   not fork-safe), each loading its models once.
+* ``dask``: tasks on a Dask distributed cluster (:class:`DaskExecutor`).
+
+All three follow the :class:`Executor` protocol.
 """
 
 from __future__ import annotations
@@ -21,12 +24,35 @@ import os
 import signal
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import UsageError
 
 Batch = tuple[str, str, list[str]]  # source, target, segments
+EXECUTORS = ("inline", "processes", "dask")
+
+
+class Executor(Protocol):
+    """Runs batches of segments through a model, wherever the model lives."""
+
+    kind: str
+    workers: dict[str, dict[str, int]]  # per worker: batches and segments (Dask only)
+
+    def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[str]]]:
+        """Translate *batches*; yield (batch index, translations) as each finishes."""
+        ...
+
+    @property
+    def calls(self) -> int:
+        """Model calls made so far (segments sent to a model)."""
+        ...
+
+    def close(self) -> None:
+        """Release workers and clusters; the executor is not used again."""
+        ...
+
+
 _WORKER_ENGINES: dict[tuple[str, DecodeOptions], Engine] = {}
 
 
@@ -62,6 +88,7 @@ class InlineExecutor:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.workers: dict[str, dict[str, int]] = {}
 
     def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[str]]]:
         for index, (source, target, segments) in enumerate(batches):
@@ -141,6 +168,7 @@ class ProcessExecutor:
             initializer=_init_worker,
         )
         self.calls = 0
+        self.workers: dict[str, dict[str, int]] = {}
 
     def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[str]]]:
         futures: dict[Any, int] = {
@@ -251,7 +279,7 @@ def make_executor(
     options: DecodeOptions,
     jobs: int,
     address: str | None = None,
-) -> Any:
+) -> Executor:
     """``inline`` (the default), ``processes`` or ``dask``; *jobs* spreads the model work."""
     if kind == "dask":
         return DaskExecutor(engine_name, options, jobs, address)

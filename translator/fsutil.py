@@ -15,6 +15,12 @@ import safer
 from .errors import InputError
 
 
+def is_inside(path: str | os.PathLike[str], parent: str | os.PathLike[str]) -> bool:
+    """*path* is *parent* or lies below it, once every symbolic link is resolved."""
+    child, base = os.path.realpath(path), os.path.realpath(parent)
+    return child == base or child.startswith(base.rstrip(os.sep) + os.sep)
+
+
 def file_sha256(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()

@@ -14,7 +14,7 @@ from functools import lru_cache
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-from .model import UNDETERMINED
+from .article import UNDETERMINED
 
 DetectorFactory.seed = 0
 

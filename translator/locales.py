@@ -3,7 +3,8 @@
 Users write locales as ``fr``, ``fr_FR``, ``fr-FR``, ``pt-BR``, ``zh-Hant`` or
 ``ar-EG``.  Babel validates them and gives names and text direction; Argos
 packages use two-letter codes, plus ``pb`` (Brazilian Portuguese) and ``zt``
-(Traditional Chinese).
+(Traditional Chinese).  Everything the project knows about Argos codes is in
+this module.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ _SHAPE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 # BCP 47 tags whose Argos code is not simply the language subtag.
 _ARGOS_SPECIAL = {("pt", "BR"): "pb", ("zh", "Hant"): "zt", ("zh", "TW"): "zt", ("zh", "HK"): "zt"}
 _ARGOS_TO_BCP47 = {"pb": "pt-BR", "zt": "zh-Hant"}
+_ARGOS_TO_ISO = {"pb": "pt", "zt": "zh"}
+# Languages written without spaces between words (Argos codes and ISO 639).
+NO_SPACE_LANGUAGES = frozenset({"zh", "ja", "zt"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,25 @@ def parse_locale(code: str) -> Target:
         (locale.language, locale.territory or ""), None
     ) or _ARGOS_SPECIAL.get((locale.language, locale.script or ""), locale.language)
     return Target(tag=tag, locale=locale, argos=argos)
+
+
+def iso_language(code: str) -> str:
+    """The ISO 639 language of a locale tag or an Argos code.
+
+    >>> iso_language("pt-BR"), iso_language("pb"), iso_language("zt"), iso_language("fr_FR")
+    ('pt', 'pt', 'zh', 'fr')
+    """
+    base = code.replace("_", "-").split("-")[0].lower()
+    return _ARGOS_TO_ISO.get(base, base)
+
+
+def joins_without_spaces(code: str) -> bool:
+    """Sentences of this language (a tag or an Argos code) are joined with no space.
+
+    >>> joins_without_spaces("zt"), joins_without_spaces("ja-JP"), joins_without_spaces("fr")
+    (True, True, False)
+    """
+    return code.replace("_", "-").split("-")[0].lower() in NO_SPACE_LANGUAGES
 
 
 def parse_locales(text: str) -> list[Target]:

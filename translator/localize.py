@@ -1,11 +1,24 @@
 """``translator localize``: one publishable variant per article and locale.
 
-Everything that can be refused is refused before the first file is written:
-unknown locales, a bad ``--date``, an output directory inside the inputs
-(or holding them), two inputs that would write the same variant, a
-read-only output directory, a missing language pair.  Then each article is
-translated once per locale and written atomically; a file that fails is
-reported and the others go on.
+:func:`localize` runs in phases, each a function of its own:
+
+1. :func:`check_options`: formats, layouts, jobs and executor are known;
+2. :func:`plan_destinations`: every source gets one destination per locale;
+   an output directory inside the inputs (or holding them), a destination
+   outside ``--out``, two sources writing one variant and a read-only output
+   directory are refused;
+3. :func:`freshness_prepass`: sources whose every variant is fresh (same
+   source bytes, engine, options and date) are skipped without being read;
+4. :func:`check_pairs`: the language of every remaining source is known and
+   every language pair is installed;
+5. :func:`run_chunks`: under the run's lock, chunks of articles go through
+   the translation memory and the executor (one engine pass per language
+   pair and chunk);
+6. :func:`write_item`: each variant is rendered, checked by QA and written
+   atomically.
+
+Everything that can be refused is refused before the first file is written
+(exit 2).  A file that fails later is reported and the others go on.
 """
 
 from __future__ import annotations
@@ -22,21 +35,31 @@ import yaml
 from filelock import FileLock, Timeout
 
 from . import qa
+from .alignment import translation_pairs
+from .article import Article
 from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import InputError, TranslatorError, UsageError
-from .executors import make_executor, split_batches
-from .fsutil import file_sha256, write_atomic
+from .executors import EXECUTORS, Executor, make_executor, split_batches
+from .fsutil import file_sha256, is_inside
 from .labels import Labels
 from .locales import Target, parse_locale
-from .memory import CachedEngine, Memory, default_path, normalise
-from .model import Article
+from .memory import Memory, SegmentMemory, default_path, normalise
 from .pipeline import ReadOptions, load_article
-from .translation import Plan, Translation, complete_translation, plan_translation
-from .variants import FORMATS, VariantMeta, published_line, render_variant, title_text
-
-LAYOUTS = ("filename", "dir")
+from .progress import Progress
+from .translation import Plan, complete_translation, plan_translation
+from .variants import (
+    FORMATS,
+    LAYOUTS,
+    VariantMeta,
+    is_variant,
+    published_line,
+    read_metadata,
+    title_text,
+    variant_path,
+    write_variant,
+)
 
 
 @dataclass
@@ -58,6 +81,12 @@ class LocalizeOptions:
     use_cache: bool = True
     batch_files: int = 64  # articles handled together (memory stays flat)
     batch_segments: int = 256  # segments per engine task
+    skip_checks: frozenset[str] = frozenset()  # QA checks not run
+
+    @property
+    def source_code(self) -> str | None:
+        """The Argos code of ``--from``, or None to detect each file's language."""
+        return parse_locale(self.source).argos if self.source else None
 
 
 @dataclass
@@ -113,71 +142,8 @@ class LocalizeReport:
         }
 
 
-class Progress:
-    """What a run reports as it goes; the CLI shows it, the library only calls it."""
-
-    def start(self, variants: int) -> None:
-        """The number of variants this run will produce or skip."""
-
-    def segments(self, done: int) -> None:
-        """*done* more segments came back from the engine."""
-
-    def variant(self, path: str, state: str) -> None:
-        """One variant is done: written, unchanged, skipped or failed."""
-
-
-def is_variant(path: str) -> bool:
-    """``post.fr.md`` or ``post.pt-BR.html`` is a variant, not a source."""
-    suffix = PurePath(PurePath(path).stem).suffix
-    if len(suffix) < 3:
-        return False
-    try:
-        parse_locale(suffix[1:])
-    except UsageError:
-        return False
-    return True
-
-
-def variant_path(source: str, root: str, out: str | None, tag: str, layout: str, ext: str) -> Path:
-    """Where the *tag* variant of *source* goes (Hugo's two conventions)."""
-    src = Path(source)
-    if out is None:
-        base, rel = src.parent, Path()
-    else:
-        base = Path(out)
-        rel = (
-            src.parent.relative_to(root)
-            if Path(root) != src.parent and src.is_relative_to(root)
-            else Path()
-        )
-    if layout == "dir":
-        return base / tag / rel / f"{src.stem}.{ext}"
-    return base / rel / f"{src.stem}.{tag}.{ext}"
-
-
-def _inside(child: str, parent: str) -> bool:
-    c, p = os.path.realpath(child), os.path.realpath(parent)
-    return c == p or c.startswith(p.rstrip(os.sep) + os.sep)
-
-
-def _check_out(out: str | None, paths: list[str] | tuple[str, ...], files: list[str]) -> None:
-    if out is None:
-        return
-    for path in paths:
-        if os.path.isdir(path) and _inside(out, path):
-            raise UsageError(
-                f"--out {out} is inside the input directory {path}; choose a directory outside it"
-            )
-    for file in files:
-        if _inside(file, out):
-            raise UsageError(
-                f"--out {out} contains the input {file}; choose a directory outside the inputs"
-            )
-    probe = Path(out)
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if probe.exists() and not os.access(probe, os.W_OK):
-        raise UsageError(f"--out {out} is not writable")
+Job = tuple[str, str]  # (source file, the PATH it was found under)
+Destinations = dict[str, list[tuple[Target, Path]]]  # source file -> (locale, variant path)
 
 
 def translation_key(article: Article, source: str) -> str:
@@ -186,21 +152,6 @@ def translation_key(article: Article, source: str) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return PurePath(source).with_suffix("").as_posix()
-
-
-def translation_findings(tr: Translation, *, pseudo: bool) -> list[qa.Finding]:
-    """QA findings of a fresh translation, block by block (code blocks skipped)."""
-    article = tr.article
-    pairs: list[tuple[int, str, str]] = []
-    title = article.front_matter.get("title") if article.format == "markdown" else None
-    if isinstance(title, str) and tr.front_matter_title is not None:
-        pairs.append((1, title, tr.front_matter_title))
-    for tb in tr.blocks:
-        if tb.block.kind == "code":
-            continue
-        source = tb.block.markup if article.format == "html" and tb.block.markup else tb.block.text
-        pairs.append((tb.block.line, source, tb.text))
-    return qa.check_pairs(pairs, tr.source_lang, tr.target, pseudo=pseudo)
 
 
 def _options_key(engine: Engine) -> str:
@@ -217,8 +168,6 @@ def is_fresh(
     """The variant at *dest* was made from these bytes with this engine and these
     options.  *identity_of* gives the engine's identity for a source language
     (the variant's own ``source_lang`` when the bytes match), or None."""
-    from .coverage import read_metadata
-
     if not dest.is_file():
         return False
     try:
@@ -248,22 +197,21 @@ def _identity_of(
     return identity
 
 
-def localize(
-    paths: list[str] | tuple[str, ...],
-    options: LocalizeOptions,
-    progress: Progress | None = None,
-) -> LocalizeReport:
-    started = time.perf_counter()
-    progress = progress or Progress()
+# -- phase 1 ---------------------------------------------------------------------------
+
+
+def check_options(options: LocalizeOptions) -> DecodeOptions:
+    """Refuse unknown formats, layouts and executors; the decode options to use."""
     if options.fmt not in FORMATS:
         raise UsageError(f"unknown format {options.fmt!r}; choose md, html or json")
     if options.layout not in LAYOUTS:
         raise UsageError(f"unknown layout {options.layout!r}; choose filename or dir")
     if options.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    decode = options.decode
-    if options.executor not in ("inline", "processes", "dask"):
+    if options.executor not in EXECUTORS:
         raise UsageError(f"unknown executor {options.executor!r}")
+    qa.check_ids(options.skip_checks)
+    decode = options.decode
     if options.jobs > 1 and options.executor == "inline":
         cores = os.cpu_count() or 1
         decode = replace(
@@ -271,11 +219,40 @@ def localize(
             inter_threads=max(decode.inter_threads, options.jobs),
             intra_threads=decode.intra_threads or max(1, cores // options.jobs),
         )
-    inner = get_engine(options.engine, decode)
-    source_code = parse_locale(options.source).argos if options.source else None
+    return decode
+
+
+# -- phase 2 ---------------------------------------------------------------------------
+
+
+def _check_out(out: str | None, paths: list[str] | tuple[str, ...], files: list[str]) -> None:
+    if out is None:
+        return
+    for path in paths:
+        if os.path.isdir(path) and is_inside(out, path):
+            raise UsageError(
+                f"--out {out} is inside the input directory {path}; choose a directory outside it"
+            )
+    for file in files:
+        if is_inside(file, out):
+            raise UsageError(
+                f"--out {out} contains the input {file}; choose a directory outside the inputs"
+            )
+    probe = Path(out)
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.exists() and not os.access(probe, os.W_OK):
+        raise UsageError(f"--out {out} is not writable")
+
+
+def plan_destinations(
+    paths: list[str] | tuple[str, ...], options: LocalizeOptions, report: LocalizeReport
+) -> tuple[list[Job], Destinations]:
+    """The sources to localize (variants found among the inputs are set aside)
+    and each one's variant paths."""
     found = discover(paths)
-    report = LocalizeReport(notices=list(found.notices))
-    jobs: list[tuple[str, str]] = []
+    report.notices.extend(found.notices)
+    jobs: list[Job] = []
     for file, root in zip(found.files, found.roots, strict=True):
         if is_variant(file):
             report.skipped.append(file)
@@ -284,120 +261,120 @@ def localize(
     _check_out(options.out, paths, [f for f, _ in jobs])
 
     planned: dict[str, str] = {}
-    targets_of: dict[str, list[tuple[Target, Path]]] = {}
+    targets_of: Destinations = {}
     for file, root in jobs:
         for target in options.targets:
             dest = variant_path(file, root, options.out, target.tag, options.layout, options.fmt)
-            if options.out is not None and not _inside(str(dest.parent), options.out):
+            if options.out is not None and not is_inside(str(dest.parent), options.out):
                 raise UsageError(f"{file}: its variant would be written outside --out")
             key = os.path.normcase(os.path.abspath(dest)).casefold()
             if key in planned:
                 raise UsageError(f"{planned[key]} and {file} would both write {dest}")
             planned[key] = file
             targets_of.setdefault(file, []).append((target, dest))
+    return jobs, targets_of
 
-    # Files whose every variant is fresh need no reading at all (the variants
-    # record the source's hash and language).
-    progress.start(sum(len(targets_of[f]) for f, _ in jobs))
-    pending = list(jobs)
-    if not options.force:
-        pending = []
-        for file, root in jobs:
-            try:
-                digest = file_sha256(file)
-            except OSError:
-                pending.append((file, root))  # reading it again will report why
-                continue
-            fresh = [
-                is_fresh(
-                    dest,
-                    digest,
-                    _identity_of(inner, source_code, target),
-                    _options_key(inner),
-                    options.date,
-                )
-                for target, dest in targets_of[file]
-            ]
-            if all(fresh):
-                for target, dest in targets_of[file]:
-                    report.variants.append(
-                        Variant(file, target.tag, str(dest), False, skipped=True)
-                    )
-                    progress.variant(str(dest), "skipped")
-            else:
-                pending.append((file, root))
 
-    # Every language pair is checked before the first file is written.
+# -- phase 3 ---------------------------------------------------------------------------
+
+
+def freshness_prepass(
+    jobs: list[Job],
+    targets_of: Destinations,
+    engine: Engine,
+    options: LocalizeOptions,
+    report: LocalizeReport,
+    progress: Progress,
+) -> list[Job]:
+    """The jobs that need work.  A source whose every variant is fresh is not read
+    at all: its variants record its hash and language."""
+    if options.force:
+        return list(jobs)
+    pending: list[Job] = []
+    for file, root in jobs:
+        try:
+            digest = file_sha256(file)
+        except OSError:
+            pending.append((file, root))  # reading it again will report why
+            continue
+        fresh = [
+            is_fresh(
+                dest,
+                digest,
+                _identity_of(engine, options.source_code, target),
+                _options_key(engine),
+                options.date,
+            )
+            for target, dest in targets_of[file]
+        ]
+        if all(fresh):
+            for target, dest in targets_of[file]:
+                report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
+                progress.variant(str(dest), "skipped")
+        else:
+            pending.append((file, root))
+    return pending
+
+
+# -- phase 4 ---------------------------------------------------------------------------
+
+
+def check_pairs(
+    pending: list[Job], engine: Engine, options: LocalizeOptions, report: LocalizeReport
+) -> tuple[dict[str, str], dict[str, Article]]:
+    """Each pending source's language (read and detected unless ``--from``), after
+    checking that every language pair is installed (exit 2 naming each missing one).
+
+    Returns the languages and the articles of the first chunk, so that those are
+    not read twice.  A source that cannot be read is a failure of that file only.
+    """
+    source_code = options.source_code
     languages: dict[str, str] = {}
-    loaded: dict[str, Article] = {}  # the first chunk's articles, not read twice
+    loaded: dict[str, Article] = {}
     if source_code is not None:
         for target in options.targets:
-            inner.check_pair(source_code, target.argos)
-        languages = {file: source_code for file, _ in pending}
-    else:
-        for index, (file, _root) in enumerate(pending):
-            try:
-                article = load_article(file, options.read)
-            except InputError as exc:
-                report.failures.append((file, str(exc)))
-                continue
-            languages[file] = article.language
-            if index < options.batch_files:
-                loaded[file] = article
+            engine.check_pair(source_code, target.argos)
+        return {file: source_code for file, _ in pending}, loaded
+    for index, (file, _root) in enumerate(pending):
+        try:
+            article = load_article(file, options.read)
+        except InputError as exc:
+            report.failures.append((file, str(exc)))
+            continue
+        languages[file] = article.language
+        if index < options.batch_files:
+            loaded[file] = article
     missing: list[str] = []
     for lang in sorted(set(languages.values())):
         for target in options.targets:
             try:
-                inner.check_pair(lang, target.argos)
+                engine.check_pair(lang, target.argos)
             except UsageError as exc:
                 if str(exc) not in missing:
                     missing.append(str(exc))
     if missing:
         raise UsageError("\n".join(missing))
+    return languages, loaded
 
-    for target in options.targets:
-        if Labels.for_locale(target.locale).fallback:
-            report.warnings.append(
-                f"no catalog for {target.tag} in locales/: labels stay in English"
-            )
-    memory = Memory(options.cache) if options.use_cache else None
-    engine = CachedEngine(inner, memory)
-    executor = make_executor(
-        options.executor, inner, options.engine, decode, options.jobs, options.scheduler
-    )
-    lock = FileLock(str(_lock_path(options.out, paths)), timeout=0)
-    try:
-        try:
-            lock.acquire()
-        except Timeout:
-            raise UsageError(
-                f"another translator localize is writing to {options.out or 'these files'} "
-                f"(lock {lock.lock_file}); wait for it to finish or stop it"
-            ) from None
-        todo = [file for file, _ in pending if file in languages]
-        for i in range(0, len(todo), options.batch_files):
-            _run_chunk(
-                todo[i : i + options.batch_files],
-                loaded,
-                targets_of,
-                engine,
-                executor,
-                options,
-                report,
-                progress,
-            )
-    finally:
-        executor.close()
-        if lock.is_locked:
-            lock.release()
-        if memory is not None:
-            memory.close()
-        report.segments_translated = engine.translated
-        report.segments_from_memory = engine.from_memory
-        report.model_calls = executor.calls
-        report.workers = dict(getattr(executor, "workers", {}))
-        report.seconds = time.perf_counter() - started
-    return report
+
+# -- phase 5 ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """What every chunk of one run shares."""
+
+    options: LocalizeOptions
+    targets_of: Destinations
+    memory: SegmentMemory
+    executor: Executor
+    report: LocalizeReport
+    progress: Progress
+    loaded: dict[str, Article] = field(default_factory=dict)
+
+    @property
+    def engine(self) -> Engine:
+        return self.memory.engine
 
 
 @dataclass
@@ -411,96 +388,124 @@ class _Item:
     key: str
 
 
-def _run_chunk(
-    files: list[str],
-    loaded: dict[str, Article],
-    targets_of: dict[str, list[tuple[Target, Path]]],
-    engine: CachedEngine,
-    executor: Any,
-    options: LocalizeOptions,
-    report: LocalizeReport,
-    progress: Progress,
-) -> None:
-    source_code = parse_locale(options.source).argos if options.source else None
+def run_chunks(files: list[str], run: Run, paths: list[str] | tuple[str, ...]) -> None:
+    """Localize *files* chunk by chunk under the run's lock (one run per output)."""
+    lock = FileLock(str(_lock_path(run.options.out, paths)), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise UsageError(
+            f"another translator localize is writing to {run.options.out or 'these files'} "
+            f"(lock {lock.lock_file}); wait for it to finish or stop it"
+        ) from None
+    try:
+        size = run.options.batch_files
+        for i in range(0, len(files), size):
+            _run_chunk(files[i : i + size], run)
+    finally:
+        lock.release()
+
+
+def _plan_items(files: list[str], run: Run) -> list[_Item]:
+    """Read the chunk's sources and plan each variant that is not fresh."""
+    options, report = run.options, run.report
     items: list[_Item] = []
     for file in files:
         try:
-            article = loaded.pop(file, None) or load_article(file, options.read)
+            article = run.loaded.pop(file, None) or load_article(file, options.read)
         except InputError as exc:
             report.failures.append((file, str(exc)))
-            for _target, dest in targets_of[file]:
-                progress.variant(str(dest), "failed")
+            for _target, dest in run.targets_of[file]:
+                run.progress.variant(str(dest), "failed")
             continue
-        src = source_code or article.language
+        src = options.source_code or article.language
         date = article_date(article, options.date)
         if date is None:
             report.warnings.append(f"{file}: no date found; its variants have no date fields")
         digest = file_sha256(file)
         key = translation_key(article, os.path.relpath(file))
-        for target, dest in targets_of[file]:
-            identity_of = _identity_of(engine.inner, src, target)
+        for target, dest in run.targets_of[file]:
+            identity_of = _identity_of(run.engine, src, target)
             if not options.force and is_fresh(
-                dest, digest, identity_of, _options_key(engine.inner), options.date
+                dest, digest, identity_of, _options_key(run.engine), options.date
             ):
                 report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
-                progress.variant(str(dest), "skipped")
+                run.progress.variant(str(dest), "skipped")
                 continue
             plan = plan_translation(article, target.argos, src)
             items.append(_Item(article, target, dest, plan, date, digest, key))
+    return items
 
-    # One engine pass per language pair over the chunk's distinct, unknown segments.
-    answers: dict[tuple[str, str], dict[str, str]] = {}
+
+def _translate_pairs(
+    items: list[_Item], run: Run
+) -> tuple[dict[tuple[str, str], dict[str, str]], dict[tuple[str, str], str]]:
+    """One engine pass per language pair over the chunk's distinct unknown segments.
+
+    Returns the answers (by normalised segment) per pair, and the pairs that failed.
+    """
     by_pair: dict[tuple[str, str], list[str]] = {}
     for item in items:
         by_pair.setdefault((item.plan.source_lang, item.plan.target), []).extend(item.plan.segments)
-    failed_pairs: dict[tuple[str, str], str] = {}
+    answers: dict[tuple[str, str], dict[str, str]] = {}
+    failed: dict[tuple[str, str], str] = {}
     for (src, tgt), segments in by_pair.items():
-        known, missing = engine.lookup(segments, src, tgt)
-        engine.from_memory += sum(1 for s in segments if s.strip()) - len(missing)
-        batches = [(src, tgt, b) for b in split_batches(missing, options.batch_segments)]
+        known, missing = run.memory.lookup(segments, src, tgt)
+        batches = [(src, tgt, b) for b in split_batches(missing, run.options.batch_segments)]
         try:
-            for index, out in executor.run(batches):
-                batch = batches[index][2]
-                known.update(zip(batch, out, strict=True))
-                engine.remember(list(zip(batch, out, strict=True)), src, tgt)
-                engine.translated += len(batch)
-                progress.segments(len(batch))
+            for index, out in run.executor.run(batches):
+                pairs = list(zip(batches[index][2], out, strict=True))
+                known.update(pairs)
+                run.memory.remember(pairs, src, tgt)
+                run.progress.segments(len(pairs))
         except (TranslatorError, RuntimeError, ValueError, OSError) as exc:
-            failed_pairs[(src, tgt)] = f"translation failed: {exc}"
+            failed[(src, tgt)] = f"translation failed: {exc}"
         answers[(src, tgt)] = known
-    report.notices.extend(n for n in engine.inner.notes if n not in report.notices)
+    notices = run.report.notices
+    notices.extend(n for n in run.engine.notes if n not in notices)
+    return answers, failed
 
+
+def _run_chunk(files: list[str], run: Run) -> None:
+    items = _plan_items(files, run)
+    answers, failed = _translate_pairs(items, run)
+    report = run.report
     for item in items:
         pair = (item.plan.source_lang, item.plan.target)
-        if pair in failed_pairs:
-            report.failures.append((item.article.path, failed_pairs[pair]))
-            progress.variant(str(item.dest), "failed")
+        if pair in failed:
+            report.failures.append((item.article.path, failed[pair]))
+            run.progress.variant(str(item.dest), "failed")
             continue
         try:
-            variant = _write_variant(item, answers[pair], engine, options, report)
+            variant = write_item(item, answers[pair], run)
         except InputError as exc:
             report.failures.append((item.article.path, str(exc)))
-            progress.variant(str(item.dest), "failed")
+            run.progress.variant(str(item.dest), "failed")
             continue
         report.variants.append(variant)
-        progress.variant(variant.path, "written" if variant.written else "unchanged")
+        run.progress.variant(variant.path, "written" if variant.written else "unchanged")
 
 
-def _write_variant(
-    item: _Item,
-    known: dict[str, str],
-    engine: CachedEngine,
-    options: LocalizeOptions,
-    report: LocalizeReport,
-) -> Variant:
+# -- phase 6 ---------------------------------------------------------------------------
+
+
+def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
+    """Assemble, check and write one variant from the chunk's answers."""
+    engine = run.engine
     translated = [known[normalise(s)] if s.strip() else "" for s in item.plan.segments]
     identity = engine.identity(item.plan.source_lang, item.target.argos)
     tr = complete_translation(item.plan, translated, identity)
     for event in tr.events:
-        report.notices.append(
+        run.report.notices.append(
             f"{item.article.path}:{event.line}: protected span {event.action}: {event.span}"
         )
-    findings = translation_findings(tr, pseudo=engine.name == "pseudo")
+    findings = qa.check_pairs(
+        translation_pairs(tr),
+        tr.source_lang,
+        tr.target,
+        pseudo=engine.name == "pseudo",
+        skip=run.options.skip_checks,
+    )
     pub = published_line(item.target, tr.source_lang, item.date)
     meta = VariantMeta(
         title=title_text(tr),
@@ -513,14 +518,53 @@ def _write_variant(
         source_sha256=item.digest,
         translation_key=item.key,
         engine=identity,
-        options=_options_key(engine.inner) or None,
+        options=_options_key(engine) or None,
         qa=qa.summary(findings),
     )
-    text = render_variant(options.fmt, tr, meta, pub)
-    if options.fmt != "json":
-        text = item.article.with_newlines(text)
-    written = write_atomic(item.dest, text)
+    written = write_variant(item.dest, run.options.fmt, tr, meta, pub)
     return Variant(item.article.path, item.target.tag, str(item.dest), written)
+
+
+def localize(
+    paths: list[str] | tuple[str, ...],
+    options: LocalizeOptions,
+    progress: Progress | None = None,
+) -> LocalizeReport:
+    """Localize every source under *paths* into every locale of *options* (see the
+    module's docstring for the phases)."""
+    started = time.perf_counter()
+    progress = progress or Progress()
+    decode = check_options(options)
+    engine = get_engine(options.engine, decode)
+    report = LocalizeReport()
+    jobs, targets_of = plan_destinations(paths, options, report)
+    progress.start(sum(len(targets_of[f]) for f, _ in jobs))
+    pending = freshness_prepass(jobs, targets_of, engine, options, report, progress)
+    languages, loaded = check_pairs(pending, engine, options, report)
+
+    for target in options.targets:
+        if Labels.for_locale(target.locale).fallback:
+            report.warnings.append(
+                f"no catalog for {target.tag} in locales/: labels stay in English"
+            )
+    store = Memory(options.cache) if options.use_cache else None
+    memory = SegmentMemory(engine, store)
+    executor = make_executor(
+        options.executor, engine, options.engine, decode, options.jobs, options.scheduler
+    )
+    run = Run(options, targets_of, memory, executor, report, progress, loaded)
+    try:
+        run_chunks([file for file, _ in pending if file in languages], run, paths)
+    finally:
+        executor.close()
+        if store is not None:
+            store.close()
+        report.segments_translated = memory.translated
+        report.segments_from_memory = memory.from_memory
+        report.model_calls = executor.calls
+        report.workers = dict(executor.workers)
+        report.seconds = time.perf_counter() - started
+    return report
 
 
 def _lock_path(out: str | None, paths: list[str] | tuple[str, ...]) -> Path:

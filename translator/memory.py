@@ -57,6 +57,14 @@ class MemoryStats:
     size_bytes: int
     models: dict[str, int]
 
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "entries": self.entries,
+            "size_bytes": self.size_bytes,
+            "models": self.models,
+        }
+
 
 class Memory:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -112,42 +120,49 @@ class Memory:
         return removed
 
 
-class CachedEngine(Engine):
-    """An engine behind the translation memory: identical segments are
-    translated once per run and never again while the memory keeps them."""
+class SegmentMemory:
+    """The translation memory as one run sees it: lookups, what to remember, counters.
 
-    def __init__(self, inner: Engine, memory: Memory | None) -> None:
-        super().__init__(inner.options)
-        self.inner = inner
-        self.memory = memory
-        self.name = inner.name
+    It sits between a run and its engine's model: :meth:`lookup` answers the
+    segments the memory knows (counted in ``from_memory``) and lists the rest;
+    :meth:`remember` stores what the model translated (counted in
+    ``translated``).  Without a store (``--no-cache``) every segment is new.
+    """
+
+    def __init__(self, engine: Engine, store: Memory | None) -> None:
+        self.engine = engine
+        self.store = store
         self.translated = 0  # segments sent to the model
         self.from_memory = 0  # segments answered without a model call
 
-    def check_pair(self, source: str, target: str) -> None:
-        self.inner.check_pair(source, target)
-
-    def identity(self, source: str, target: str) -> str:
-        return self.inner.identity(source, target)
+    def _key(self, segment: str, source: str, target: str) -> str:
+        model = self.engine.identity(source, target)
+        return memory_key(segment, source, target, model, self.engine.options.key())
 
     def lookup(
         self, segments: Sequence[str], source: str, target: str
     ) -> tuple[dict[str, str], list[str]]:
-        """(answers by normalised segment, the normalised segments still to translate)."""
-        model = self.identity(source, target)
-        options = self.inner.options.key()
+        """(answers by normalised segment, the normalised segments still to translate).
+
+        Every non-blank segment the memory answers counts once in ``from_memory``,
+        repeats included.
+        """
         wanted = list(dict.fromkeys(normalise(s) for s in segments if s.strip()))
-        keys = {s: memory_key(s, source, target, model, options) for s in wanted}
-        known = self.memory.get_many(list(keys.values())) if self.memory else {}
+        keys = {s: self._key(s, source, target) for s in wanted}
+        known = self.store.get_many(list(keys.values())) if self.store else {}
         answers = {s: known[k] for s, k in keys.items() if k in known}
-        return answers, [s for s in wanted if s not in answers]
+        missing = [s for s in wanted if s not in answers]
+        self.from_memory += sum(1 for s in segments if s.strip()) - len(missing)
+        return answers, missing
 
     def remember(self, pairs: Sequence[tuple[str, str]], source: str, target: str) -> None:
-        if self.memory is None or not pairs:
+        """Store the model's translations of (normalised segment, translation) pairs."""
+        self.translated += len(pairs)
+        if self.store is None or not pairs:
             return
-        model = self.identity(source, target)
-        options = self.inner.options.key()
-        self.memory.put_many(
+        model = self.engine.identity(source, target)
+        options = self.engine.options.key()
+        self.store.put_many(
             [
                 (
                     memory_key(s, source, target, model, options),
@@ -161,16 +176,3 @@ class CachedEngine(Engine):
                 for s, t in pairs
             ]
         )
-
-    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
-        answers, missing = self.lookup(segments, source, target)
-        if missing:
-            out = self.inner.translate(missing, source, target)
-            self.calls = self.inner.calls
-            self.notes = self.inner.notes
-            answers.update(zip(missing, out, strict=True))
-            self.remember(list(zip(missing, out, strict=True)), source, target)
-        self.translated += len(missing)
-        counted = [s for s in segments if s.strip()]
-        self.from_memory += len(counted) - len(missing)
-        return [answers[normalise(s)] if s.strip() else "" for s in segments]

@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .engines import DecodeOptions
 from .errors import InputError, NetworkError, UsageError
@@ -224,10 +225,31 @@ def install_archive(path: Path, *, force: bool = False, limits: Limits | None = 
     return Installed(mine.from_code, mine.to_code, mine.name, mine.version, destination, replaced)
 
 
-def list_packages() -> tuple[list, list]:
+@dataclass
+class PackageList:
+    """``translator models list``: the installed packages, and the broken directories."""
+
+    good: list[Any]  # engines.argos.PackageInfo
+    broken: list[Any]  # engines.argos.BrokenPackage
+
+    def as_dict(self) -> list[dict[str, str]]:
+        return [
+            {
+                "from": p.from_code,
+                "to": p.to_code,
+                "name": p.name,
+                "version": p.version,
+                "path": str(p.path),
+            }
+            for p in self.good
+        ]
+
+
+def list_packages() -> PackageList:
     from .engines import argos
 
-    return argos.scan()
+    good, broken = argos.scan()
+    return PackageList(good, broken)
 
 
 def remove_pair(from_code: str, to_code: str) -> Path:

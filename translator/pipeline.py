@@ -1,4 +1,11 @@
-"""Library entry points the CLI calls: one function per command."""
+"""Reading articles, and the two simplest commands: ``detect`` and ``translate``.
+
+:func:`load_article` (read, parse, find chrome, detect the language) is what
+every command that reads a source calls.  The other commands have modules of
+their own: ``localize``, ``coverage``, ``qa`` (:func:`translator.qa.check_variant`),
+``preview``, ``models`` (:mod:`translator.packages`) and ``cache``
+(:mod:`translator.memory`).
+"""
 
 from __future__ import annotations
 
@@ -7,25 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import readers
+from .article import Article
 from .detect import analyze
 from .discover import discover
 from .engines import DecodeOptions, get_engine
 from .errors import InputError, UsageError
 from .fsutil import write_atomic
 from .locales import Target, parse_locale
-from .model import Article
-from .textio import DEFAULT_MAX_BYTES, check_encoding
+from .textio import ReadOptions
 from .translation import Translation, translate_article
 from .writers import render
-
-
-@dataclass
-class ReadOptions:
-    encoding: str | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
-
-    def __post_init__(self) -> None:
-        self.encoding = check_encoding(self.encoding)
 
 
 @dataclass
@@ -33,6 +31,29 @@ class FileResult:
     path: str
     article: Article | None = None
     error: InputError | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object ``translator detect --format json`` prints for one file."""
+        if self.error is not None or self.article is None:
+            return {"path": self.path, "error": str(self.error)}
+        a = self.article
+        return {
+            "path": a.path,
+            "format": a.format,
+            "language": a.language,
+            "confidence": a.confidence,
+            "title": a.title,
+            "chrome": [{"line": c.line, "text": c.text, "reason": c.reason} for c in a.chrome],
+            "blocks": [
+                {
+                    "line": b.line,
+                    "kind": b.kind,
+                    "language": b.language,
+                    "confidence": b.confidence,
+                }
+                for b in a.content_blocks
+            ],
+        }
 
 
 @dataclass
@@ -43,6 +64,10 @@ class DetectReport:
     @property
     def failures(self) -> list[FileResult]:
         return [r for r in self.results if r.error is not None]
+
+    def as_dict(self) -> list[dict[str, Any]]:
+        """One object per file, in order (the JSON of ``translator detect``)."""
+        return [r.as_dict() for r in self.results]
 
 
 def load_article(path: str, options: ReadOptions | None = None) -> Article:
@@ -68,25 +93,6 @@ def detect_paths(
         except InputError as exc:
             report.results.append(FileResult(path, error=exc))
     return report
-
-
-def detect_summary(result: FileResult) -> dict[str, Any]:
-    """The JSON object ``translator detect --format json`` prints for one file."""
-    if result.error is not None or result.article is None:
-        return {"path": result.path, "error": str(result.error)}
-    a = result.article
-    return {
-        "path": a.path,
-        "format": a.format,
-        "language": a.language,
-        "confidence": a.confidence,
-        "title": a.title,
-        "chrome": [{"line": c.line, "text": c.text, "reason": c.reason} for c in a.chrome],
-        "blocks": [
-            {"line": b.line, "kind": b.kind, "language": b.language, "confidence": b.confidence}
-            for b in a.content_blocks
-        ],
-    }
 
 
 @dataclass

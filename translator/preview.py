@@ -11,18 +11,17 @@ import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .alignment import align, translation_pairs
+from .article import ChromeLine
 from .dates import ArticleDate, article_date
 from .engines import DecodeOptions, get_engine
 from .errors import UsageError
 from .fsutil import write_atomic
 from .locales import language_name, parse_locale
-from .localize import translation_findings
-from .model import ChromeLine
 from .pipeline import ReadOptions, load_article
-from .qa import ERROR, Finding
-from .qa_files import align, check_alignment
+from .qa import ERROR, Finding, check_alignment, check_ids, check_pairs
 from .translation import translate_article
-from .variants import _env, inline_plain, plain_text, read_variant
+from .variants import inline_plain, plain_text, read_variant, templates
 
 
 @dataclass
@@ -80,7 +79,11 @@ def build_preview(
     engine: str = "argos",
     read: ReadOptions | None = None,
     decode: DecodeOptions | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> PreviewPage:
+    """Align *source* with *variant*, or translate it into *to* on the fly; QA
+    findings (all checks but those in *skip*) are attached to their rows."""
+    check_ids(skip)
     if variant is None and to is None:
         raise UsageError("give a VARIANT to compare with, or --to LANG to translate on the fly")
     target_code = parse_locale(to).tag if to else None
@@ -96,7 +99,7 @@ def build_preview(
             raise UsageError(f"{variant}: no lang in its metadata; give --to")
         al.target_lang = lang
         src = al.source_lang
-        findings = check_alignment(al)
+        findings = check_alignment(al, skip)
         for line, kind, s, t in al.rows:
             if kind != "code" and al.same_markup:
                 s, t = inline_plain(s, "markdown"), inline_plain(t, "markdown")
@@ -109,7 +112,13 @@ def build_preview(
         src = src_code or article.language
         translator.check_pair(src, target.argos)
         tr = translate_article(article, translator, target.argos, source=src)
-        findings = translation_findings(tr, pseudo=translator.name == "pseudo")
+        findings = check_pairs(
+            translation_pairs(tr),
+            tr.source_lang,
+            tr.target,
+            pseudo=translator.name == "pseudo",
+            skip=skip,
+        )
         lang = target_code
         if tr.front_matter_title is not None:
             title = article.front_matter["title"]
@@ -140,7 +149,7 @@ def build_preview(
 
 
 def render_preview(page: PreviewPage) -> str:
-    return _env().get_template("preview.html").render(p=page)
+    return templates().get_template("preview.html").render(p=page)
 
 
 def write_preview(page: PreviewPage, output: str, *, open_browser: bool = False) -> Path:

@@ -12,23 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Format
+from .article import Format
 
 PLACEHOLDER = "⟦{}⟧"
 _FOUND = re.compile(r"⟦\s*(\d+)\s*⟧")
 
-_URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_CODE = r"`[^`\n]+`"
-_FORMAT = r"\{[A-Za-z_][\w.]*\}|\{\d*\}|%\(\w+\)[sdifr]|%\d+\$[sdif]|%[sdif]"
+URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+CODE = r"`[^`\n]+`"
+FORMAT = r"\{[A-Za-z_][\w.]*\}|\{\d*\}|%\(\w+\)[sdifr]|%\d+\$[sdif]|%[sdif]"
 _TAG = r"</?[A-Za-z][^<>]*>|<!--.*?-->"
 
 # (pattern, group numbers to protect; 0 = the whole match)
 _COMMON: list[tuple[re.Pattern[str], tuple[int, ...]]] = [
-    (re.compile(_CODE), (0,)),
-    (re.compile(_URL), (0,)),
-    (re.compile(_EMAIL), (0,)),
-    (re.compile(_FORMAT), (0,)),
+    (re.compile(CODE), (0,)),
+    (re.compile(URL), (0,)),
+    (re.compile(EMAIL), (0,)),
+    (re.compile(FORMAT), (0,)),
 ]
 _MARKDOWN = [
     (re.compile(r"<(?:https?://|mailto:)[^>\s]+>"), (0,)),

@@ -1,9 +1,14 @@
 """Translation QA: checks over aligned (source, target) segment pairs.
 
-Errors: numbers, protected spans, markup, untranslated, wrong language,
-repetition, empty target, segment count mismatch.  Warnings: length-ratio
-outliers and numbers spelled out in words.  A variant made by the pseudo
-engine skips the two language checks.
+Every check is one function registered with :func:`check`, with its id, its
+severity and a docstring; :data:`CHECKS` lists them in the order they run
+(``translator qa --list-checks`` prints it, ``--skip ID`` leaves some out).
+Segment checks look at one (source, target) pair; the document check
+``segment-count`` compares block counts.  A variant made by the pseudo engine
+skips the two language checks.
+
+:func:`check_pairs` runs the checks over pairs; :func:`check_variant` is
+``translator qa SOURCE VARIANT``.
 """
 
 from __future__ import annotations
@@ -11,14 +16,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import langid
-from .protect import _CODE, _EMAIL, _FORMAT, _URL
+from .errors import UsageError
+from .locales import iso_language
+from .protect import CODE, EMAIL, FORMAT, URL
+
+if TYPE_CHECKING:
+    from .alignment import Alignment
+    from .pipeline import ReadOptions
 
 ERROR, WARNING = "error", "warning"
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
@@ -27,10 +39,9 @@ _VERSION = re.compile(r"(?<![0-9A-Za-z_.])\d+\.\d+\.(?:\d+|[xX*])(?:\.(?:\d+|[xX
 _NUMBER = re.compile(
     rf"(?<![0-9A-Za-z_.,])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,'’]\d+)*)"
 )
-_SPANS = re.compile("|".join(f"(?:{p})" for p in (_CODE, _URL, _EMAIL, _FORMAT)))
-_URL_RE = re.compile(_URL)
+_SPANS = re.compile("|".join(f"(?:{p})" for p in (CODE, URL, EMAIL, FORMAT)))
+_URL_RE = re.compile(URL)
 _REPEAT = re.compile(r"(.{2,40}?)\1{2,}", re.DOTALL)
-_ARGOS_TO_ISO = {"pb": "pt", "zt": "zh"}
 MIN_LANGUAGE_LETTERS = 30
 LANGUAGE_CONFIDENCE = 0.9
 MIN_RATIO_CHARS = 20
@@ -183,9 +194,201 @@ def _only_names_or_numbers(text: str) -> bool:
     return all(w[0].isupper() for w in words) and any(ch.isupper() or ch.islower() for ch in text)
 
 
-def _base(lang: str) -> str:
-    code = lang.replace("_", "-").split("-")[0].lower()
-    return _ARGOS_TO_ISO.get(code, code)
+@dataclass
+class Pair:
+    """One (source, target) segment pair as the segment checks see it."""
+
+    source: str
+    target: str
+    source_lang: str  # ISO 639 language of the source: "en"
+    target_lang: str
+    pseudo: bool = False  # made by the pseudo engine: no language checks
+    markup: bool = True  # inline markup is comparable on both sides
+
+    @cached_property
+    def unmatched_numbers(self) -> tuple[list[str], list[str]]:
+        """Number tokens of the source, and of the target, that found no match."""
+        return _match_numbers(numbers(self.source), numbers(self.target))
+
+    @property
+    def languages_differ(self) -> bool:
+        return self.source_lang != self.target_lang and not self.pseudo
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered QA check."""
+
+    id: str
+    severity: str
+    scope: str  # "segment": one pair; "document": a whole source against its variant
+    func: Callable[..., Iterable[str]] = field(compare=False)
+
+    @property
+    def description(self) -> str:
+        return " ".join((self.func.__doc__ or "").split("\n\n")[0].split())
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "scope": self.scope,
+            "description": self.description,
+        }
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(
+    id: str, severity: str, scope: str = "segment"
+) -> Callable[[Callable[..., Iterable[str]]], Callable[..., Iterable[str]]]:
+    """Register the decorated function as check *id*; it yields one message per finding."""
+
+    def register(func: Callable[..., Iterable[str]]) -> Callable[..., Iterable[str]]:
+        CHECKS[id] = Check(id, severity, scope, func)
+        return func
+
+    return register
+
+
+def check_ids(ids: Iterable[str]) -> frozenset[str]:
+    """*ids* as a set, every one a registered check (a usage error otherwise)."""
+    wanted = frozenset(i.strip() for i in ids if i.strip())
+    unknown = sorted(wanted - set(CHECKS))
+    if unknown:
+        raise UsageError(
+            f"unknown QA check {', '.join(unknown)}; translator qa --list-checks lists them"
+        )
+    return wanted
+
+
+def parse_skip(text: str | None) -> frozenset[str]:
+    """``--skip numbers,markup`` as a validated set.
+
+    >>> sorted(parse_skip("numbers, markup"))
+    ['markup', 'numbers']
+    """
+    return check_ids((text or "").split(","))
+
+
+@check("empty-target", ERROR)
+def check_empty_target(p: Pair) -> Iterator[str]:
+    """The target is empty where the source has text.
+
+    When it fires, no other check looks at the pair.
+    """
+    if not p.target.strip():
+        yield f"empty translation of {p.source[:60]!r}"
+
+
+@check("numbers", ERROR)
+def check_numbers(p: Pair) -> Iterator[str]:
+    """A number of the source is missing from the target, or the target adds one.
+
+    Numbers match by value whatever the locale writes (1,000.5 = 1 000,5),
+    versions byte for byte; a number spelled out is left to number-in-words.
+    """
+    missing, extra = p.unmatched_numbers
+    for token in missing:
+        if not _spelled(token, p.target, p.target_lang):
+            shown = ", ".join(extra) if extra else "none"
+            yield f"{token} in the source has no match in the target (target numbers left: {shown})"
+    for token in extra:
+        if not missing and not _spelled(token, p.source, p.source_lang):
+            yield f"{token} in the target has no match in the source"
+
+
+@check("number-in-words", WARNING)
+def check_number_in_words(p: Pair) -> Iterator[str]:
+    """A number written in digits on one side is spelled out in words on the other."""
+    missing, extra = p.unmatched_numbers
+    for token in missing:
+        if _spelled(token, p.target, p.target_lang):
+            yield f"{token} in the source is spelled out in the target: {p.target[:80]!r}"
+    for token in extra:
+        if _spelled(token, p.source, p.source_lang):
+            yield f"{token} in the target is spelled out in the source"
+
+
+@check("protected-spans", ERROR)
+def check_protected_spans(p: Pair) -> Iterator[str]:
+    """A URL, e-mail address, inline code or placeholder is missing or altered."""
+    src_spans = Counter(m.group(0) for m in _SPANS.finditer(p.source))
+    tgt_spans = Counter(m.group(0) for m in _SPANS.finditer(p.target))
+    for span, count in src_spans.items():
+        if tgt_spans[span] < count:
+            yield f"{span!r} is missing or altered in the target"
+
+
+@check("markup", ERROR)
+def check_markup(p: Pair) -> Iterator[str]:
+    """Inline markup (links, emphasis, HTML tags) differs between source and target."""
+    if not p.markup:
+        return
+    a, b = _markup(p.source), _markup(p.target)
+    if a != b:
+        diff = ", ".join(f"{k}: {a[k]} vs {b[k]}" for k in sorted(set(a) | set(b)) if a[k] != b[k])
+        yield f"inline markup differs ({diff})"
+
+
+def _untranslated(p: Pair) -> bool:
+    return _norm(p.source) == _norm(p.target) and not _only_names_or_numbers(p.source)
+
+
+@check("untranslated", ERROR)
+def check_untranslated(p: Pair) -> Iterator[str]:
+    """The target equals the source (beyond names and numbers): never translated."""
+    if p.languages_differ and _untranslated(p):
+        yield f"the target equals the source: {p.target[:80]!r}"
+
+
+@check("wrong-language", ERROR)
+def check_wrong_language(p: Pair) -> Iterator[str]:
+    """The target reads confidently as another language than the target locale's.
+
+    Only targets with enough letters are identified; an untranslated target is
+    left to the untranslated check.
+    """
+    if not p.languages_differ or _untranslated(p):
+        return
+    if langid.letter_weight(langid.plain(p.target)) >= MIN_LANGUAGE_LETTERS:
+        found = langid.detect(p.target)
+        if found and found[0][0] != p.target_lang and found[0][1] >= LANGUAGE_CONFIDENCE:
+            yield (
+                f"the target reads as {found[0][0]} ({found[0][1]:.2f}), "
+                f"not {p.target_lang}: {p.target[:60]!r}"
+            )
+
+
+@check("repetition", ERROR)
+def check_repetition(p: Pair) -> Iterator[str]:
+    """The target repeats a piece of text three times or more (a model loop)."""
+    for match in _REPEAT.finditer(p.target):
+        unit = match.group(1)
+        if any(ch.isalpha() for ch in unit) and not re.search(re.escape(unit) * 3, p.source):
+            yield (
+                f"{unit!r} repeated {len(match.group(0)) // len(unit)} times: "
+                f"{match.group(0)[:60]!r}"
+            )
+            return
+
+
+@check("length-ratio", WARNING)
+def check_length_ratio(p: Pair) -> Iterator[str]:
+    """The target's length is outside the usual range for the language pair."""
+    if len(p.source.strip()) >= MIN_RATIO_CHARS:
+        lo, hi = ratio_bounds(p.source_lang, p.target_lang)
+        ratio = len(p.target.strip()) / len(p.source.strip())
+        if not lo <= ratio <= hi:
+            yield f"target/source length {ratio:.2f} is outside {lo:g}-{hi:g}"
+
+
+@check("segment-count", ERROR, scope="document")
+def check_segment_count(source_blocks: int, variant_blocks: int) -> Iterator[str]:
+    """The variant has more or fewer blocks than its source."""
+    if source_blocks != variant_blocks:
+        yield f"the source has {source_blocks} blocks, the variant {variant_blocks}"
 
 
 def check_pair(
@@ -198,85 +401,21 @@ def check_pair(
     *,
     pseudo: bool = False,
     markup: bool = True,
+    skip: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    out: list[Finding] = []
-
-    def add(check: str, severity: str, message: str) -> None:
-        out.append(Finding(segment, line, check, severity, message))
-
+    """Run every segment check not in *skip* over one pair."""
     if not source.strip():
-        return out
-    if not target.strip():
-        add("empty-target", ERROR, f"empty translation of {source[:60]!r}")
-        return out
-    src_lang, tgt_lang = _base(source_lang), _base(target_lang)
-
-    missing, extra = _match_numbers(numbers(source), numbers(target))
-    for token in missing:
-        if _spelled(token, target, tgt_lang):
-            add(
-                "number-in-words",
-                WARNING,
-                f"{token} in the source is spelled out in the target: {target[:80]!r}",
-            )
-        else:
-            shown = ", ".join(extra) if extra else "none"
-            add(
-                "numbers",
-                ERROR,
-                f"{token} in the source has no match in the target (target numbers left: {shown})",
-            )
-    for token in extra:
-        if not missing and not _spelled(token, source, src_lang):
-            add("numbers", ERROR, f"{token} in the target has no match in the source")
-        elif _spelled(token, source, src_lang):
-            add("number-in-words", WARNING, f"{token} in the target is spelled out in the source")
-
-    src_spans = Counter(m.group(0) for m in _SPANS.finditer(source))
-    tgt_spans = Counter(m.group(0) for m in _SPANS.finditer(target))
-    for span, count in src_spans.items():
-        if tgt_spans[span] < count:
-            add("protected-spans", ERROR, f"{span!r} is missing or altered in the target")
-
-    if markup:
-        a, b = _markup(source), _markup(target)
-        if a != b:
-            diff = ", ".join(
-                f"{k}: {a[k]} vs {b[k]}" for k in sorted(set(a) | set(b)) if a[k] != b[k]
-            )
-            add("markup", ERROR, f"inline markup differs ({diff})")
-
-    if src_lang != tgt_lang and not pseudo:
-        if _norm(source) == _norm(target) and not _only_names_or_numbers(source):
-            add("untranslated", ERROR, f"the target equals the source: {target[:80]!r}")
-        elif langid.letter_weight(langid.plain(target)) >= MIN_LANGUAGE_LETTERS:
-            found = langid.detect(target)
-            if found and found[0][0] != tgt_lang and found[0][1] >= LANGUAGE_CONFIDENCE:
-                add(
-                    "wrong-language",
-                    ERROR,
-                    f"the target reads as {found[0][0]} ({found[0][1]:.2f}), not {tgt_lang}: {target[:60]!r}",
-                )
-
-    for match in _REPEAT.finditer(target):
-        unit = match.group(1)
-        if any(ch.isalpha() for ch in unit) and not re.search(re.escape(unit) * 3, source):
-            add(
-                "repetition",
-                ERROR,
-                f"{unit!r} repeated {len(match.group(0)) // len(unit)} times: {match.group(0)[:60]!r}",
-            )
-            break
-
-    if len(source.strip()) >= MIN_RATIO_CHARS:
-        lo, hi = ratio_bounds(src_lang, tgt_lang)
-        ratio = len(target.strip()) / len(source.strip())
-        if not lo <= ratio <= hi:
-            add(
-                "length-ratio",
-                WARNING,
-                f"target/source length {ratio:.2f} is outside {lo:g}-{hi:g}",
-            )
+        return []
+    pair = Pair(
+        source, target, iso_language(source_lang), iso_language(target_lang), pseudo, markup
+    )
+    out: list[Finding] = []
+    for c in CHECKS.values():
+        if c.scope != "segment" or c.id in skip:
+            continue
+        if c.id != "empty-target" and not target.strip():
+            break  # an empty target gets the empty-target finding only
+        out.extend(Finding(segment, line, c.id, c.severity, m) for m in c.func(pair))
     return out
 
 
@@ -287,13 +426,42 @@ def check_pairs(
     *,
     pseudo: bool = False,
     markup: bool = True,
+    skip: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Check (line, source, target) pairs; segment numbers are their indexes."""
     findings: list[Finding] = []
     for index, (line, source, target) in enumerate(pairs):
         findings += check_pair(
-            index, line, source, target, source_lang, target_lang, pseudo=pseudo, markup=markup
+            index,
+            line,
+            source,
+            target,
+            source_lang,
+            target_lang,
+            pseudo=pseudo,
+            markup=markup,
+            skip=skip,
         )
+    return findings
+
+
+def check_alignment(al: Alignment, skip: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every check over a source aligned with a variant read back."""
+    findings = check_pairs(
+        al.pairs,
+        al.source_lang,
+        al.target_lang,
+        pseudo=al.pseudo,
+        markup=al.same_markup,
+        skip=skip,
+    )
+    for c in CHECKS.values():
+        if c.scope == "document" and c.id not in skip:
+            line = al.rows[-1][0] if al.rows else 0
+            findings.extend(
+                Finding(len(al.rows), line, c.id, c.severity, m)
+                for m in c.func(al.source_blocks, al.variant_blocks)
+            )
     return findings
 
 
@@ -302,3 +470,51 @@ def summary(findings: list[Finding]) -> dict[str, int]:
         "errors": sum(f.severity == ERROR for f in findings),
         "warnings": sum(f.severity == WARNING for f in findings),
     }
+
+
+@dataclass
+class QAReport:
+    """``translator qa``: one variant checked against its source."""
+
+    source: str
+    variant: str
+    source_lang: str
+    target_lang: str
+    pseudo: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+    def shown(self, severity: str = WARNING) -> list[Finding]:
+        """The findings of *severity* and above."""
+        return [f for f in self.findings if severity == WARNING or f.severity == ERROR]
+
+    def as_dict(self, severity: str = WARNING) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "variant": self.variant,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "summary": {"errors": self.errors, "warnings": len(self.findings) - self.errors},
+            "findings": [f.as_dict() for f in self.shown(severity)],
+        }
+
+
+def check_variant(
+    source: str,
+    variant: str,
+    read: ReadOptions | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> QAReport:
+    """Align *source* with the *variant* file and check every pair (``translator qa``)."""
+    from .alignment import align
+    from .pipeline import load_article
+    from .variants import read_variant
+
+    article = load_article(source, read)
+    al = align(article, read_variant(variant))
+    report = QAReport(source, variant, al.source_lang, al.target_lang, al.pseudo)
+    report.findings = check_alignment(al, skip)
+    return report

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from dataclasses import dataclass
 
 from .errors import InputError, NoTextError, UsageError
 
@@ -25,6 +26,17 @@ def check_encoding(name: str | None) -> str | None:
         return codecs.lookup(name).name
     except LookupError:
         raise UsageError(f"unknown encoding: {name!r}") from None
+
+
+@dataclass
+class ReadOptions:
+    """How source files are read: ``--encoding`` (validated) and ``--max-bytes``."""
+
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def __post_init__(self) -> None:
+        self.encoding = check_encoding(self.encoding)
 
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from .article import Article, Block
 from .engines import Engine
-from .model import Article, Block
+from .locales import joins_without_spaces
 from .protect import Masked, mask, unmask
 from .segment import sentence_spans
-
-NO_SPACE_LANGUAGES = {"zh", "ja", "zt"}
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def complete_translation(plan: Plan, translated: list[str], engine_identity: str
         raise ValueError(f"{len(plan.segments)} segments but {len(translated)} translations")
     result = Translation(plan.article, plan.source_lang, plan.target, engine_identity)
     result.segments = sum(1 for s in plan.segments if s.strip())
-    joiner = "" if plan.target.split("-")[0] in NO_SPACE_LANGUAGES else " "
+    joiner = "" if joins_without_spaces(plan.target) else " "
     for owner, unit in plan.units:
         if unit is None:
             assert owner is not None

@@ -1,4 +1,14 @@
-"""One localized variant of an article: its metadata, then Markdown, HTML or JSON.
+"""Variant files: the one module that names, writes and reads them.
+
+A variant is one localized copy of an article: its metadata, then its body as
+Markdown, HTML or JSON.  This module owns everything about those files:
+
+* where a variant goes (:func:`variant_path`, the ``filename`` and ``dir``
+  layouts) and telling a variant from a source (:func:`is_variant`);
+* rendering one (:func:`render_variant`) and writing it (:func:`write_variant`);
+* reading one back: its metadata alone, cheaply (:func:`read_metadata`), or
+  its metadata and blocks (:func:`read_variant`).  Both use the same metadata
+  readers, so they agree on every value.
 
 The metadata the tool owns (``title``, ``date``, ``date_display``, ``lang``,
 ``dir``, ``source_lang``, ``source``, ``source_sha256``, ``translation_key``,
@@ -11,18 +21,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path, PurePath
 from typing import Any
 
+import yaml
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 
 from . import labels as L
 from .dates import ArticleDate
-from .locales import Target, language_name
+from .errors import InputError, UsageError
+from .fsutil import write_atomic
+from .locales import Target, language_name, parse_locale
+from .textio import read_text
 from .translation import TranslatedBlock, Translation
 from .writers import render_markdown, yaml_scalar, yaml_string
 
@@ -41,6 +59,61 @@ OWNED = (
     "qa",
 )
 FORMATS = {"md": "md", "html": "html", "json": "json"}
+EXTENSIONS = tuple(FORMATS)  # the extensions a variant can have
+LAYOUTS = ("filename", "dir")
+HEAD_LIMIT = 256 * 1024  # an HTML variant's head is read up to this many characters
+MAX_FRONT_MATTER_LINES = 2000
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
+def is_variant(path: str) -> bool:
+    """``post.fr.md`` or ``post.pt-BR.html`` is a variant, not a source.
+
+    >>> is_variant("post.fr.md"), is_variant("post.pt-BR.html"), is_variant("post.md")
+    (True, True, False)
+    """
+    suffix = PurePath(PurePath(path).stem).suffix
+    if len(suffix) < 3:
+        return False
+    try:
+        parse_locale(suffix[1:])
+    except UsageError:
+        return False
+    return True
+
+
+def variant_format(path: str) -> str:
+    """``md``, ``html`` or ``json``, by the variant's extension (``.htm`` is HTML)."""
+    ext = path.rsplit(".", 1)[-1].lower()
+    return "html" if ext == "htm" else ext if ext in FORMATS else "md"
+
+
+def variant_path(source: str, root: str, out: str | None, tag: str, layout: str, ext: str) -> Path:
+    """Where the *tag* variant of *source* goes (Hugo's two conventions).
+
+    *root* is the directory the source was found under; with *out*, its
+    sub-directories are kept below *out*.
+    """
+    src = Path(source)
+    if out is None:
+        base, rel = src.parent, Path()
+    else:
+        base = Path(out)
+        rel = (
+            src.parent.relative_to(root)
+            if Path(root) != src.parent and src.is_relative_to(root)
+            else Path()
+        )
+    if layout == "dir":
+        return base / tag / rel / f"{src.stem}.{ext}"
+    return base / rel / f"{src.stem}.{tag}.{ext}"
+
+
+def candidates(source: str, root: str, out: str | None, tag: str, layout: str) -> list[Path]:
+    """Every path the *tag* variant of *source* can have, one per format."""
+    return [variant_path(source, root, out, tag, layout, ext) for ext in EXTENSIONS]
+
+
 _TOP_KEY = re.compile(r"^([^\s#:-][^:]*?|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
 _MD = MarkdownIt("commonmark", {"html": False})
 
@@ -269,7 +342,8 @@ def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
 
 
 @lru_cache(maxsize=1)
-def _env() -> Environment:
+def templates() -> Environment:
+    """The package's Jinja2 templates (variant and preview pages), HTML autoescaped."""
     return Environment(
         loader=PackageLoader("translator", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -293,7 +367,7 @@ def render_html(tr: Translation, meta: VariantMeta, pub: Published) -> str:
         "original_language": pub.original_language,
         "groups": _groups(tr),
     }
-    return _env().get_template("variant.html").render(v=view)
+    return templates().get_template("variant.html").render(v=view)
 
 
 def render_json(tr: Translation, meta: VariantMeta, pub: Published) -> str:
@@ -308,11 +382,25 @@ def render_json(tr: Translation, meta: VariantMeta, pub: Published) -> str:
 
 
 def render_variant(fmt: str, tr: Translation, meta: VariantMeta, pub: Published) -> str:
+    """The variant's text in *fmt* (``md``, ``html`` or ``json``), with ``\\n`` line ends."""
     if fmt == "html":
         return render_html(tr, meta, pub)
     if fmt == "json":
         return render_json(tr, meta, pub)
     return render_md(tr, meta, pub)
+
+
+def write_variant(
+    path: str | os.PathLike[str], fmt: str, tr: Translation, meta: VariantMeta, pub: Published
+) -> bool:
+    """Render and write one variant atomically; False when the file already held it.
+
+    Markdown and HTML variants keep the source's line endings; JSON uses ``\\n``.
+    """
+    text = render_variant(fmt, tr, meta, pub)
+    if fmt != "json":
+        text = tr.article.with_newlines(text)
+    return write_atomic(path, text)
 
 
 @dataclass
@@ -325,15 +413,97 @@ class ReadVariant:
     blocks: list[tuple[str, str, int]]  # (kind, text, line)
 
 
-def read_variant(path: str, source: str | None = None) -> ReadVariant:
-    """Read a variant written by ``localize`` (Markdown, HTML or JSON)."""
-    from .errors import InputError
+class _HeadMeta(HTMLParser):
+    """The ``translator:*`` meta tags of an HTML variant's head, unescaped once.
+
+    Stops at ``</head>`` (or the first body tag), so only the head is parsed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, Any] = {}
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            values = dict(attrs)
+            name = values.get("name") or ""
+            if name.startswith("translator:"):
+                self.meta[name.split(":", 1)[1]] = values.get("content") or ""
+        elif tag in ("body", "article"):
+            self.done = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.done = True
+
+
+def _html_metadata(text: str) -> dict[str, Any]:
+    parser = _HeadMeta()
+    for start in range(0, len(text), 8192):
+        parser.feed(text[start : start + 8192])
+        if parser.done:
+            break
+    meta = parser.meta
+    if "qa" in meta:
+        try:
+            meta["qa"] = json.loads(meta["qa"])
+        except ValueError:
+            raise ValueError("the qa meta tag is not JSON") from None
+    return meta
+
+
+def _front_matter_lines(lines: Iterable[str]) -> str:
+    """The YAML between a leading ``---`` line and the next one."""
+    it = iter(lines)
+    first = next(it, "")
+    if first.rstrip("\r\n") != "---":
+        raise ValueError("no front matter")
+    kept: list[str] = []
+    for line in it:
+        if line.rstrip("\r\n") == "---":
+            return "".join(kept)
+        kept.append(line)
+        if len(kept) > MAX_FRONT_MATTER_LINES:
+            break
+    raise ValueError("front matter never closes")
+
+
+def _yaml_metadata(raw: str) -> dict[str, Any]:
+    data = yaml.load(raw, Loader=_YAML_LOADER)
+    if not isinstance(data, dict):
+        raise ValueError("front matter is not a mapping")
+    return data
+
+
+def _json_metadata(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValueError("the JSON variant is not an object")
+    return {k: v for k, v in data.items() if k not in ("blocks", "front_matter", "published")}
+
+
+def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A variant's metadata without reading its body (a JSON variant is read whole).
+
+    Raises ValueError (or OSError, UnicodeDecodeError, yaml.YAMLError) when the
+    file is not a readable variant.
+    """
+    fmt = variant_format(str(path))
+    with open(path, encoding="utf-8", newline="") as fh:
+        if fmt == "json":
+            return _json_metadata(json.load(fh))
+        if fmt == "html":
+            return _html_metadata(fh.read(HEAD_LIMIT))
+        return _yaml_metadata(_front_matter_lines(fh))
+
+
+def read_variant(path: str) -> ReadVariant:
+    """Read a variant written by ``localize`` (Markdown, HTML or JSON), body included."""
     from .readers import markdown as md_reader
-    from .textio import read_text
 
     text = read_text(path)
-    ext = path.rsplit(".", 1)[-1].lower()
-    if ext == "json":
+    fmt = variant_format(path)
+    if fmt == "json":
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -345,15 +515,13 @@ def read_variant(path: str, source: str | None = None) -> ReadVariant:
             for b in data["blocks"]
             if isinstance(b, dict)
         ]
-        meta = {k: v for k, v in data.items() if k not in ("blocks", "front_matter", "published")}
-        return ReadVariant(path, "json", meta, blocks)
-    if ext in ("html", "htm"):
+        return ReadVariant(path, "json", _json_metadata(data), blocks)
+    if fmt == "html":
+        try:
+            meta = _html_metadata(text)
+        except ValueError as exc:
+            raise InputError(path, str(exc)) from None
         soup = BeautifulSoup(text, "html.parser")
-        meta = {}
-        for tag in soup.find_all("meta"):
-            name = str(tag.get("name") or "")
-            if name.startswith("translator:"):
-                meta[name.split(":", 1)[1]] = str(tag.get("content") or "")
         article = soup.find("article") or soup
         out: list[tuple[str, str, int]] = []
         for el in article.find_all(["h1", "p", "li", "pre"]):

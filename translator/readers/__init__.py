@@ -1,4 +1,4 @@
-"""Reading article files into :class:`~translator.model.Article` objects.
+"""Reading article files into :class:`~translator.article.Article` objects.
 
 One module per format: :mod:`.text`, :mod:`.markdown` and :mod:`.html`.
 """
@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import os
 
-from ..model import Article, Format
+from ..article import Article, Format
 from ..textio import DEFAULT_MAX_BYTES, clean_controls, decode, read_bytes
-from . import html, markdown, text
 
 EXTENSIONS: dict[str, Format] = {
     ".txt": "text",
@@ -26,6 +25,8 @@ def format_for(path: str) -> Format:
 
 
 def parse(path: str, source: str, fmt: Format) -> Article:
+    from . import html, markdown, text  # the parsers' libraries load on first use
+
     source = clean_controls(source)
     if fmt == "markdown":
         article = markdown.parse(path, source)

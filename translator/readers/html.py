@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
-from ..model import Article, Block, BlockKind
+from ..article import Article, Block, BlockKind
 
 _INVISIBLE = ["script", "style", "noscript", "template", "iframe", "svg", "object", "embed"]
 _STRUCTURAL_CHROME = ["nav", "aside", "footer", "form", "button", "dialog", "menu"]

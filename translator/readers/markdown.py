@@ -11,8 +11,8 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 
+from ..article import Article, Block, BlockKind
 from ..errors import InputError
-from ..model import Article, Block, BlockKind
 
 _HANDLER = YAMLHandler()
 _MD = MarkdownIt("commonmark")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Article, Block
+from ..article import Article, Block
 
 _TERMINATORS = tuple('.!?:;"”’»)…؟۔。！？।')
 _BULLET = re.compile(r"^(\s*(?:[-*•+]|\d{1,3}[.)])\s+)(?=\S)")

@@ -1,28 +1,38 @@
-"""``translator qa SOURCE VARIANT``: align a source with an existing variant, check it."""
+"""Source segments next to their translations, as QA and the preview compare them.
+
+Two kinds of alignment:
+
+* :func:`translation_pairs`: a fresh :class:`~translator.translation.Translation`
+  (``localize``, on-the-fly ``preview``), block by block;
+* :func:`align`: a source article next to a variant file read back with
+  :func:`translator.variants.read_variant` (``qa``, ``preview SOURCE VARIANT``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .model import Article
-from .pipeline import ReadOptions, load_article
-from .qa import ERROR, Finding, check_pairs
-from .translation import TranslatedBlock
-from .variants import ReadVariant, inline_plain, plain_text, read_variant
+from .article import Article
+from .translation import TranslatedBlock, Translation
+from .variants import ReadVariant, inline_plain, plain_text
 
 
-@dataclass
-class QAReport:
-    source: str
-    variant: str
-    source_lang: str
-    target_lang: str
-    pseudo: bool
-    findings: list[Finding] = field(default_factory=list)
+def translation_pairs(tr: Translation) -> list[tuple[int, str, str]]:
+    """(line, source, target) of a fresh translation, block by block (code skipped).
 
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == ERROR for f in self.findings)
+    A Markdown front-matter title comes first, on line 1.
+    """
+    article = tr.article
+    pairs: list[tuple[int, str, str]] = []
+    title = article.front_matter.get("title") if article.format == "markdown" else None
+    if isinstance(title, str) and tr.front_matter_title is not None:
+        pairs.append((1, title, tr.front_matter_title))
+    for tb in tr.blocks:
+        if tb.block.kind == "code":
+            continue
+        source = tb.block.markup if article.format == "html" and tb.block.markup else tb.block.text
+        pairs.append((tb.block.line, source, tb.text))
+    return pairs
 
 
 def source_texts(article: Article, plain: bool) -> list[tuple[int, str, str]]:
@@ -50,17 +60,22 @@ class Alignment:
     source_blocks: int
     variant_blocks: int
 
+    @property
+    def pairs(self) -> list[tuple[int, str, str]]:
+        """(source line, source text, variant text) for the QA checks."""
+        return [(line, s, t) for line, _kind, s, t in self.rows]
+
 
 def align(article: Article, read_back: ReadVariant) -> Alignment:
+    """Pair the source's blocks with the variant's, in order."""
     meta = read_back.meta
     same_markup = read_back.fmt == "md" and article.format == "markdown"
     sources = source_texts(article, plain=not same_markup)
     rows = []
     for (line, kind, text), (_vkind, vtext, _vline) in zip(sources, read_back.blocks, strict=False):
         if read_back.fmt == "md" and not same_markup and kind != "code":
-            vtext = inline_plain(
-                vtext, "markdown"
-            )  # escapes and markup off, as the source is plain
+            # escapes and markup off, as the source is plain
+            vtext = inline_plain(vtext, "markdown")
         rows.append((line, kind, text, vtext))
     return Alignment(
         rows=rows,
@@ -71,30 +86,3 @@ def align(article: Article, read_back: ReadVariant) -> Alignment:
         source_blocks=len(sources),
         variant_blocks=len(read_back.blocks),
     )
-
-
-def check_alignment(al: Alignment) -> list[Finding]:
-    pairs = [(line, s, t) for line, _kind, s, t in al.rows]
-    findings = check_pairs(
-        pairs, al.source_lang, al.target_lang, pseudo=al.pseudo, markup=al.same_markup
-    )
-    if al.source_blocks != al.variant_blocks:
-        line = al.rows[-1][0] if al.rows else 0
-        findings.append(
-            Finding(
-                len(al.rows),
-                line,
-                "segment-count",
-                ERROR,
-                f"the source has {al.source_blocks} blocks, the variant {al.variant_blocks}",
-            )
-        )
-    return findings
-
-
-def qa_files(source: str, variant: str, read: ReadOptions | None = None) -> QAReport:
-    article = load_article(source, read)
-    al = align(article, read_variant(variant))
-    report = QAReport(source, variant, al.source_lang, al.target_lang, al.pseudo)
-    report.findings = check_alignment(al)
-    return report
