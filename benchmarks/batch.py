@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 BASELINE = Path(__file__).with_name("batch_baseline.json")
 
 from corpus import install_benchmark_packages, make_corpus, private_home, sentences  # noqa: E402
+from gate import gate  # noqa: E402
 
 # Worker processes (spawn) import this module again: they find the same directory.
 WORK = private_home("BATCH_BENCH_WORK", "batch-bench-")
@@ -158,25 +159,7 @@ def main() -> int:
     figures["sigint_files_at_stop"] = at_stop
     figures["sigint_resumed_identical"] = resumed == reference
 
-    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
-    if args.json:
-        print(json.dumps({"figures": figures, "floors": floors}, indent=2))
-    else:
-        for key, value in figures.items():
-            print(f"{key:34s} {value!s:>10}" + (f"   floor {floors[key]}" if key in floors else ""))
-    failed = []
-    for key in ("speedup_vs_per_file", "rerun_speedup"):
-        if figures[key] < floors[key]:
-            failed.append(key)
-    if figures["rerun_model_calls"] != 0:
-        failed.append("rerun_model_calls")
-    if figures["rss_growth_ratio"] > floors["rss_growth_ratio"]:
-        failed.append("rss_growth_ratio")
-    if figures["sigint_exit_code"] != 130 or not figures["sigint_resumed_identical"]:
-        failed.append("sigint")
-    for key in failed:
-        print(f"FLOOR MISSED: {key} = {figures.get(key)}", file=sys.stderr)
-    return 1 if failed else 0
+    return gate(figures, BASELINE, as_json=args.json, width=34)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from gate import gate
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = Path(__file__).with_name("coverage_scale_baseline.json")
 LOCALES = ["fr", "ar", "de", "ja", "pt-BR"]
@@ -89,22 +91,7 @@ def main() -> int:
     figures["rss_growth_mb"] = round(
         figures[f"coverage_{large}_max_rss_mb"] - figures[f"coverage_{small}_max_rss_mb"], 1
     )
-    floors = json.loads(BASELINE.read_text(encoding="utf-8"))
-    if args.json:
-        print(json.dumps({"figures": figures, "floors": floors}, indent=2))
-    else:
-        for key, value in figures.items():
-            print(f"{key:34s} {value!s:>12}")
-    failed = []
-    if large == 5000 and figures["coverage_5000_seconds"] > floors["max_seconds_5000"]:
-        failed.append(
-            f"coverage_5000_seconds {figures['coverage_5000_seconds']} > {floors['max_seconds_5000']}"
-        )
-    if figures["rss_growth_mb"] > floors["max_rss_growth_mb"]:
-        failed.append(f"rss_growth_mb {figures['rss_growth_mb']} > {floors['max_rss_growth_mb']}")
-    for line in failed:
-        print(f"ABOVE CEILING: {line}", file=sys.stderr)
-    return 1 if failed else 0
+    return gate(figures, BASELINE, as_json=args.json, width=34)
 
 
 if __name__ == "__main__":

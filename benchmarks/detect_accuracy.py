@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from gate import data_digest, gate
+
 from translator import chrome, langid
 from translator.detect import analyze
 from translator.readers import text as text_reader
@@ -128,18 +130,13 @@ def main() -> int:
         ablation = evaluate_pages(args.data)
     figures["chrome_recall_without_label_lists"] = ablation["chrome_recall"]
     figures["chrome_precision_without_label_lists"] = ablation["chrome_precision"]
-    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
-    if args.json:
-        print(json.dumps({"figures": figures, "floors": floors}, indent=2))
-    else:
-        for key, value in figures.items():
-            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            floor = floors.get(key)
-            print(f"{key:34s} {shown:>10s}" + (f"   floor {floor}" if floor is not None else ""))
-    failed = [k for k, floor in floors.items() if float(figures[k]) < floor]
-    for key in failed:
-        print(f"BELOW FLOOR: {key} = {figures[key]} < {floors[key]}", file=sys.stderr)
-    return 1 if failed else 0
+    return gate(
+        figures,
+        BASELINE,
+        as_json=args.json,
+        data_sha256=data_digest(args.data),
+        width=34,
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import sys
 from pathlib import Path
@@ -42,6 +41,11 @@ _corpus = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_corpus)
 install_benchmark_packages, make_corpus = _corpus.install_benchmark_packages, _corpus.make_corpus
 private_home, sentences = _corpus.private_home, _corpus.sentences
+_gate_spec = importlib.util.spec_from_file_location("bench_gate", HERE / "gate.py")
+assert _gate_spec is not None and _gate_spec.loader is not None
+_gate = importlib.util.module_from_spec(_gate_spec)
+_gate_spec.loader.exec_module(_gate)
+gate = _gate.gate
 
 WORK = private_home("DIST_BENCH_WORK", "dist-bench-")
 
@@ -139,20 +143,7 @@ def main() -> int:
         "estimate_100k_articles_10x8_cores_hours": round(estimate_hours, 2),
         **probe,
     }
-    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
-    if args.json:
-        print(json.dumps({"figures": figures, "floors": floors}, indent=2))
-    else:
-        for key, value in figures.items():
-            print(f"{key:40s} {value!s:>10}" + (f"   limit {floors[key]}" if key in floors else ""))
-    failed = []
-    if figures["dask_overhead_at_1_worker"] > floors["dask_overhead_at_1_worker"]:
-        failed.append("dask_overhead_at_1_worker")
-    if not figures["identical_outputs"]:
-        failed.append("identical_outputs")
-    for key in failed:
-        print(f"LIMIT MISSED: {key} = {figures[key]}", file=sys.stderr)
-    return 1 if failed else 0
+    return gate(figures, BASELINE, as_json=args.json, width=40)
 
 
 if __name__ == "__main__":

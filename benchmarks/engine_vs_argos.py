@@ -21,7 +21,6 @@ the speed ratio, greedy / beam-2 / beam-4 throughput and the effect of
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -50,6 +49,7 @@ for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
 os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
 
 import ctranslate2  # noqa: E402
+from gate import gate  # noqa: E402
 
 from tests.fixtures.argos_fixture import build_package  # noqa: E402
 from translator import packages  # noqa: E402
@@ -199,21 +199,7 @@ def main() -> int:
         )
         figures[f"beam4_inter{inter}_intra{intra}_seconds"] = round(seconds, 2)
 
-    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
-    if args.json:
-        print(json.dumps({"figures": figures, "floors": floors}, indent=2))
-    else:
-        for key, value in figures.items():
-            floor = floors.get(key)
-            print(f"{key:36s} {value!s:>10}" + (f"   floor {floor}" if floor is not None else ""))
-    failed = []
-    if floors.get("identical_output_tokens") and not figures["identical_output_tokens"]:
-        failed.append("identical_output_tokens")
-    if figures["speedup"] < floors["speedup"]:
-        failed.append("speedup")
-    for key in failed:
-        print(f"BELOW FLOOR: {key} = {figures[key]} (floor {floors[key]})", file=sys.stderr)
-    return 1 if failed else 0
+    return gate(figures, BASELINE, as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ or invented by joining.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from gate import data_digest, gate  # noqa: E402
 
 from translator.segment import sentence_spans, split_sentences  # noqa: E402
 
@@ -81,19 +82,17 @@ def main() -> int:
         "worst_recall_language": min(per_lang, key=lambda k: per_lang[k]["recall"]),
         "worst_recall": min(v["recall"] for v in per_lang.values()),
     }
-    floors = json.loads(BASELINE.read_text(encoding="utf-8"))["floors"]
-    if args.json:
-        print(json.dumps({"figures": figures, "languages": per_lang, "floors": floors}, indent=2))
-    else:
+    if not args.json:
         for lang, values in per_lang.items():
             print(f"{lang}  precision {values['precision']:.3f}  recall {values['recall']:.3f}")
-        for key, value in figures.items():
-            floor = floors.get(key)
-            print(f"{key:24s} {value!s:>8}" + (f"   floor {floor}" if floor is not None else ""))
-    failed = [k for k, floor in floors.items() if float(figures[k]) < floor]
-    for key in failed:
-        print(f"BELOW FLOOR: {key} = {figures[key]} < {floors[key]}", file=sys.stderr)
-    return 1 if failed else 0
+    return gate(
+        figures,
+        BASELINE,
+        as_json=args.json,
+        data_sha256=data_digest(folder, "*.txt"),
+        extra={"languages": per_lang},
+        width=24,
+    )
 
 
 if __name__ == "__main__":

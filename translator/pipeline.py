@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import readers
 from .article import Article
@@ -22,8 +22,9 @@ from .errors import InputError, UsageError
 from .fsutil import write_atomic
 from .locales import Target, parse_locale
 from .textio import ReadOptions
-from .translation import Translation, translate_article
-from .writers import render
+
+if TYPE_CHECKING:
+    from .translation import Translation
 
 
 @dataclass
@@ -120,6 +121,9 @@ def translate_file(
     Codes are checked, and the language pair is checked against the
     installed packages, before the translation starts.
     """
+    from .translation import translate_article
+    from .writers import render
+
     target = parse_locale(to)
     src = parse_locale(source).argos if source else None
     translator = get_engine(engine, decode)

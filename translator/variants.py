@@ -416,7 +416,8 @@ class ReadVariant:
 class _HeadMeta(HTMLParser):
     """The ``translator:*`` meta tags of an HTML variant's head, unescaped once.
 
-    Stops at ``</head>`` (or the first body tag), so only the head is parsed.
+    Stops at ``</head>`` (or the first body tag): nothing after the head counts,
+    and the caller stops feeding it.
     """
 
     def __init__(self) -> None:
@@ -425,6 +426,8 @@ class _HeadMeta(HTMLParser):
         self.done = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
         if tag == "meta":
             values = dict(attrs)
             name = values.get("name") or ""

@@ -25,14 +25,20 @@ def format_for(path: str) -> Format:
 
 
 def parse(path: str, source: str, fmt: Format) -> Article:
-    from . import html, markdown, text  # the parsers' libraries load on first use
-
+    # Each parser's library loads on first use: reading text needs neither
+    # markdown-it nor Beautiful Soup.
     source = clean_controls(source)
     if fmt == "markdown":
+        from . import markdown
+
         article = markdown.parse(path, source)
     elif fmt == "html":
+        from . import html
+
         article = html.parse(path, source)
     else:
+        from . import text
+
         article = text.parse(path, source)
     article.source = source
     return article
