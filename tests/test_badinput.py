@@ -83,12 +83,12 @@ def test_read_only_output_found_before_work_exits_2(corpus, run_cli, monkeypatch
 
 
 def test_write_failure_during_the_run_exits_1_and_lists_the_file(corpus, run_cli, monkeypatch):
-    import safer
+    import tempfile
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(safer, "open", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     result = run_cli(
         "localize", "bom.md", "coerce.md", "--to", "fr", "--engine", "pseudo", "--out", "out"
     )
@@ -98,7 +98,7 @@ def test_write_failure_during_the_run_exits_1_and_lists_the_file(corpus, run_cli
 
 
 def test_full_disk_keeps_the_previous_variant(corpus, run_cli, monkeypatch):
-    import safer
+    import os
 
     assert (
         run_cli("localize", "bom.md", "--to", "fr", "--engine", "pseudo", "--out", "out").exit_code
@@ -106,24 +106,13 @@ def test_full_disk_keeps_the_previous_variant(corpus, run_cli, monkeypatch):
     )
     variant = corpus / "out" / "bom.fr.md"
     before = variant.read_bytes()
-    real_open = safer.open
+    real_write = os.write
 
-    class Full:
-        def __init__(self, fh):
-            self.fh = fh
+    def full(fd, data):
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-        def __enter__(self):
-            self.fh.__enter__()
-            return self
-
-        def __exit__(self, *exc):
-            return self.fh.__exit__(*exc)
-
-        def write(self, data):
-            self.fh.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(safer, "open", lambda *a, **k: Full(real_open(*a, **k)))
+    monkeypatch.setattr(os, "write", full)
     (corpus / "bom.md").write_bytes(
         (corpus / "bom.md").read_bytes() + b"\nA new paragraph was added later.\n"
     )

@@ -64,6 +64,7 @@ class Article:
     source: str = ""  # the decoded text, line endings normalised
     header_lines: int = 0  # Markdown: lines taken by the front matter block
     newline: str = "\n"  # the source's line ending, given back to what is written
+    sha256: str = ""  # of the bytes this article was read from (freshness)
 
     def with_newlines(self, text: str) -> str:
         """*text* (written with ``\\n``) in the source's line endings."""

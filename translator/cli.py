@@ -404,7 +404,7 @@ def localize(
     if report_file:
         write_atomic(report_file, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     report_failures(report.failures, [])
-    if report.failures:
+    if not report.ok:
         sys.exit(EXIT_FAILURES)
 
 
@@ -517,14 +517,12 @@ def cache_clear(cache_file: str | None) -> None:
     Example:
       translator cache clear
     """
-    from .memory import Memory
+    from .memory import clear_memory
 
-    memory = Memory(cache_file)
-    try:
-        removed = memory.clear()
-    finally:
-        memory.close()
-    click.echo(f"removed {removed} entries from {memory.path}")
+    result = clear_memory(cache_file)
+    if result.set_aside is not None:
+        click.echo(f"moved the broken memory aside to {result.set_aside}", err=True)
+    click.echo(f"removed {result.removed} entries from {result.path}")
 
 
 @cli.command()

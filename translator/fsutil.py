@@ -1,18 +1,27 @@
-"""Writing files so that nothing is ever half-written.
+"""Writing files so that nothing is ever half-written, and never through a link.
 
-Writes go to a temporary file beside the target and are moved into place
-with one rename (the ``safer`` library); on any error the old file stays.
+:func:`write_atomic` writes to a temporary file beside the target (named
+``.translator-tmp-*``, so that a run killed mid-write leaves a name the next
+run recognises and removes) and moves it into place with one rename; on any
+error the old file stays.  The rename replaces a symbolic link at the target
+by a regular file instead of writing where the link points, and with *root*
+every directory between *root* and the target must be a real directory.  New
+files get the permissions the umask gives (0644 under the usual 022); a file
+that existed keeps its mode.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
-import safer
-
 from .errors import InputError
+
+TEMP_PREFIX = ".translator-tmp-"
 
 
 def is_inside(path: str | os.PathLike[str], parent: str | os.PathLike[str]) -> bool:
@@ -30,16 +39,99 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> bool:
-    """Write *data* to *path* atomically; return False when the file already holds it."""
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _real_directories(parent: Path, root: Path | None) -> None:
+    """Create *parent*; below *root*, refuse any part of it that is a symbolic link."""
+    if root is None:
+        parent.mkdir(parents=True, exist_ok=True)
+        return
+    rel = os.path.relpath(parent, root)
+    if rel == os.curdir:
+        root.mkdir(parents=True, exist_ok=True)
+        return
+    if rel.startswith(os.pardir):
+        raise InputError(str(parent), f"refused: outside {root}")
+    root.mkdir(parents=True, exist_ok=True)
+    current = root
+    for part in Path(rel).parts:
+        current = current / part
+        if current.is_symlink():
+            raise InputError(
+                str(current),
+                f"refused: a symbolic link inside {root}; nothing is written through it",
+            )
+        if not current.exists():
+            current.mkdir()
+        elif not current.is_dir():
+            raise InputError(str(current), "refused: not a directory")
+
+
+def _write_all(fd: int, raw: bytes) -> None:
+    view = memoryview(raw)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes, *, root: str | os.PathLike[str] | None = None
+) -> bool:
+    """Write *data* to *path* atomically; return False when the file already holds it.
+
+    A symbolic link at *path* is replaced, never followed.  With *root*, *path*
+    must lie below it and every directory in between must be a real one.
+    """
     target = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        if target.is_file() and target.read_bytes() == raw:
+        _real_directories(target.parent, Path(root) if root is not None else None)
+        try:
+            info = os.lstat(target)
+        except FileNotFoundError:
+            info = None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise InputError(str(target), "cannot write: it is a directory")
+        regular = info if info is not None and stat.S_ISREG(info.st_mode) else None
+        if regular is not None and regular.st_size == len(raw) and target.read_bytes() == raw:
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with safer.open(target, "wb", temp_file=True) as fh:
-            fh.write(raw)
+        mode = stat.S_IMODE(regular.st_mode) if regular is not None else 0o666 & ~_umask()
+        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+        try:
+            try:
+                _write_all(fd, raw)
+                os.fchmod(fd, mode)
+            finally:
+                os.close(fd)
+            os.replace(temp, target)
+        except BaseException:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass  # it is gone already
+            raise
     except OSError as exc:
         raise InputError(str(target), f"cannot write: {exc.strerror or exc}") from None
     return True
+
+
+def remove_stale_temporaries(directories: set[Path]) -> list[Path]:
+    """Remove the temporary files a killed run left in *directories*; list them."""
+    removed: list[Path] = []
+    for folder in sorted(directories):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # not there (yet), or unreadable: nothing of ours to remove
+        for entry in entries:
+            if entry.name.startswith(TEMP_PREFIX) and not entry.is_dir(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+                except OSError:
+                    pass  # another process removed it first
+    return removed

@@ -11,22 +11,25 @@
    source bytes, engine, options and date) are skipped without being read;
 4. :func:`check_pairs`: the language of every remaining source is known and
    every language pair is installed;
-5. :func:`run_chunks`: under the run's lock, chunks of articles go through
-   the translation memory and the executor (one engine pass per language
-   pair and chunk);
+5. :func:`run_chunks`: chunks of articles go through the translation memory
+   and the executor (one engine pass per language pair and chunk);
 6. :func:`write_item`: each variant is rendered, checked by QA and written
    atomically.
 
-Everything that can be refused is refused before the first file is written
-(exit 2).  A file that fails later is reported and the others go on.
+Phases 3 to 6 run under the output's lock (:func:`run_lock`), taken before
+any input is read.  Everything that can be refused is refused before the first
+file is written (exit 2).  A file that fails later is reported and the others
+go on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
@@ -42,7 +45,7 @@ from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import InputError, TranslatorError, UsageError
 from .executors import EXECUTORS, Executor, make_executor, split_batches
-from .fsutil import file_sha256, is_inside
+from .fsutil import file_sha256, is_inside, remove_stale_temporaries
 from .labels import Labels
 from .locales import Target, parse_locale
 from .memory import Memory, SegmentMemory, default_path, normalise
@@ -110,6 +113,12 @@ class LocalizeReport:
     model_calls: int = 0
     seconds: float = 0.0
     workers: dict[str, dict[str, int]] = field(default_factory=dict)
+    memory_error: str | None = None  # the memory could not be written: exit 1
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed (exit 0)."""
+        return not self.failures and self.memory_error is None
 
     def as_dict(self) -> dict[str, Any]:
         failed_files = {path for path, _ in self.failures}
@@ -139,6 +148,7 @@ class LocalizeReport:
             "seconds": round(self.seconds, 3),
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
             **({"workers": self.workers} if self.workers else {}),
+            **({"memory_error": self.memory_error} if self.memory_error else {}),
         }
 
 
@@ -228,6 +238,8 @@ def check_options(options: LocalizeOptions) -> DecodeOptions:
 def _check_out(out: str | None, paths: list[str] | tuple[str, ...], files: list[str]) -> None:
     if out is None:
         return
+    if os.path.islink(out) and not os.path.exists(out):
+        raise UsageError(f"--out {out} is a broken symbolic link")
     for path in paths:
         if os.path.isdir(path) and is_inside(out, path):
             raise UsageError(
@@ -388,22 +400,40 @@ class _Item:
     key: str
 
 
-def run_chunks(files: list[str], run: Run, paths: list[str] | tuple[str, ...]) -> None:
-    """Localize *files* chunk by chunk under the run's lock (one run per output)."""
-    lock = FileLock(str(_lock_path(run.options.out, paths)), timeout=0)
+@contextmanager
+def run_lock(out: str | None, paths: list[str] | tuple[str, ...]) -> Iterator[None]:
+    """One run per output: taken before any input is read, so that a second run
+    on the same output is refused at once."""
+    path = _lock_path(out, paths)
+    if path.is_symlink():
+        raise UsageError(f"the lock {path} is a symbolic link; remove it")
+    lock = FileLock(str(path), timeout=0)
     try:
         lock.acquire()
     except Timeout:
         raise UsageError(
-            f"another translator localize is writing to {run.options.out or 'these files'} "
+            f"another translator localize is writing to {out or 'these files'} "
             f"(lock {lock.lock_file}); wait for it to finish or stop it"
         ) from None
     try:
-        size = run.options.batch_files
-        for i in range(0, len(files), size):
-            _run_chunk(files[i : i + size], run)
+        yield
     finally:
         lock.release()
+
+
+def run_chunks(files: list[str], run: Run) -> None:
+    """Localize *files* chunk by chunk.  Temporary files a killed run left beside
+    the destinations are removed first."""
+    folders = {dest.parent for dests in run.targets_of.values() for _t, dest in dests}
+    removed = remove_stale_temporaries(folders)
+    if removed:
+        run.report.notices.append(
+            f"removed {len(removed)} temporary file(s) left by an interrupted run, "
+            f"e.g. {removed[0]}"
+        )
+    size = run.options.batch_files
+    for i in range(0, len(files), size):
+        _run_chunk(files[i : i + size], run)
 
 
 def _plan_items(files: list[str], run: Run) -> list[_Item]:
@@ -422,7 +452,7 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
         date = article_date(article, options.date)
         if date is None:
             report.warnings.append(f"{file}: no date found; its variants have no date fields")
-        digest = file_sha256(file)
+        digest = article.sha256  # the bytes read, not the file as it is now
         key = translation_key(article, os.path.relpath(file))
         for target, dest in run.targets_of[file]:
             identity_of = _identity_of(run.engine, src, target)
@@ -521,7 +551,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         options=_options_key(engine) or None,
         qa=qa.summary(findings),
     )
-    written = write_variant(item.dest, run.options.fmt, tr, meta, pub)
+    written = write_variant(item.dest, run.options.fmt, tr, meta, pub, root=run.options.out)
     return Variant(item.article.path, item.target.tag, str(item.dest), written)
 
 
@@ -537,7 +567,21 @@ def localize(
     decode = check_options(options)
     engine = get_engine(options.engine, decode)
     report = LocalizeReport()
-    jobs, targets_of = plan_destinations(paths, options, report)
+    jobs, targets_of = plan_destinations(paths, options, report)  # no file is read yet
+    with run_lock(options.out, paths):
+        return _localize(jobs, targets_of, options, progress, engine, decode, report, started)
+
+
+def _localize(
+    jobs: list[Job],
+    targets_of: Destinations,
+    options: LocalizeOptions,
+    progress: Progress,
+    engine: Engine,
+    decode: DecodeOptions,
+    report: LocalizeReport,
+    started: float,
+) -> LocalizeReport:
     progress.start(sum(len(targets_of[f]) for f, _ in jobs))
     pending = freshness_prepass(jobs, targets_of, engine, options, report, progress)
     languages, loaded = check_pairs(pending, engine, options, report)
@@ -554,13 +598,19 @@ def localize(
     )
     run = Run(options, targets_of, memory, executor, report, progress, loaded)
     try:
-        run_chunks([file for file, _ in pending if file in languages], run, paths)
+        run_chunks([file for file, _ in pending if file in languages], run)
     finally:
         executor.close()
         if store is not None:
             store.close()
         report.segments_translated = memory.translated
         report.segments_from_memory = memory.from_memory
+        if memory.error is not None:
+            report.memory_error = memory.error
+            report.warnings.append(
+                f"{memory.error}; the variants were written, but these translations were "
+                "not saved for later runs"
+            )
         report.model_calls = executor.calls
         report.workers = dict(executor.workers)
         report.seconds = time.perf_counter() - started
@@ -575,5 +625,12 @@ def _lock_path(out: str | None, paths: list[str] | tuple[str, ...]) -> Path:
         "\0".join(sorted(os.path.realpath(p) for p in targets)).encode()
     ).hexdigest()[:16]
     folder = default_path().parent / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(folder)
+    except OSError:
+        # an unwritable cache directory (--no-cache runs need no memory there)
+        folder = Path(tempfile.gettempdir()) / f"translator-locks-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
     return folder / f"{digest}.lock"

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from .engines import Engine
 from .errors import UsageError
 
@@ -67,17 +69,52 @@ class MemoryStats:
 
 
 class Memory:
+    """The SQLite file: the one owner of the translation memory's format."""
+
+    SETUP_TRIES = 50
+
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path else default_path()
+        if self.path.is_symlink():
+            raise UsageError(
+                f"translation memory {self.path} is a symbolic link; give the file's real path"
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30.0)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA busy_timeout=30000")
-            self.db.execute(SCHEMA)
-            self.db.commit()
-        except (sqlite3.Error, OSError) as exc:
+            # Two runs creating the memory at once: set it up under a lock, and
+            # retry the switch to WAL, which SQLite refuses at once when busy.
+            with FileLock(str(self.path) + ".lock", timeout=60):
+                self.db = sqlite3.connect(self.path, timeout=30.0)
+                self.db.execute("PRAGMA busy_timeout=30000")
+                self._check_is_memory()
+                self.writable = self._setup()
+        except sqlite3.DatabaseError as exc:
+            raise UsageError(broken_message(self.path, exc)) from None
+        except (OSError, Timeout) as exc:
             raise UsageError(f"translation memory {self.path} cannot be opened: {exc}") from None
+
+    def _check_is_memory(self) -> None:
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master")}
+        if tables and "memory" not in tables:
+            raise sqlite3.DatabaseError("an SQLite database, but not a translation memory")
+
+    def _setup(self) -> bool:
+        """WAL mode and the table; False when the file cannot be written."""
+        for attempt in range(self.SETUP_TRIES):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute(SCHEMA)
+                self.db.commit()
+                return True
+            except sqlite3.OperationalError as exc:
+                text = str(exc)
+                if "locked" in text or "busy" in text:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                if "readonly" in text or "read-only" in text or "disk" in text:
+                    return False  # readable, not writable: runs go on without saving
+                raise
+        raise sqlite3.OperationalError("database is locked (gave up setting it up)")
 
     def close(self) -> None:
         self.db.close()
@@ -120,6 +157,25 @@ class Memory:
         return removed
 
 
+def broken_message(path: Path, exc: BaseException) -> str:
+    return (
+        f"translation memory {path} is broken ({exc}); run with --no-cache, move the file "
+        f"aside, or run 'translator cache clear --cache {path}' to set it aside and start anew"
+    )
+
+
+def set_aside(path: Path) -> Path:
+    """Move a broken memory (and its WAL files) aside; its new name."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    moved = path.with_name(f"{path.name}.broken-{stamp}")
+    os.replace(path, moved)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.replace(extra, moved.with_name(moved.name + suffix))
+    return moved
+
+
 class SegmentMemory:
     """The translation memory as one run sees it: lookups, what to remember, counters.
 
@@ -134,6 +190,9 @@ class SegmentMemory:
         self.store = store
         self.translated = 0  # segments sent to the model
         self.from_memory = 0  # segments answered without a model call
+        self.error: str | None = None  # why the memory stopped taking new entries
+        if store is not None and not store.writable:
+            self.error = f"translation memory {store.path} cannot be written (read-only)"
 
     def _key(self, segment: str, source: str, target: str) -> str:
         model = self.engine.identity(source, target)
@@ -158,10 +217,19 @@ class SegmentMemory:
     def remember(self, pairs: Sequence[tuple[str, str]], source: str, target: str) -> None:
         """Store the model's translations of (normalised segment, translation) pairs."""
         self.translated += len(pairs)
-        if self.store is None or not pairs:
+        if self.store is None or not pairs or self.error is not None:
             return
         model = self.engine.identity(source, target)
         options = self.engine.options.key()
+        try:
+            self._put(pairs, source, target, model, options)
+        except sqlite3.Error as exc:  # read-only, disk full: the run goes on without it
+            self.error = f"cannot save to the translation memory {self.store.path}: {exc}"
+
+    def _put(
+        self, pairs: Sequence[tuple[str, str]], source: str, target: str, model: str, options: str
+    ) -> None:
+        assert self.store is not None
         self.store.put_many(
             [
                 (
@@ -176,3 +244,37 @@ class SegmentMemory:
                 for s, t in pairs
             ]
         )
+
+
+@dataclass
+class Cleared:
+    """``translator cache clear``: entries removed, or the broken file set aside."""
+
+    path: Path
+    removed: int
+    set_aside: Path | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "removed": self.removed,
+            "set_aside": str(self.set_aside) if self.set_aside else None,
+        }
+
+
+def clear_memory(path: str | os.PathLike[str] | None = None) -> Cleared:
+    """Empty the memory; a broken one (or a file that is not a memory) is moved
+    aside, never overwritten, and a new empty memory takes its place."""
+    target = Path(path) if path else default_path()
+    moved = None
+    try:
+        memory = Memory(target)
+    except UsageError:
+        if not target.is_file() or target.is_symlink():
+            raise
+        moved = set_aside(target)
+        memory = Memory(target)
+    try:
+        return Cleared(memory.path, memory.clear(), moved)
+    finally:
+        memory.close()

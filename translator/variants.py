@@ -391,16 +391,23 @@ def render_variant(fmt: str, tr: Translation, meta: VariantMeta, pub: Published)
 
 
 def write_variant(
-    path: str | os.PathLike[str], fmt: str, tr: Translation, meta: VariantMeta, pub: Published
+    path: str | os.PathLike[str],
+    fmt: str,
+    tr: Translation,
+    meta: VariantMeta,
+    pub: Published,
+    *,
+    root: str | None = None,
 ) -> bool:
     """Render and write one variant atomically; False when the file already held it.
 
     Markdown and HTML variants keep the source's line endings; JSON uses ``\\n``.
+    With *root* (``--out``), nothing is written through a symbolic link below it.
     """
     text = render_variant(fmt, tr, meta, pub)
     if fmt != "json":
         text = tr.article.with_newlines(text)
-    return write_atomic(path, text)
+    return write_atomic(path, text, root=root)
 
 
 @dataclass

@@ -5,6 +5,7 @@ One module per format: :mod:`.text`, :mod:`.markdown` and :mod:`.html`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from ..article import Article, Format
@@ -49,6 +50,7 @@ def read(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX
     data = read_bytes(path, max_bytes)
     source = decode(data, path, encoding)
     article = parse(path, source, format_for(path))
+    article.sha256 = hashlib.sha256(data).hexdigest()  # the very bytes translated
     crlf = data.count(b"\r\n")
     if crlf and crlf * 2 >= data.count(b"\n"):
         article.newline = "\r\n"
