@@ -129,3 +129,38 @@ def test_long_sentence_is_split_not_truncated_by_the_model(corpus, run_cli, inst
     assert result.exit_code == 0, result.stderr
     assert "was split into" in result.stderr
     assert (corpus / "out" / "long.fr.txt").read_text(encoding="utf-8").strip()
+
+
+def _alias_bomb(levels: int) -> str:
+    names = [f"l{i}" for i in range(levels + 1)]
+    lines = [f"{names[0]}: &{names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for prev, name in zip(names, names[1:], strict=False):
+        refs = ", ".join([f"*{prev}"] * 9)
+        lines.append(f"{name}: &{name} [{refs}]")
+    lines.append(f"title: *{names[-1]}")
+    return "---\n" + "\n".join(lines) + "\n---\n\nThe council met on Monday and agreed.\n"
+
+
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_yaml_alias_bomb_is_refused_in_one_line(run_cli, tmp_path, monkeypatch, fmt):
+    import time
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bomb.md").write_text(_alias_bomb(9), encoding="utf-8")
+    started = time.perf_counter()
+    result = run_cli(
+        "localize", "bomb.md", "--to", "fr", "--engine", "pseudo", "--out", "o", "--format", fmt
+    )
+    assert time.perf_counter() - started < 10
+    assert result.exit_code == 1
+    assert "bomb.md:2: front matter: expands to over 100000 values" in result.stderr
+    assert not list((tmp_path / "o").glob("*")) if (tmp_path / "o").exists() else True
+
+
+def test_ordinary_aliases_still_read(write):
+    from translator.readers.markdown import load_yaml
+
+    assert load_yaml("base: &b {x: 1}\nother: *b\n") == {"base": {"x": 1}, "other": {"x": 1}}
+    deep = "a: " + "[" * 70 + "]" * 70
+    with pytest.raises(ValueError, match="nested deeper than 64"):
+        load_yaml(deep)

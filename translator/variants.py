@@ -30,7 +30,6 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePath
 from typing import Any
 
-import yaml
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
@@ -63,7 +62,6 @@ EXTENSIONS = tuple(FORMATS)  # the extensions a variant can have
 LAYOUTS = ("filename", "dir")
 HEAD_LIMIT = 256 * 1024  # an HTML variant's head is read up to this many characters
 MAX_FRONT_MATTER_LINES = 2000
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
 def is_variant(path: str) -> bool:
@@ -480,7 +478,9 @@ def _front_matter_lines(lines: Iterable[str]) -> str:
 
 
 def _yaml_metadata(raw: str) -> dict[str, Any]:
-    data = yaml.load(raw, Loader=_YAML_LOADER)
+    from .readers.markdown import load_yaml  # the limits of source front matter
+
+    data = load_yaml(raw)
     if not isinstance(data, dict):
         raise ValueError("front matter is not a mapping")
     return data

@@ -16,6 +16,61 @@ from ..errors import InputError
 
 _HANDLER = YAMLHandler()
 _MD = MarkdownIt("commonmark")
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+# Limits on front matter: aliases that nest ("billion laughs") would make a
+# 400-byte file expand to gigabytes once walked or written out.
+MAX_FRONT_MATTER_BYTES = 256 * 1024
+MAX_YAML_NODES = 100_000  # after expanding every alias
+MAX_YAML_DEPTH = 64
+
+
+class YAMLLimitError(ValueError):
+    """Front matter past the limits on size, nesting or alias expansion."""
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes of *root* once every alias is expanded, in time linear in the
+    distinct nodes; raises YAMLLimitError past the limits."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if depth > MAX_YAML_DEPTH:
+            raise YAMLLimitError(f"nested deeper than {MAX_YAML_DEPTH} levels")
+        if id(node) in sizes:
+            return sizes[id(node)]
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        if total > MAX_YAML_NODES:
+            raise YAMLLimitError(
+                f"expands to over {MAX_YAML_NODES} values (nested aliases?); refused"
+            )
+        sizes[id(node)] = total
+        return total
+
+    return size(root, 0)
+
+
+def load_yaml(raw: str) -> Any:
+    """YAML with the safe loader, refused past the limits (:class:`YAMLLimitError`).
+
+    >>> load_yaml("a: &x [1, 2]\\nb: *x")
+    {'a': [1, 2], 'b': [1, 2]}
+    """
+    if len(raw.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise YAMLLimitError(f"over {MAX_FRONT_MATTER_BYTES} bytes")
+    loader = _SAFE_LOADER(raw)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def split_front_matter(path: str, source: str) -> tuple[str, dict[str, Any], str, int]:
@@ -30,7 +85,9 @@ def split_front_matter(path: str, source: str) -> tuple[str, dict[str, Any], str
     except ValueError:
         raise InputError(path, "front matter opened with --- is never closed", line=1) from None
     try:
-        data = _HANDLER.load(raw)
+        data = load_yaml(raw)
+    except YAMLLimitError as exc:
+        raise InputError(path, f"front matter: {exc}", line=2) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
