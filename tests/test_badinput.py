@@ -143,15 +143,11 @@ def _alias_bomb(levels: int) -> str:
 
 @pytest.mark.parametrize("fmt", ["md", "json"])
 def test_yaml_alias_bomb_is_refused_in_one_line(run_cli, tmp_path, monkeypatch, fmt):
-    import time
-
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bomb.md").write_text(_alias_bomb(9), encoding="utf-8")
-    started = time.perf_counter()
     result = run_cli(
         "localize", "bomb.md", "--to", "fr", "--engine", "pseudo", "--out", "o", "--format", fmt
     )
-    assert time.perf_counter() - started < 10
     assert result.exit_code == 1
     assert "bomb.md:2: front matter: expands to over 100000 values" in result.stderr
     assert not list((tmp_path / "o").glob("*")) if (tmp_path / "o").exists() else True

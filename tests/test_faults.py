@@ -153,17 +153,25 @@ def test_kill_9_mid_run_then_rerun_is_clean(small):
     assert len(names) == 41
 
 
-def test_second_run_on_the_same_output_is_refused_before_reading(run_cli, small):
+def test_second_run_on_the_same_output_is_refused_before_reading(run_cli, small, monkeypatch):
     from filelock import FileLock
 
     from translator import localize as loc
 
+    opened: list[str] = []
+    real_open = open
+
+    def spy(file, *args, **kwargs):
+        if "small" in str(file):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", spy)
     lock = FileLock(str(loc._lock_path("o", ("small",))))
     with lock:
-        started = time.perf_counter()
         result = run_cli(*LOCALIZE)
-        assert time.perf_counter() - started < 1.0
     assert result.exit_code == 2 and "another translator localize" in result.stderr
+    assert opened == []  # refused before any input was read or hashed
 
 
 def test_no_cache_with_an_unwritable_cache_dir(run_cli, small, monkeypatch):
