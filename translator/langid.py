@@ -19,16 +19,31 @@ from .article import UNDETERMINED
 DetectorFactory.seed = 0
 
 _CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
-_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
-_MD_LINK = re.compile(r"\]\([^)]*\)")
+# A link target's scan stops at the next "]", so many unclosed "](" cost linear time.
+_MD_LINK = re.compile(r"\]\([^)\]]*\)")
 _MARKUP = re.compile(r"[*_`#>\[\]]+")
+_AROUND = "*_`#<>[]()\"'.,;:!?"
+
+
+def _is_address(word: str) -> bool:
+    """A URL, or an e-mail address (an "@" with a dot after it)."""
+    if word.startswith(("http://", "https://", "www.")):
+        return True
+    at = word.rfind("@")
+    return 0 < at and "." in word[at + 2 : -1]
 
 
 def plain(text: str) -> str:
-    """Text fit for detection: URLs, e-mail addresses and Markdown markup removed."""
-    text = _MD_LINK.sub("]", text)
-    text = _URL.sub(" ", text)
-    return " ".join(_MARKUP.sub(" ", text).split())
+    """Text fit for detection: URLs, e-mail addresses and Markdown markup removed.
+
+    Addresses are found word by word, in linear time on any text.
+
+    >>> plain("Write to **news@example.org** or see https://example.org/a_b today")
+    'Write to or see today'
+    """
+    words = _MD_LINK.sub("]", text).split()
+    kept = " ".join(w for w in words if not _is_address(w.strip(_AROUND)))
+    return " ".join(_MARKUP.sub(" ", kept).split())
 
 
 def letter_weight(text: str) -> int:

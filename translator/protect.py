@@ -9,6 +9,7 @@ its text and recorded as an event for QA.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -16,12 +17,16 @@ from .article import Format
 
 PLACEHOLDER = "⟦{}⟧"
 _FOUND = re.compile(r"⟦\s*(\d+)\s*⟧")
+_LITERAL = re.compile(r"⟦[^⟧]*⟧?|⟧")
 
 URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"
-EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+# The look-behind starts a match only at the start of a run of address
+# characters: the same matches, in linear time on a long run without "@".
+EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 CODE = r"`[^`\n]+`"
 FORMAT = r"\{[A-Za-z_][\w.]*\}|\{\d*\}|%\(\w+\)[sdifr]|%\d+\$[sdif]|%[sdif]"
-_TAG = r"</?[A-Za-z][^<>]*>|<!--.*?-->"
+# A comment's scan stops at the next "<!--", so unclosed comments cost linear time.
+_TAG = r"</?[A-Za-z][^<>]*>|<!--(?:(?!<!--).)*?-->"
 
 # (pattern, group numbers to protect; 0 = the whole match)
 _COMMON: list[tuple[re.Pattern[str], tuple[int, ...]]] = [
@@ -31,14 +36,24 @@ _COMMON: list[tuple[re.Pattern[str], tuple[int, ...]]] = [
     (re.compile(FORMAT), (0,)),
 ]
 _MARKDOWN = [
-    (re.compile(r"<(?:https?://|mailto:)[^>\s]+>"), (0,)),
+    (re.compile(r"<(?:https?://|mailto:)[^<>\s]+>"), (0,)),
     (re.compile(_TAG), (0,)),
     # [text](target "title") and ![alt](src): the brackets and target are protected,
-    # the link text is translated.
-    (re.compile(r"(!?\[)[^\]\n]*(\]\([^)\n]*\))"), (1, 2)),
-    (re.compile(r"(\*\*|__)(?=\S).+?(?<=\S)(\1)"), (1, 2)),
-    (re.compile(r"(?<![\w*])(\*)(?=[^\s*]).+?(?<=[^\s*])(\*)(?![\w*])"), (1, 2)),
-    (re.compile(r"(?<!\w)(_)(?=[^\s_]).+?(?<=[^\s_])(_)(?!\w)"), (1, 2)),
+    # the link text is translated.  Every scan below stops where the next match
+    # could start (a "[", an opening marker), so that text with many openers and
+    # no closers costs linear time, not quadratic.
+    (re.compile(r"(!?\[)[^\[\]\n]*(\]\([^)\[\n]*\))"), (1, 2)),
+    (re.compile(r"(\*\*|__)(?=\S)(?:(?!\1(?=\S)).)+?(?<=\S)(\1)"), (1, 2)),
+    (
+        re.compile(
+            r"(?<![\w*])(\*)(?=[^\s*])(?:(?!(?<![\w*])\*(?=[^\s*])).)+?(?<=[^\s*])(\*)(?![\w*])"
+        ),
+        (1, 2),
+    ),
+    (
+        re.compile(r"(?<!\w)(_)(?=[^\s_])(?:(?!(?<!\w)_(?=[^\s_])).)+?(?<=[^\s_])(_)(?!\w)"),
+        (1, 2),
+    ),
 ]
 _HTML = [(re.compile(_TAG, re.DOTALL), (0,))]
 
@@ -66,17 +81,24 @@ def _ranges(text: str, fmt: Format) -> list[tuple[int, int]]:
         patterns = patterns[:1] + _MARKDOWN[:3] + patterns[1:] + _MARKDOWN[3:]
     elif fmt == "html":
         patterns = _HTML + patterns
-    taken: list[tuple[int, int]] = []
+    # Taken ranges never overlap, so they are kept sorted by start and a new
+    # range is checked against its two neighbours only.
+    starts: list[int] = []
+    ends: list[int] = []
 
     def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+        i = bisect.bisect_right(starts, a)
+        return (i == 0 or ends[i - 1] <= a) and (i == len(starts) or starts[i] >= b)
 
     for pattern, groups in patterns:
         for match in pattern.finditer(text):
             pieces = [match.span(g) for g in groups]
-            if all(free(a, b) for a, b in pieces) and all(a < b for a, b in pieces):
-                taken.extend(pieces)
-    return sorted(taken)
+            if all(a < b and free(a, b) for a, b in pieces):
+                for a, b in pieces:
+                    i = bisect.bisect_right(starts, a)
+                    starts.insert(i, a)
+                    ends.insert(i, b)
+    return list(zip(starts, ends, strict=True))
 
 
 def mask(text: str, fmt: Format = "text") -> Masked:
@@ -88,15 +110,19 @@ def mask(text: str, fmt: Format = "text") -> Masked:
     >>> unmask(m.text.replace("the report", "le rapport"), m)[0]
     'See [le rapport](https://example.org/a_b.pdf) or mail x@example.org.'
     """
+    ranges = _ranges(text, fmt)
     if "⟦" in text:
-        # Literal placeholder brackets in the source are protected themselves.
-        text_ranges = [(m.start(), m.end()) for m in re.finditer(r"⟦[^⟧]*⟧?|⟧", text)]
-    else:
-        text_ranges = []
-    ranges = sorted(
-        set(text_ranges)
-        | set(r for r in _ranges(text, fmt) if all(r[1] <= a or r[0] >= b for a, b in text_ranges))
-    )
+        # Literal placeholder brackets in the source are protected themselves,
+        # and win over any range they overlap.
+        literal = [m.span() for m in _LITERAL.finditer(text)]
+        starts = [a for a, _ in literal]
+        ends = [b for _, b in literal]
+        kept = []
+        for a, b in ranges:
+            i = bisect.bisect_left(ends, a + 1)  # the first literal ending after a
+            if i == len(literal) or starts[i] >= b:
+                kept.append((a, b))
+        ranges = sorted(kept + literal)
     out: list[str] = []
     spans: list[str] = []
     pos = 0

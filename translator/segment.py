@@ -22,6 +22,7 @@ _ALWAYS = "。！？"
 _TERMINATORS = ".!?…؟۔।॥" + _ALWAYS
 _CANDIDATE = re.compile(rf"[{re.escape(_TERMINATORS)}]+[{re.escape(_CLOSERS)}]*(?=\s|$|[^\s])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+_LONGEST_WORD = 40
 
 
 @lru_cache(maxsize=1)
@@ -55,11 +56,21 @@ def _starts_sentence(ch: str) -> bool:
     return ch.isalpha() and not ch.islower() and not ch.isupper()
 
 
-def _is_abbreviation(before: str, lang: str) -> bool:
-    match = _WORD_BEFORE.search(before)
-    if not match:
-        return False
-    original = match.group(1).lstrip(_OPENERS)
+def _word_before(text: str, start: int, end: int) -> str:
+    """The word of *text* that ends at *end*, looking no further back than *start*.
+
+    Only the last ``_LONGEST_WORD`` characters are looked at, so a long text
+    without spaces costs linear time; a longer word is no abbreviation anyway.
+    """
+    window = text[max(start, end - _LONGEST_WORD - 1) : end]
+    match = _WORD_BEFORE.search(window)
+    if not match or (len(match.group(1)) > _LONGEST_WORD):
+        return ""
+    return match.group(1)
+
+
+def _is_abbreviation(original: str, lang: str) -> bool:
+    original = original.lstrip(_OPENERS)
     word = original.casefold()
     if not word:
         return False
@@ -109,7 +120,7 @@ def sentence_spans(text: str, lang: str = "en") -> list[tuple[int, int]]:
         elif any(m in _ALWAYS for m in marks):
             split = depth == 0
         elif nxt > end and depth == 0 and _starts_sentence(text[nxt]):
-            split = not (marks == "." and _is_abbreviation(text[start:i], lang))
+            split = not (marks == "." and _is_abbreviation(_word_before(text, start, i), lang))
         if split:
             spans.append((start, end))
             start = nxt

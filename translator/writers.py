@@ -159,12 +159,13 @@ def _defuse(root: Tag) -> None:
 def render_html(tr: Translation, lang: str, direction: str) -> str:
     page = html_reader.prepare(tr.article.source)
     by_node = {tb.block.node: tb for tb in tr.blocks if tb.block.node >= 0}
-    for block in tr.article.blocks:
-        if block.is_chrome and block.node >= 0:
-            page.leaves[block.node][0].decompose()
+    # Leaves never hold one another, so removing one never removes another.
+    removed = {b.node for b in tr.article.blocks if b.is_chrome and b.node >= 0}
+    for node in removed:
+        page.leaves[node][0].decompose()
     for node, (el, kind) in enumerate(page.leaves):
         tb = by_node.get(node)
-        if tb is None or kind == "code" or el.decomposed:
+        if tb is None or kind == "code" or node in removed:
             continue
         el.clear()
         fragment = BeautifulSoup(tb.text, "html.parser")

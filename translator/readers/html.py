@@ -9,6 +9,7 @@ text are reported as chrome blocks so that a user can see what went.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -29,6 +30,7 @@ _BLOCK_TAGS = [
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre",
     "figcaption", "dt", "dd", "td", "th", "caption", "div", "section",
 ]  # fmt: skip
+_BLOCK_SET = frozenset(_BLOCK_TAGS)
 
 
 def _text(el: Tag) -> str:
@@ -103,32 +105,61 @@ def prepare(source: str) -> Page:
 
     dropped: list[Block] = []
 
-    def drop(el: Tag, reason: str) -> None:
-        text = " ".join(el.get_text(" ").split())
-        if text:
-            line = el.sourceline or 1
-            dropped.append(Block("paragraph", text, line, line, chrome=reason))
-        el.decompose()
+    def drop_where(reason: Callable[[Tag], str | None]) -> None:
+        """Drop the outermost elements *reason* names, reporting their text.
+
+        One walk down the tree; an element inside a dropped one is skipped
+        (asking bs4 whether an element was decomposed searches its subtree,
+        which is quadratic on deep nesting).
+        """
+        gone: set[int] = set()
+        chosen: list[Tag] = []
+        for el in root.descendants:
+            if not isinstance(el, Tag):
+                continue
+            if id(el.parent) in gone:
+                gone.add(id(el))
+                continue
+            why = reason(el)
+            if why:
+                gone.add(id(el))
+                chosen.append(el)
+                text = " ".join(el.get_text(" ").split())
+                if text:
+                    line = el.sourceline or 1
+                    dropped.append(Block("paragraph", text, line, line, chrome=why))
+        for el in chosen:
+            el.decompose()
 
     # Whatever lies outside the container is never read; chrome inside it is reported.
-    for el in list(root.find_all(_STRUCTURAL_CHROME)):
-        if not el.decomposed:
-            drop(el, f"html-{el.name}")
+    drop_where(lambda el: f"html-{el.name}" if el.name in _STRUCTURAL_CHROME else None)
     if root.name == "body":
-        for el in list(root.find_all(_PAGE_CHROME)):
-            if not el.decomposed:
-                drop(el, f"html-{el.name}")
-    for el in list(root.find_all(True)):
-        if not el.decomposed and _is_ad_container(el):
-            drop(el, "html-ad-container")
+        drop_where(lambda el: f"html-{el.name}" if el.name in _PAGE_CHROME else None)
+    drop_where(lambda el: "html-ad-container" if _is_ad_container(el) else None)
+
+    # One pass down and one pass up the tree (linear time however deep it is):
+    # which elements hold a block element, and which lie in <pre> or <blockquote>.
+    tags = [el for el in root.descendants if isinstance(el, Tag)]
+    holds_block: set[int] = set()
+    for el in reversed(tags):
+        if (el.name in _BLOCK_SET or id(el) in holds_block) and el.parent is not None:
+            holds_block.add(id(el.parent))
+    inside: dict[int, tuple[bool, bool]] = {
+        id(root): (root.name == "pre", root.name == "blockquote")
+    }
+    for el in tags:
+        in_pre, in_quote = inside[id(el.parent)]
+        inside[id(el)] = (in_pre or el.name == "pre", in_quote or el.name == "blockquote")
 
     leaves: list[tuple[Tag, BlockKind]] = []
     have_title = False
-    for el in root.find_all(_BLOCK_TAGS):
-        if el.decomposed or (el.name != "pre" and el.find(_BLOCK_TAGS)):
-            continue  # not a leaf block: its children are visited on their own
-        if el.find_parent("pre"):
+    for el in tags:
+        if el.name not in _BLOCK_SET:
             continue
+        if el.name != "pre" and id(el) in holds_block:
+            continue  # not a leaf block: its children are visited on their own
+        if inside[id(el.parent)][0]:
+            continue  # inside <pre>: part of that code block
         text = el.get_text() if el.name == "pre" else _text(el)
         if not text.strip():
             continue
@@ -140,7 +171,7 @@ def prepare(source: str) -> Page:
             have_title = True
         elif el.name == "li":
             kind = "list"
-        elif el.name == "blockquote" or el.find_parent("blockquote"):
+        elif inside[id(el)][1]:
             kind = "quote"
         else:
             kind = "paragraph"

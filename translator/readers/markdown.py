@@ -15,7 +15,11 @@ from ..article import Article, Block, BlockKind
 from ..errors import InputError
 
 _HANDLER = YAMLHandler()
-_MD = MarkdownIt("commonmark")
+# markdown-it ends a document silently where lists and quotes nest deeper than
+# maxNesting (the text after that point vanishes); past the limit the file is
+# refused instead.  Each list level counts twice (the list and its item).
+MAX_NESTING = 100
+_MD = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 # Limits on front matter: aliases that nest ("billion laughs") would make a
@@ -148,6 +152,14 @@ def parse(path: str, source: str) -> Article:
     containers: list[str] = []
     have_title = False
     tokens = _MD.parse(body)
+    deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        raise InputError(
+            path,
+            f"lists and quotes nest too deep (limit {MAX_NESTING} levels, a list level "
+            "counts twice); refused rather than lose the text after this line",
+            line=(deep.map[0] + offset + 1) if deep.map else None,
+        )
     i = 0
     while i < len(tokens):
         tok = tokens[i]
