@@ -306,6 +306,14 @@ def translate(
     help="Dask scheduler (tcp://host:8786); default: a LocalCluster.",
 )
 @click.option(
+    "--dask-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a Dask scheduler that does not answer, or a cluster without workers, after this long.",
+)
+@click.option(
     "--batch-files",
     type=click.IntRange(1),
     default=64,
@@ -332,6 +340,7 @@ def localize(
     report_file: str | None,
     executor: str,
     scheduler: str | None,
+    dask_timeout: float,
     batch_files: int,
     skip: str | None,
     encoding: str | None,
@@ -375,9 +384,16 @@ def localize(
         batch_files=batch_files,
         executor="dask" if executor == "dask" else "inline",
         scheduler=scheduler,
+        cluster_timeout=dask_timeout,
+        show_cluster_logs=bool((click.get_current_context().find_root().obj or {}).get("debug")),
     )
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler goes with --executor dask")
+    if executor == "dask" and not options.show_cluster_logs:
+        from .executors import quiet_cluster_logs
+
+        # for the whole process: Dask logs from its threads until the very end
+        quiet_cluster_logs()
     progress = _Progress(quiet)
     try:
         report = loc.localize(paths, options, progress)

@@ -65,6 +65,16 @@ class NoTextError(InputError):
     """The file holds no article text (empty, only chrome, only numbers...)."""
 
 
+class ClusterError(TranslatorError):
+    """The Dask cluster went away mid-run (scheduler or every worker lost).
+
+    Batches that finished are in the translation memory: the same command
+    resumes from them.
+    """
+
+    exit_code = EXIT_FAILURES
+
+
 class NetworkError(TranslatorError):
     """A download the user asked for could not be made."""
 

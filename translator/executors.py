@@ -15,19 +15,24 @@ All three follow the :class:`Executor` protocol.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures as cf
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
+import logging
 import multiprocessing
 import os
+import queue
 import signal
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
 from .engines import DecodeOptions, Engine, get_engine
-from .errors import UsageError
+from .errors import ClusterError, UsageError
 
 Batch = tuple[str, str, list[str]]  # source, target, segments
 EXECUTORS = ("inline", "processes", "dask")
@@ -189,16 +194,114 @@ class ProcessExecutor:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+# Loggers whose lines a Dask run keeps off the terminal unless asked for.
+_CLUSTER_LOGGERS = ("distributed", "tornado", "asyncio")
+# Future states that will still change: waiting, or lost with a dead worker.
+_UNSETTLED = ("pending", "lost")
+
+
+def quiet_cluster_logs() -> dict[str, int]:
+    """Silence Dask's loggers (and tornado's and asyncio's, which it drives);
+    returns their former levels, to put back with :func:`restore_log_levels`.
+
+    Dask's configuration gives some child loggers levels of their own
+    (``distributed.client``: warning), so every one of them is set.
+    """
+    names = {
+        name
+        for name in [*_CLUSTER_LOGGERS, *logging.Logger.manager.loggerDict]
+        if name.split(".")[0] in _CLUSTER_LOGGERS
+    }
+    levels = {}
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        levels[name] = logger.level
+        logger.setLevel(logging.CRITICAL + 1)
+    return levels
+
+
+def restore_log_levels(levels: dict[str, int]) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def check_scheduler(address: str, timeout: float) -> None:
+    """Refuse *address* unless a Dask scheduler answers there within *timeout*.
+
+    Dask's own connect waits without limit for the handshake of a listener
+    that accepts and stays silent, and reads any other server's bytes as a
+    frame length; this asks for the server's identity under one deadline.
+    """
+    from distributed.comm import connect
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import backends
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in backends:
+            raise ValueError(f"unknown scheme {scheme}://")
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except ValueError as exc:
+        raise UsageError(
+            f"--scheduler {address} is not a scheduler address ({exc}); give tcp://HOST:PORT"
+        ) from None
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def within_deadline() -> Any:
+        return await asyncio.wait_for(identity(), timeout)
+
+    try:
+        reply = asyncio.run(within_deadline())
+    except TimeoutError:
+        raise UsageError(
+            f"no Dask scheduler answered at {address} within {timeout:g} s (--dask-timeout)"
+        ) from None
+    except OSError as exc:  # refused, reset, closed
+        reason = str(exc) or type(exc).__name__
+        raise UsageError(f"no Dask scheduler at {address}: {reason}") from None
+    except Exception:  # noqa: BLE001 - another protocol's bytes read as Dask frames
+        raise UsageError(
+            f"{address} is not a Dask scheduler: what answers there speaks another protocol"
+        ) from None
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind}" if isinstance(kind, str) else "something else"
+        raise UsageError(f"{address} is not a Dask scheduler but {what}")
+
+
 class DaskExecutor:
     """Batches as tasks on a Dask distributed cluster: a ``LocalCluster`` of
     *jobs* worker processes, or the scheduler at *address*.  Workers only
-    translate; a task that fails is retried, then reported."""
+    translate; a task that fails is retried, then reported.
+
+    Faults are bounded by *timeout* seconds: an address where no scheduler
+    answers is refused (:class:`UsageError`); a scheduler that goes away, or
+    a cluster left without workers, ends the run (:class:`ClusterError`)
+    with every finished batch already handed back.  Dask's own log lines are
+    kept off the terminal unless *show_logs*.
+    """
 
     kind = "dask"
     RETRIES = 2
+    POLL_SECONDS = 1.0
 
     def __init__(
-        self, engine_name: str, options: DecodeOptions, jobs: int, address: str | None
+        self,
+        engine_name: str,
+        options: DecodeOptions,
+        jobs: int,
+        address: str | None,
+        *,
+        timeout: float = 60.0,
+        show_logs: bool = False,
     ) -> None:
         try:
             from distributed import Client, LocalCluster
@@ -211,7 +314,10 @@ class DaskExecutor:
             # a LocalCluster shares this machine's cores among its workers
             options = replace(options, intra_threads=max(1, (os.cpu_count() or 1) // jobs))
         self.options = options
+        self.address = address or "(local cluster)"
+        self.timeout = timeout
         self.cluster: Any = None
+        self._log_levels = {} if show_logs else quiet_cluster_logs()
         # A nanny sets its workers' variables (OMP_NUM_THREADS=1,
         # MALLOC_TRIM_THRESHOLD_, PYTHONHASHSEED, ...) in this process's
         # environment before spawning them and leaves them there; the
@@ -219,7 +325,8 @@ class DaskExecutor:
         self._environ = dict(os.environ)
         try:
             if address:
-                self.client = Client(address, timeout=30)
+                check_scheduler(address, timeout)
+                self.client = Client(address, timeout=timeout)
             else:
                 self.cluster = LocalCluster(
                     n_workers=jobs,
@@ -228,48 +335,122 @@ class DaskExecutor:
                     host="127.0.0.1",
                     dashboard_address=None,
                 )
-                self.client = Client(self.cluster)
+                self.client = Client(self.cluster, timeout=timeout)
         except (OSError, TimeoutError) as exc:
-            self._restore_environ()
-            raise UsageError(
-                f"cannot reach the Dask scheduler {address or '(local)'}: {exc}"
-            ) from None
+            self._restore()
+            raise UsageError(f"cannot reach the Dask scheduler {self.address}: {exc}") from None
+        except BaseException:
+            self._restore()
+            raise
         self.calls = 0
         self.workers: dict[str, dict[str, int]] = {}
 
     def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[str]]]:
-        from distributed import as_completed
-
-        futures = {
-            self.client.submit(
-                _dask_task, self.engine_name, self.options, batch, pure=False, retries=self.RETRIES
-            ): index
-            for index, batch in enumerate(batches)
-        }
         try:
-            for future in as_completed(futures):
-                out, calls, worker = future.result()
+            futures = {
+                self.client.submit(
+                    _dask_task,
+                    self.engine_name,
+                    self.options,
+                    batch,
+                    pure=False,
+                    retries=self.RETRIES,
+                ): index
+                for index, batch in enumerate(batches)
+            }
+        except Exception:  # noqa: BLE001 - any refusal of a closed client
+            if self.client.status == "running":
+                raise
+            raise ClusterError(self._lost(f"the client is {self.client.status}")) from None
+        finished: queue.Queue[Any] = queue.Queue()
+        for submitted in futures:
+            submitted.add_done_callback(finished.put)
+        remaining = len(futures)
+        # A result held by a worker that died is "lost" and computed again; its
+        # callback has fired already, so those futures are looked at on each poll.
+        recomputed: set[Any] = set()
+        last_progress = time.monotonic()
+        try:
+            while remaining:
+                try:
+                    future = finished.get(timeout=self.POLL_SECONDS)
+                except queue.Empty:
+                    settled = [f for f in recomputed if f.status not in _UNSETTLED]
+                    if not settled:
+                        self._check_cluster(time.monotonic() - last_progress)
+                        continue
+                    future = settled[0]
+                    recomputed.discard(future)
+                if future.status in _UNSETTLED:
+                    recomputed.add(future)
+                    continue
+                try:
+                    # bounded: a finished result on a worker that died meanwhile
+                    # is fetched only once it has been computed again
+                    out, calls, worker = future.result(timeout=self.timeout)
+                except TimeoutError:
+                    recomputed.add(future)
+                    self._check_cluster(time.monotonic() - last_progress)
+                    continue
+                except Exception:
+                    if future.status == "error":
+                        raise  # the task's own error: its language pair fails
+                    raise ClusterError(self._lost(f"a batch was {future.status}")) from None
+                remaining -= 1
+                last_progress = time.monotonic()
                 self.calls += calls
                 seen = self.workers.setdefault(worker, {"batches": 0, "segments": 0})
                 seen["batches"] += 1
                 seen["segments"] += len(out)
                 yield futures[future], out
         except BaseException:
-            self.client.cancel(list(futures))
+            if self.client.status == "running":
+                with contextlib.suppress(OSError, TimeoutError):  # the scheduler went away
+                    self.client.cancel(list(futures))
             raise
 
-    def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-            self._restore_environ()
+    def _lost(self, what: str) -> str:
+        return (
+            f"the Dask cluster at {self.address} stopped answering ({what}); finished "
+            "batches are in the translation memory: run the same command again to resume"
+        )
 
-    def _restore_environ(self) -> None:
+    def _check_cluster(self, idle: float) -> None:
+        """Raise :class:`ClusterError` when the scheduler or every worker is gone."""
+        status = self.client.status
+        if status in ("closing", "closed", "failed"):
+            raise ClusterError(self._lost(f"the scheduler connection is {status}"))
+        if status != "running":
+            if idle > self.timeout:
+                raise ClusterError(self._lost(f"no scheduler for {self.timeout:g} s"))
+            return
+        if idle <= self.timeout:
+            return
+        scheduler: Any = self.client.scheduler
+        try:
+            cores = self.client.sync(scheduler.ncores, callback_timeout=self.timeout)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(self._lost(f"the scheduler did not answer: {exc}")) from None
+        if not cores:
+            raise ClusterError(self._lost(f"no workers for {self.timeout:g} s"))
+
+    def close(self) -> None:
+        try:
+            with contextlib.suppress(OSError, TimeoutError):  # a scheduler already gone
+                self.client.close(timeout=min(self.timeout, 10.0))
+            if self.cluster is not None:
+                self.cluster.close()
+        finally:
+            self._restore()
+
+    def _restore(self) -> None:
+        """Put back the environment (a nanny's changes) and the log levels."""
         for name in set(os.environ) - set(self._environ):
             del os.environ[name]
         for name, value in self._environ.items():
             if os.environ.get(name) != value:
                 os.environ[name] = value
+        restore_log_levels(self._log_levels)
 
 
 def make_executor(
@@ -279,10 +460,20 @@ def make_executor(
     options: DecodeOptions,
     jobs: int,
     address: str | None = None,
+    *,
+    cluster_timeout: float = 60.0,
+    show_cluster_logs: bool = False,
 ) -> Executor:
     """``inline`` (the default), ``processes`` or ``dask``; *jobs* spreads the model work."""
     if kind == "dask":
-        return DaskExecutor(engine_name, options, jobs, address)
+        return DaskExecutor(
+            engine_name,
+            options,
+            jobs,
+            address,
+            timeout=cluster_timeout,
+            show_logs=show_cluster_logs,
+        )
     if kind == "processes" and jobs > 1 and engine_name != "pseudo":
         threads = max(1, (multiprocessing.cpu_count() or 1) // jobs)
         worker_options = replace(

@@ -43,7 +43,7 @@ from .article import Article
 from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
-from .errors import InputError, TranslatorError, UsageError
+from .errors import ClusterError, InputError, TranslatorError, UsageError
 from .executors import EXECUTORS, Executor, make_executor, split_batches
 from .fsutil import file_sha256, is_inside, remove_stale_temporaries
 from .labels import Labels
@@ -79,6 +79,8 @@ class LocalizeOptions:
     jobs: int = 1
     executor: str = "inline"  # inline, processes or dask
     scheduler: str | None = None  # a Dask scheduler address; None: a LocalCluster
+    cluster_timeout: float = 60.0  # seconds a Dask scheduler or its workers may be missing
+    show_cluster_logs: bool = False  # Dask's own log lines on the terminal
     force: bool = False
     cache: str | None = None  # the memory file; None: the default one
     use_cache: bool = True
@@ -488,6 +490,8 @@ def _translate_pairs(
                 known.update(pairs)
                 run.memory.remember(pairs, src, tgt)
                 run.progress.segments(len(pairs))
+        except ClusterError:
+            raise  # no pair can be translated any more: the run ends, resumable
         except (TranslatorError, RuntimeError, ValueError, OSError) as exc:
             failed[(src, tgt)] = f"translation failed: {exc}"
         answers[(src, tgt)] = known
@@ -594,7 +598,14 @@ def _localize(
     store = Memory(options.cache) if options.use_cache else None
     memory = SegmentMemory(engine, store)
     executor = make_executor(
-        options.executor, engine, options.engine, decode, options.jobs, options.scheduler
+        options.executor,
+        engine,
+        options.engine,
+        decode,
+        options.jobs,
+        options.scheduler,
+        cluster_timeout=options.cluster_timeout,
+        show_cluster_logs=options.show_cluster_logs,
     )
     run = Run(options, targets_of, memory, executor, report, progress, loaded)
     try:
