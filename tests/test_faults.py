@@ -282,3 +282,73 @@ def test_concurrent_runs_create_one_memory(small):
         assert [p.wait() for p in procs] == [0, 0, 0, 0]
         count = sqlite3.connect(memory).execute("SELECT COUNT(*) FROM memory").fetchone()[0]
         assert count == 4
+
+
+# -- a real full disk: a small tmpfs (mounting needs root; CI runs as root) --
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount a tmpfs of the given size in KiB under tmp_path; unmounted afterwards."""
+    mounted: list[Path] = []
+
+    def mount(name: str, kib: int) -> Path:
+        point = tmp_path / name
+        point.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def _articles(folder: Path, count: int) -> None:
+    folder.mkdir()
+    body = "\n\n".join(
+        f"Paragraph {i} of the report says the council met again on Monday." for i in range(40)
+    )
+    for n in range(count):
+        (folder / f"a{n:02d}.md").write_text(f"# Report {n}\n\n{body}\n", encoding="utf-8")
+
+
+def test_diskfull_tmpfs_output_fails_per_file_and_leaves_no_partial_file(
+    run_cli, tmp_path, tmpfs, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    _articles(tmp_path / "in", 12)
+    out = tmpfs("out", 64)  # room for some variants (about 9 KB each), not all
+    result = run_cli(
+        "localize", "in", "--to", "fr", "--engine", "pseudo", "--no-cache", "--out", str(out)
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    failed = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    written = sorted(p.name for p in out.iterdir())
+    assert failed and written, result.stderr
+    assert all("No space left on device" in ln for ln in failed)
+    assert len(failed) + len(written) == 12
+    assert not [n for n in written if n.startswith(".translator-tmp")]
+    for name in written:  # every file there is whole
+        assert (out / name).read_text(encoding="utf-8").rstrip().endswith("~\\]")
+
+
+def test_diskfull_tmpfs_memory_lets_the_run_finish(run_cli, tmp_path, tmpfs, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _articles(tmp_path / "in", 12)
+    cache = tmpfs("cache", 48)
+    result = run_cli(
+        "localize", "in", "--to", "fr", "--engine", "pseudo",
+        "--cache", str(cache / "m.sqlite3"), "--out", "out",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    assert len(list((tmp_path / "out").iterdir())) == 12, result.stderr
+    warnings = [ln for ln in result.stderr.splitlines() if "full" in ln]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: cannot save"), result.stderr

@@ -87,7 +87,9 @@ class Memory:
                 self.db = sqlite3.connect(self.path, timeout=30.0)
                 self.db.execute("PRAGMA busy_timeout=30000")
                 self._check_is_memory()
-                self.writable = self._setup()
+                self.unwritable = self._setup()
+                self.writable = self.unwritable is None
+                self.has_table = self.writable or self._table_exists()
         except sqlite3.DatabaseError as exc:
             raise UsageError(broken_message(self.path, exc)) from None
         except (OSError, Timeout) as exc:
@@ -98,21 +100,25 @@ class Memory:
         if tables and "memory" not in tables:
             raise sqlite3.DatabaseError("an SQLite database, but not a translation memory")
 
-    def _setup(self) -> bool:
-        """WAL mode and the table; False when the file cannot be written."""
+    def _table_exists(self) -> bool:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'memory'"
+        return self.db.execute(query).fetchone() is not None
+
+    def _setup(self) -> str | None:
+        """WAL mode and the table; why the file cannot be written, or None."""
         for attempt in range(self.SETUP_TRIES):
             try:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute(SCHEMA)
                 self.db.commit()
-                return True
+                return None
             except sqlite3.OperationalError as exc:
                 text = str(exc)
                 if "locked" in text or "busy" in text:
                     time.sleep(0.05 * (attempt + 1))
                     continue
                 if "readonly" in text or "read-only" in text or "disk" in text:
-                    return False  # readable, not writable: runs go on without saving
+                    return text  # readable, not writable: runs go on without saving
                 raise
         raise sqlite3.OperationalError("database is locked (gave up setting it up)")
 
@@ -121,6 +127,8 @@ class Memory:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
+        if not self.has_table:  # a new memory on a full or read-only disk
+            return found
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
@@ -141,6 +149,8 @@ class Memory:
             )
 
     def stats(self) -> MemoryStats:
+        if not self.has_table:
+            return MemoryStats(str(self.path), 0, self.path.stat().st_size, {})
         entries = self.db.execute("SELECT COUNT(*) FROM memory").fetchone()[0]
         models = dict(
             self.db.execute("SELECT model, COUNT(*) FROM memory GROUP BY model ORDER BY model")
@@ -151,9 +161,14 @@ class Memory:
         return MemoryStats(str(self.path), entries, size, models)
 
     def clear(self) -> int:
-        with self.db:
-            removed = self.db.execute("DELETE FROM memory").rowcount
-        self.db.execute("VACUUM")
+        if not self.has_table:
+            return 0
+        try:
+            with self.db:
+                removed = self.db.execute("DELETE FROM memory").rowcount
+            self.db.execute("VACUUM")
+        except sqlite3.OperationalError as exc:  # read-only, disk full
+            raise UsageError(f"translation memory {self.path} cannot be cleared: {exc}") from None
         return removed
 
 
@@ -191,8 +206,8 @@ class SegmentMemory:
         self.translated = 0  # segments sent to the model
         self.from_memory = 0  # segments answered without a model call
         self.error: str | None = None  # why the memory stopped taking new entries
-        if store is not None and not store.writable:
-            self.error = f"translation memory {store.path} cannot be written (read-only)"
+        if store is not None and store.unwritable is not None:
+            self.error = f"cannot save to the translation memory {store.path}: {store.unwritable}"
 
     def _key(self, segment: str, source: str, target: str) -> str:
         model = self.engine.identity(source, target)
