@@ -151,6 +151,7 @@ def test_report_json_and_quiet(run_cli, tmp_path, monkeypatch):
     assert report["segments"]["translated"] > 0 and set(report["segments"]) == {
         "translated",
         "from_memory",
+        "human_edits_kept",
     }
     assert (
         report["failures"][0]["path"] == "in/broken.txt"

@@ -57,18 +57,38 @@ def test_edited_source_is_stale_for_every_locale(run_cli, site):
     assert "samples/es-incendio.txt [fr] stale" in text
 
 
+def _rewrite_as_the_tool(path, old: str, new: str) -> None:
+    """Change a variant as localize would have written it (its content hash follows)."""
+    import re
+
+    from translator.variants import with_content_hash
+
+    text = path.read_text(encoding="utf-8").replace(old, new)
+    text = re.sub(r"(content_sha256: \"?)[0-9a-f]{64}", lambda m: m.group(1) + "0" * 64, text)
+    path.write_text(with_content_hash(text), encoding="utf-8")
+
+
+def test_a_hand_edited_variant_is_reported_edited(run_cli, site):
+    variant = site / "build" / "es-incendio.fr.md"
+    variant.write_text(variant.read_text(encoding="utf-8") + "\nUne phrase de la rédaction.\n")
+    result = run_cli(
+        "coverage", "samples", "--variants", "build", "--locales", "fr", "--format", "json"
+    )
+    assert result.exit_code == 1
+    cells = {Path(r["path"]).name: r["cells"]["fr"] for r in json.loads(result.stdout)["articles"]}
+    assert cells["es-incendio.txt"]["status"] == "edited"
+    assert "run translator localize" in cells["es-incendio.txt"]["reason"]
+    text = run_cli("coverage", "samples", "--variants", "build", "--locales", "fr").stdout
+    assert "samples/es-incendio.txt [fr] edited" in text
+
+
 def test_missing_invalid_and_qa(run_cli, site):
     (site / "build" / "fr-marche.fr.md").unlink()
     (site / "build" / "de-fahrrad.fr.md").write_text(
         "---\ntitle: [unclosed\n---\n", encoding="utf-8"
     )
     qa = site / "build" / "es-incendio.fr.md"
-    qa.write_text(
-        qa.read_text(encoding="utf-8").replace(
-            "qa: {errors: 0, warnings: 0}", "qa: {errors: 2, warnings: 0}"
-        ),
-        encoding="utf-8",
-    )
+    _rewrite_as_the_tool(qa, "qa: {errors: 0, warnings: 0}", "qa: {errors: 2, warnings: 0}")
     result = run_cli(
         "coverage", "samples", "--variants", "build", "--locales", "fr", "--format", "json"
     )

@@ -57,9 +57,17 @@ def test_metadata_round_trip_in_every_format(tmp_path, fmt):
     head = variants.read_metadata(path)
     whole = variants.read_variant(str(path))
     want = _expected(meta)
+    del want["content_sha256"]  # set when written
     assert {k: v for k, v in _normalised(head).items() if k in want} == want
     assert {k: v for k, v in _normalised(whole.meta).items() if k in want} == want
     assert whole.blocks, "the body is read back too"
+    assert len(str(head["content_sha256"])) == 64 and head["content_sha256"] != "0" * 64
+    assert variants.variant_edited(path) is False
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Ŧ", "T", 1)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    assert variants.variant_edited(path) is True
 
 
 def test_html_metadata_is_unescaped_once(tmp_path):

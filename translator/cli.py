@@ -512,14 +512,16 @@ def cache_stats(cache_file: str | None) -> None:
     Example:
       translator cache stats --cache build/memory.sqlite3
     """
-    from .memory import Memory
+    from .memory import memory_stats
 
-    memory = Memory(cache_file)
-    try:
-        stats = memory.stats()
-    finally:
-        memory.close()
-    click.echo(f"{stats.path}: {stats.entries} entries, {stats.size_bytes} bytes")
+    stats = memory_stats(cache_file)
+    if not stats.exists:
+        click.echo(f"{stats.path}: no translation memory yet")
+        return
+    click.echo(
+        f"{stats.path}: {stats.entries} entries ({stats.human} human, {stats.machine} machine), "
+        f"{stats.size_bytes} bytes"
+    )
     for model, count in stats.models.items():
         click.echo(f"  {model}: {count}")
 

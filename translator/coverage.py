@@ -7,11 +7,13 @@ the layouts of ``localize`` and gets a status:
 * ``stale``: the source changed since (the hashes differ);
 * ``missing``: no variant;
 * ``invalid``: the variant is unreadable or its metadata is broken;
-* ``qa``: fresh, but its ``qa`` summary counts errors.
+* ``qa``: fresh, but its ``qa`` summary counts errors;
+* ``edited``: a person changed it since ``localize`` wrote it (its content
+  hash no longer matches); ``localize`` takes the edits into the memory.
 
-Only the variants' metadata is read (:func:`translator.variants.read_metadata`:
-the front matter, the HTML head, or the JSON object), never whole bodies;
-sources are hashed in chunks.
+The variants' metadata is read (:func:`translator.variants.read_metadata`:
+the front matter, the HTML head, or the JSON object), and each variant's
+bytes are hashed once for the edit check; sources are hashed in chunks.
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from .discover import discover
 from .errors import UsageError
 from .fsutil import file_sha256
 from .locales import Target
-from .variants import LAYOUTS, candidates, is_variant, read_metadata
+from .variants import LAYOUTS, candidates, is_variant, read_metadata, variant_edited
 
-STATUSES = ("ok", "stale", "missing", "invalid", "qa")
+STATUSES = ("ok", "stale", "missing", "invalid", "qa", "edited")
 FIXES = {
+    "edited": "edited by hand since localize wrote it: run translator localize to take the "
+    "edits into the translation memory",
     "stale": "the source changed since it was translated: run translator localize again",
     "missing": "no variant: run translator localize",
     "invalid": "fix or delete the variant, then run translator localize",
@@ -122,6 +126,8 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
         recorded = meta.get("source_sha256")
         if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
             return Cell("invalid", shown, "no valid source_sha256 in its metadata")
+        if variant_edited(path):
+            return Cell("edited", shown, FIXES["edited"])
         if recorded != source_sha:
             return Cell("stale", shown, FIXES["stale"])
         qa = meta.get("qa")
@@ -169,15 +175,16 @@ def coverage(
 
 def to_text(report: CoverageReport) -> str:
     out = [
-        f"{'locale':10s} {'ok':>6s} {'stale':>6s} {'missing':>8s} {'invalid':>8s} {'qa':>5s} {'coverage':>9s}"
+        f"{'locale':10s} {'ok':>6s} {'stale':>6s} {'missing':>8s} {'invalid':>8s} {'qa':>5s} "
+        f"{'edited':>7s} {'coverage':>9s}"
     ]
     for tag in report.locales:
         n = report.counts(tag)
         out.append(
             f"{tag:10s} {n['ok']:6d} {n['stale']:6d} {n['missing']:8d} {n['invalid']:8d} {n['qa']:5d} "
-            f"{report.percent(tag):8.1f}%"
+            f"{n['edited']:7d} {report.percent(tag):8.1f}%"
         )
-    out.append(f"{'all':10s} {'':>37s} {report.percent():8.1f}%  (minimum {report.minimum:g}%)")
+    out.append(f"{'all':10s} {'':>45s} {report.percent():8.1f}%  (minimum {report.minimum:g}%)")
     if report.catalogs:
         out.append("")
         out.append("catalogs")

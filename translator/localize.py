@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, TranslatorError, UsageError
 from .executors import EXECUTORS, Executor, make_executor, split_batches
 from .fsutil import file_sha256, is_inside, remove_stale_temporaries
+from .harvest import harvest
 from .labels import Labels
 from .locales import Target, parse_locale
 from .memory import Memory, SegmentMemory, default_path, normalise
@@ -57,9 +59,12 @@ from .variants import (
     LAYOUTS,
     VariantMeta,
     is_variant,
+    keeps_inline_markup,
     published_line,
     read_metadata,
+    read_variant,
     title_text,
+    variant_edited,
     variant_path,
     write_variant,
 )
@@ -116,6 +121,7 @@ class LocalizeReport:
     seconds: float = 0.0
     workers: dict[str, dict[str, int]] = field(default_factory=dict)
     memory_error: str | None = None  # the memory could not be written: exit 1
+    human_segments: int = 0  # edited segments taken from variants into the memory
 
     @property
     def ok(self) -> bool:
@@ -145,6 +151,7 @@ class LocalizeReport:
             "segments": {
                 "translated": self.segments_translated,
                 "from_memory": self.segments_from_memory,
+                "human_edits_kept": self.human_segments,
             },
             "model_calls": self.model_calls,
             "seconds": round(self.seconds, 3),
@@ -194,7 +201,7 @@ def is_fresh(
         return False
     if date is not None and str(meta.get("date")) != date.iso:
         return False
-    return True
+    return variant_edited(dest) is not True  # an edited variant has edits to take in
 
 
 def _identity_of(
@@ -465,8 +472,80 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
                 run.progress.variant(str(dest), "skipped")
                 continue
             plan = plan_translation(article, target.argos, src)
+            if variant_edited(dest) and not take_edits(plan, dest, run):
+                run.progress.variant(str(dest), "failed")
+                continue
             items.append(_Item(article, target, dest, plan, date, digest, key))
     return items
+
+
+def take_edits(plan: Plan, dest: Path, run: Run) -> bool:
+    """A person edited the variant at *dest*: store their segments in the memory
+    as human translations, so that rewriting it keeps them.  False (the file is
+    left as it is, the failure reported) when the edits cannot all be kept;
+    with ``--force`` a copy of the edited file is kept beside the memory and
+    the variant is rewritten."""
+    report = run.report
+    if run.options.force:
+        copy = keep_edited_copy(dest, run.options.cache)
+        report.notices.append(f"{dest}: edited by hand; --force rewrites it, a copy is in {copy}")
+        return True
+
+    def refuse(why: str) -> bool:
+        report.failures.append(
+            (
+                plan.article.path,
+                f"{dest}: edited by hand and {why}; review it, or run with --force to "
+                "overwrite (a copy of the edited file is kept)",
+            )
+        )
+        return False
+
+    try:
+        read_back = read_variant(str(dest))
+    except (InputError, OSError, ValueError) as exc:
+        return refuse(f"cannot be read back ({exc})")
+    if run.memory.store is None:
+        return refuse(
+            "its edits can only be lined up and kept through the translation memory (--no-cache)"
+        )
+    known = run.memory.peek(plan.segments, plan.source_lang, plan.target)
+    wanted = {normalise(s) for s in plan.segments if s.strip()}
+    unknown = wanted - set(known)
+    source_unchanged = str(read_back.meta.get("source_sha256")) == plan.article.sha256
+    if (source_unchanged and unknown) or len(unknown) * 2 > len(wanted):
+        # a segment the memory lacks is taken for a changed source sentence,
+        # which only holds when the memory still knows the rest
+        return refuse("the translation memory no longer holds the segments it was made from")
+    same_markup = keeps_inline_markup(read_back.fmt, plan.article)
+    found = harvest(plan, known, read_back, same_markup=same_markup)
+    if not found.certain:
+        return refuse(f"its structure no longer matches the source ({found.uncertain})")
+    if found.skipped:
+        return refuse("some edits cannot be kept: " + "; ".join(found.skipped))
+    if found.entries:
+        error = run.memory.keep_human(found.entries, plan.source_lang, plan.target)
+        if error:
+            return refuse(f"its edits cannot be saved ({error})")
+        report.notices.append(
+            f"{dest}: {len(found.entries)} edited segment(s) kept in the translation memory"
+        )
+        report.human_segments += len(found.entries)
+    return True
+
+
+def keep_edited_copy(dest: Path, cache: str | None) -> Path:
+    """Copy an edited variant beside the memory (never into the output tree)."""
+    base = Path(cache).parent if cache else default_path().parent
+    folder = base / "edited" / time.strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / dest.name
+    number = 1
+    while copy.exists():
+        number += 1
+        copy = folder / f"{dest.stem}-{number}{dest.suffix}"
+    shutil.copyfile(dest, copy)
+    return copy
 
 
 def _translate_pairs(

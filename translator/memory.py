@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +32,21 @@ CREATE TABLE IF NOT EXISTS memory (
     target_lang TEXT NOT NULL,
     model TEXT NOT NULL,
     options TEXT NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'machine',
+    state TEXT NOT NULL DEFAULT 'draft',
+    note TEXT NOT NULL DEFAULT ''
 )
 """
+# Columns added after the first release: (name, declaration), added on open.
+_ADDED_COLUMNS = [
+    ("origin", "TEXT NOT NULL DEFAULT 'machine'"),  # machine or human
+    ("state", "TEXT NOT NULL DEFAULT 'draft'"),  # draft (machine), translated, reviewed
+    ("note", "TEXT NOT NULL DEFAULT ''"),  # where a human translation came from
+]
+HUMAN = "human"
+MACHINE = "machine"
+STATES = ("draft", "translated", "reviewed")
 
 
 def default_path() -> Path:
@@ -52,17 +64,51 @@ def memory_key(segment: str, source: str, target: str, model: str, options: str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def human_key(segment: str, source: str, target: str) -> str:
+    """A person's translation: one per segment and language pair, whatever the model."""
+    return memory_key(segment, source, target, HUMAN, "")
+
+
+@dataclass(frozen=True)
+class HumanEntry:
+    """A translation by a person, for :meth:`Memory.put_human`."""
+
+    source: str  # the segment as the tool segments it (placeholders ⟦n⟧ for protected spans)
+    target: str
+    state: str = "translated"  # or "reviewed"
+    note: str = ""  # where it came from: a variant, an imported file
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    model: str
+    created: float
+    origin: str
+    state: str
+    note: str
+
+
 @dataclass
 class MemoryStats:
     path: str
     entries: int
     size_bytes: int
     models: dict[str, int]
+    human: int = 0
+    machine: int = 0
+    exists: bool = True
 
     def as_dict(self) -> dict[str, object]:
         return {
             "path": self.path,
+            "exists": self.exists,
             "entries": self.entries,
+            "human": self.human,
+            "machine": self.machine,
             "size_bytes": self.size_bytes,
             "models": self.models,
         }
@@ -110,6 +156,10 @@ class Memory:
             try:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute(SCHEMA)
+                present = {row[1] for row in self.db.execute("PRAGMA table_info(memory)")}
+                for name, declaration in _ADDED_COLUMNS:
+                    if name not in present:
+                        self.db.execute(f"ALTER TABLE memory ADD COLUMN {name} {declaration}")
                 self.db.commit()
                 return None
             except sqlite3.OperationalError as exc:
@@ -140,25 +190,77 @@ class Memory:
         return found
 
     def put_many(self, rows: Sequence[tuple[str, str, str, str, str, str, str]]) -> None:
-        """Rows of (key, source, target, source_lang, target_lang, model, options)."""
+        """Machine translations: rows of (key, source, target, source_lang,
+        target_lang, model, options)."""
         now = time.time()
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO memory VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO memory (key, source, target, source_lang, target_lang,"
+                " model, options, created, origin, state, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'machine', 'draft', '')",
                 [(*row, now) for row in rows],
             )
+
+    def put_human(self, entries: Sequence[HumanEntry], source_lang: str, target_lang: str) -> int:
+        """Store people's translations in one transaction (all or none); the count stored.
+
+        A human translation replaces an earlier human one of the same segment;
+        machine translations stay, but are never used while it exists.
+        """
+        now = time.time()
+        rows = [
+            (
+                human_key(e.source, source_lang, target_lang),
+                normalise(e.source),
+                e.target,
+                source_lang,
+                target_lang,
+                HUMAN,
+                "",
+                now,
+                HUMAN,
+                e.state,
+                e.note,
+            )
+            for e in entries
+        ]
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO memory (key, source, target, source_lang, target_lang,"
+                " model, options, created, origin, state, note)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def entries(self) -> Iterator[MemoryEntry]:
+        """Every entry, in a stable order (for export)."""
+        if not self.has_table:
+            return
+        query = (
+            "SELECT source, target, source_lang, target_lang, model, created, origin, state, note"
+            " FROM memory ORDER BY source_lang, target_lang, source, origin"
+        )
+        for row in self.db.execute(query):
+            yield MemoryEntry(*row)
 
     def stats(self) -> MemoryStats:
         if not self.has_table:
             return MemoryStats(str(self.path), 0, self.path.stat().st_size, {})
         entries = self.db.execute("SELECT COUNT(*) FROM memory").fetchone()[0]
         models = dict(
-            self.db.execute("SELECT model, COUNT(*) FROM memory GROUP BY model ORDER BY model")
+            self.db.execute(
+                "SELECT model, COUNT(*) FROM memory WHERE model != ? GROUP BY model ORDER BY model",
+                (HUMAN,),
+            )
         )
+        human = self.db.execute("SELECT COUNT(*) FROM memory WHERE model = ?", (HUMAN,)).fetchone()[
+            0
+        ]
         size = sum(
             p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file()
         )
-        return MemoryStats(str(self.path), entries, size, models)
+        return MemoryStats(str(self.path), entries, size, models, human, entries - human)
 
     def clear(self) -> int:
         if not self.has_table:
@@ -170,6 +272,18 @@ class Memory:
         except sqlite3.OperationalError as exc:  # read-only, disk full
             raise UsageError(f"translation memory {self.path} cannot be cleared: {exc}") from None
         return removed
+
+
+def memory_stats(path: str | os.PathLike[str] | None = None) -> MemoryStats:
+    """``translator cache stats``: a memory that does not exist is not created."""
+    target = Path(path) if path else default_path()
+    if not target.exists() and not target.is_symlink():
+        return MemoryStats(str(target), 0, 0, {}, exists=False)
+    memory = Memory(target)
+    try:
+        return memory.stats()
+    finally:
+        memory.close()
 
 
 def broken_message(path: Path, exc: BaseException) -> str:
@@ -205,6 +319,7 @@ class SegmentMemory:
         self.store = store
         self.translated = 0  # segments sent to the model
         self.from_memory = 0  # segments answered without a model call
+        self.human: dict[str, str] = {}  # the answers that are people's translations
         self.error: str | None = None  # why the memory stopped taking new entries
         if store is not None and store.unwritable is not None:
             self.error = f"cannot save to the translation memory {store.path}: {store.unwritable}"
@@ -222,12 +337,39 @@ class SegmentMemory:
         repeats included.
         """
         wanted = list(dict.fromkeys(normalise(s) for s in segments if s.strip()))
-        keys = {s: self._key(s, source, target) for s in wanted}
-        known = self.store.get_many(list(keys.values())) if self.store else {}
-        answers = {s: known[k] for s, k in keys.items() if k in known}
+        answers: dict[str, str] = {}
+        if self.store is not None and wanted:
+            # a person's translation first, whatever the model; then the model's own
+            human = {s: human_key(s, source, target) for s in wanted}
+            known = self.store.get_many(list(human.values()))
+            answers = {s: known[k] for s, k in human.items() if k in known}
+            self.human.update(answers)
+            rest = {s: self._key(s, source, target) for s in wanted if s not in answers}
+            known = self.store.get_many(list(rest.values()))
+            answers.update({s: known[k] for s, k in rest.items() if k in known})
         missing = [s for s in wanted if s not in answers]
         self.from_memory += sum(1 for s in segments if s.strip()) - len(missing)
         return answers, missing
+
+    def peek(self, segments: Sequence[str], source: str, target: str) -> dict[str, str]:
+        """What the memory answers for *segments* (people's translations first), by
+        normalised segment, without counting anything."""
+        counted = (self.from_memory, dict(self.human))
+        answers, _missing = self.lookup(segments, source, target)
+        self.from_memory, self.human = counted
+        return answers
+
+    def keep_human(self, entries: Sequence[HumanEntry], source: str, target: str) -> str | None:
+        """Store people's translations; why they could not be stored, or None."""
+        if self.store is None:
+            return "no translation memory (--no-cache)"
+        if self.error is not None:
+            return self.error
+        try:
+            self.store.put_human(entries, source, target)
+        except sqlite3.Error as exc:
+            return str(exc)
+        return None
 
     def remember(self, pairs: Sequence[tuple[str, str]], source: str, target: str) -> None:
         """Store the model's translations of (normalised segment, translation) pairs."""

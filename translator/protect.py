@@ -135,6 +135,27 @@ def mask(text: str, fmt: Format = "text") -> Masked:
     return Masked("".join(out), spans)
 
 
+def placeholders(text: str) -> list[int]:
+    """The placeholder numbers in *text*, in order.
+
+    >>> placeholders("See ⟦0⟧the report⟦1⟧.")
+    [0, 1]
+    """
+    return [int(m.group(1)) for m in _FOUND.finditer(text)]
+
+
+def fill(text: str, masked: Masked) -> str:
+    """*text* with the placeholders it holds replaced by their spans; unlike
+    :func:`unmask`, spans it does not hold are not added (one sentence of many).
+    """
+    return _FOUND.sub(
+        lambda m: (
+            masked.spans[int(m.group(1))] if int(m.group(1)) < len(masked.spans) else m.group(0)
+        ),
+        text,
+    )
+
+
 def unmask(translated: str, masked: Masked) -> tuple[str, list[SpanEvent]]:
     """Put the protected spans back; lost ones go at the end, repeats are removed."""
     events: list[SpanEvent] = []

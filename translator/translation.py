@@ -54,7 +54,10 @@ class Translation:
 
 
 @dataclass
-class _Unit:
+class Unit:
+    """One block (or a front-matter title) on its way to the engine: its masked
+    text, and its sentences, which are the engine's segments from ``first`` on."""
+
     masked: Masked
     line: int
     html: bool
@@ -62,12 +65,12 @@ class _Unit:
     first: int = 0  # index of its first sentence in the engine call
 
 
-def _unit(text: str, fmt: str, line: int, lang: str) -> _Unit:
+def _unit(text: str, fmt: str, line: int, lang: str) -> Unit:
     masked = mask(text, "html" if fmt == "html" else "markdown" if fmt == "markdown" else "text")
     plain = html.unescape(masked.text) if fmt == "html" else masked.text
     plain = " ".join(plain.split())
     sentences = [plain[a:b] for a, b in sentence_spans(plain, lang)]
-    return _Unit(masked, line, fmt == "html", sentences)
+    return Unit(masked, line, fmt == "html", sentences)
 
 
 @dataclass
@@ -77,14 +80,14 @@ class Plan:
     article: Article
     source_lang: str
     target: str
-    units: list[tuple[Block | None, _Unit | None]]
+    units: list[tuple[Block | None, Unit | None]]
     segments: list[str]
 
 
 def plan_translation(article: Article, target: str, source: str | None = None) -> Plan:
     """Mask, split and list the segments of *article* (no engine involved)."""
     src = source or article.language
-    units: list[tuple[Block | None, _Unit | None]] = []
+    units: list[tuple[Block | None, Unit | None]] = []
     title = article.front_matter.get("title") if article.format == "markdown" else None
     if isinstance(title, str) and title.strip():
         units.append((None, _unit(title, "text", 1, src)))

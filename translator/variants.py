@@ -20,6 +20,7 @@ carried over as the source wrote it, line for line, never re-dumped (so
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -35,6 +36,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 
 from . import labels as L
+from .article import Article
 from .dates import ArticleDate
 from .errors import InputError, UsageError
 from .fsutil import write_atomic
@@ -56,10 +58,15 @@ OWNED = (
     "engine",
     "options",
     "qa",
+    "content_sha256",
 )
+# Written in place of the content hash while the hash is taken (see write_variant).
+_UNHASHED = "0" * 64
 FORMATS = {"md": "md", "html": "html", "json": "json"}
 EXTENSIONS = tuple(FORMATS)  # the extensions a variant can have
 LAYOUTS = ("filename", "dir")
+# The first content hash in the file (front matter, head and JSON keys come before the body).
+_CONTENT_HASH = re.compile(r"content_sha256[\"']?\s*(?::|content=)\s*[\"']?([0-9a-f]{64})")
 HEAD_LIMIT = 256 * 1024  # an HTML variant's head is read up to this many characters
 MAX_FRONT_MATTER_LINES = 2000
 
@@ -152,6 +159,7 @@ class VariantMeta:
             out.append(("options", self.options))
         if self.qa is not None:
             out.append(("qa", self.qa))
+        out.append(("content_sha256", _UNHASHED))
         return out
 
 
@@ -317,9 +325,16 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def keeps_inline_markup(fmt: str, article: Article) -> bool:
+    """Whether a *fmt* variant of *article* holds its blocks as inline Markdown (a
+    Markdown source with front matter, rewritten in place); otherwise blocks
+    are plain text (escaped in a Markdown variant)."""
+    return fmt == "md" and article.format == "markdown" and bool(article.header_lines)
+
+
 def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
     fm = front_matter_lines(meta, tr.article.front_matter_raw)
-    if tr.article.format == "markdown" and tr.article.header_lines:
+    if keeps_inline_markup("md", tr.article):
         return render_markdown(tr, front_matter=fm, lead=md_escape(pub.text))
     out = ["---", *fm, "---", "", md_escape(pub.text), ""]
     if meta.title:
@@ -405,7 +420,40 @@ def write_variant(
     text = render_variant(fmt, tr, meta, pub)
     if fmt != "json":
         text = tr.article.with_newlines(text)
-    return write_atomic(path, text, root=root)
+    return write_atomic(path, with_content_hash(text), root=root)
+
+
+def with_content_hash(text: str) -> str:
+    """*text* with its ``content_sha256`` field set: the SHA-256 of the whole file
+    as written, taken with that field's value all zeros.  A person who edits any
+    part of the file (body, title, any field) changes it.
+
+    >>> marked = with_content_hash("title: x\\ncontent_sha256: " + "0" * 64 + "\\nbody\\n")
+    >>> edited_by_hand(marked), edited_by_hand(marked.replace("body", "Body"))
+    (False, True)
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text.replace(_UNHASHED, digest, 1)
+
+
+def edited_by_hand(text: str) -> bool | None:
+    """Whether a variant's *text* differs from what the tool wrote; None when it
+    carries no content hash (written by an older version, or not a variant)."""
+    match = _CONTENT_HASH.search(text)
+    if match is None:
+        return None
+    recorded = match.group(1)
+    unhashed = text[: match.start(1)] + _UNHASHED + text[match.end(1) :]
+    return hashlib.sha256(unhashed.encode("utf-8")).hexdigest() != recorded
+
+
+def variant_edited(path: str | os.PathLike[str]) -> bool | None:
+    """:func:`edited_by_hand` for the file at *path*; None when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return edited_by_hand(fh.read())
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 @dataclass
