@@ -69,7 +69,9 @@ def test_edits_survive_a_source_change_and_reach_the_memory(site, run_cli):
     after = variant.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     keys = [a.split(":")[0] for a, _b in changed if ":" in a.split(" ")[0]]
-    assert keys == ["source_sha256", "content_sha256"]
+    assert keys == ["source_sha256", "review", "content_sha256"]
+    review = next(b for a, b in changed if a.startswith("review:"))
+    assert review.replace(" ", "") == "review:{segments:6,human:3}"
     body = [b for a, b in changed if ":" not in a.split(" ")[0]]
     assert len(body) == 1 and "ȧŭƈħ ķüƞƒŧīɠ ƀḗƞŭŧẑḗƞ" in body[0]  # newly translated
     text = variant.read_text(encoding="utf-8")

@@ -485,6 +485,115 @@ class _Progress(Progress):
             self.bar = None
 
 
+@cli.command("export")
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("--to", "to", required=True, metavar="LOCALES", help="Target locales: fr,de.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xliff", "po"]),
+    default="xliff",
+    show_default=True,
+    help="XLIFF (CAT tools: OmegaT, Trados, memoQ) or gettext PO (Poedit, Weblate).",
+)
+@click.option(
+    "--xliff-version",
+    type=click.Choice(["2.1", "1.2"]),
+    default="2.1",
+    show_default=True,
+    help="1.2 for tools that read no other.",
+)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Where to write.")
+@click.option("--from", "source", metavar="LANG", help="Source language (default: detected).")
+@click.option("--cache", type=click.Path(dir_okay=False), help="The translation memory file.")
+@read_options
+def export_command(
+    sources: tuple[str, ...],
+    to: str,
+    fmt: str,
+    xliff_version: str,
+    out: str,
+    source: str | None,
+    cache: str | None,
+    encoding: str | None,
+    max_bytes: int,
+) -> None:
+    """Write each article's segments for a translator's tool, one file per locale.
+
+    Every segment has its source, its current target from the translation
+    memory (a person's, else the machine draft), a stable id, its state, the
+    source line and QA notes. Edit the files in a CAT tool or by hand, then
+    run translator import.
+
+    \b
+    Example:
+      translator export samples/ --to fr --format xliff --out review/
+    """
+    from .exchange import ExportOptions, export
+    from .locales import parse_locales
+
+    options = ExportOptions(
+        targets=parse_locales(to),
+        out=out,
+        fmt=fmt,
+        xliff_version=xliff_version,
+        source=source,
+        read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        cache=cache,
+    )
+    report = export(sources, options)
+    for path in report.written:
+        click.echo(f"written  {path}")
+    click.echo(
+        f"{len(report.written)} files, {report.units} segments ({report.with_target} with a "
+        "translation)",
+        err=True,
+    )
+    report_failures(report.failures, [])
+    if not report.ok:
+        sys.exit(EXIT_FAILURES)
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--cache", type=click.Path(dir_okay=False), help="The translation memory file.")
+@read_options
+def import_command(
+    files: tuple[str, ...], cache: str | None, encoding: str | None, max_bytes: int
+) -> None:
+    """Take people's translations from edited XLIFF or PO files into the memory.
+
+    A file is taken whole or not at all. Its units must still match the
+    articles (a changed source sentence is reported stale and skipped), keep
+    their protected spans and pass the QA checks; translated and reviewed
+    units become human translations, which localize then uses before any
+    model's.
+
+    \b
+    Example:
+      translator import review/*.xlf && translator localize samples/ --to fr --out build/
+    """
+    from .exchange import import_files
+
+    report = import_files(
+        files, cache=cache, read=ReadOptions(encoding=encoding, max_bytes=max_bytes)
+    )
+    for result in report.files:
+        click.echo(
+            f"{result.path}: {result.imported} imported, {len(result.stale)} stale, "
+            f"{len(result.rejected)} rejected, {result.skipped} not translated"
+        )
+        for line in result.rejected:
+            click.echo(f"warning: {result.path}: rejected {line}", err=True)
+        for unit_id in result.stale:
+            click.echo(
+                f"warning: {result.path}: {unit_id}: the source changed since export", err=True
+            )
+    report_failures(report.failures, [])
+    if not report.ok:
+        sys.exit(EXIT_FAILURES)
+
+
 @cli.group()
 def cache() -> None:
     """Inspect or clear the translation memory.
@@ -570,6 +679,13 @@ def cache_clear(cache_file: str | None) -> None:
     help="Percent of ok variants each locale needs.",
 )
 @click.option(
+    "--min-reviewed",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Percent of segments each locale needs translated or reviewed by people.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "junit"]),
@@ -589,6 +705,7 @@ def coverage(
     layout: str,
     catalogs: str | None,
     minimum: float,
+    min_reviewed: float,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -612,6 +729,7 @@ def coverage(
         layout=layout,
         catalogs=catalogs,
         minimum=minimum,
+        min_reviewed=min_reviewed,
     )
     text = cov.RENDERERS[fmt](report)
     if output:

@@ -51,9 +51,17 @@ class Cell:
     status: str
     variant: str | None = None
     reason: str = ""
+    segments: int = 0  # the variant's segments, as its review field says
+    human: int = 0  # of which people translated or reviewed
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "variant": self.variant, "reason": self.reason}
+        return {
+            "status": self.status,
+            "variant": self.variant,
+            "reason": self.reason,
+            "segments": self.segments,
+            "human": self.human,
+        }
 
 
 @dataclass
@@ -66,6 +74,7 @@ class Row:
 class CoverageReport:
     locales: list[str]
     minimum: float
+    min_reviewed: float = 0.0
     articles: list[Row] = field(default_factory=list)
     catalogs: list[CatalogStats] = field(default_factory=list)
 
@@ -74,6 +83,13 @@ class CoverageReport:
         for row in self.articles:
             counts[row.cells[tag].status] += 1
         return counts
+
+    def reviewed(self, tag: str | None = None) -> float:
+        """Percent of the variants' segments that people translated or reviewed."""
+        tags = [tag] if tag else self.locales
+        cells = [row.cells[t] for row in self.articles for t in tags]
+        total = sum(c.segments for c in cells)
+        return round(100.0 * sum(c.human for c in cells) / total, 2) if total else 0.0
 
     def percent(self, tag: str | None = None) -> float:
         tags = [tag] if tag else self.locales
@@ -84,14 +100,20 @@ class CoverageReport:
 
     @property
     def passed(self) -> bool:
-        return all(self.percent(t) >= self.minimum for t in self.locales) and all(
-            c.complete for c in self.catalogs
+        return (
+            all(self.percent(t) >= self.minimum for t in self.locales)
+            and all(self.reviewed(t) >= self.min_reviewed for t in self.locales)
+            and all(c.complete for c in self.catalogs)
         )
 
     def as_dict(self) -> dict[str, Any]:
         locales = {}
         for tag in self.locales:
-            locales[tag] = {**self.counts(tag), "percent": self.percent(tag)}
+            locales[tag] = {
+                **self.counts(tag),
+                "percent": self.percent(tag),
+                "reviewed_percent": self.reviewed(tag),
+            }
         cells = len(self.articles) * len(self.locales)
         return {
             "summary": {
@@ -101,6 +123,8 @@ class CoverageReport:
                 "cells": cells,
                 "ok_cells": sum(locales[t]["ok"] for t in self.locales),
                 "percent": self.percent(),
+                "min_reviewed_percent": self.min_reviewed,
+                "reviewed_percent": self.reviewed(),
                 "catalogs": len(self.catalogs),
                 "catalogs_complete": sum(c.complete for c in self.catalogs),
             },
@@ -133,6 +157,13 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
         qa = meta.get("qa")
         if isinstance(qa, dict) and int(qa.get("errors", 0) or 0) > 0:
             return Cell("qa", shown, f"{qa.get('errors')} QA errors: {FIXES['qa']}")
+        review = meta.get("review")
+        if isinstance(review, dict):
+            try:
+                segments, human = int(review.get("segments", 0)), int(review.get("human", 0))
+            except (TypeError, ValueError):
+                return Cell("invalid", shown, "its review field is not two counts")
+            return Cell("ok", shown, segments=segments, human=min(human, segments))
         return Cell("ok", shown)
     return Cell("missing", None, FIXES["missing"])
 
@@ -145,6 +176,7 @@ def coverage(
     layout: str = "filename",
     catalogs: str | None = None,
     minimum: float = 100.0,
+    min_reviewed: float = 0.0,
 ) -> CoverageReport:
     if layout not in LAYOUTS:
         raise UsageError(f"unknown layout {layout!r}; choose filename or dir")
@@ -154,8 +186,10 @@ def coverage(
         raise UsageError(f"--catalogs {catalogs}: no such directory")
     if not 0 <= minimum <= 100:
         raise UsageError("--min is a percentage between 0 and 100")
+    if not 0 <= min_reviewed <= 100:
+        raise UsageError("--min-reviewed is a percentage between 0 and 100")
     found = discover(sources)
-    report = CoverageReport([t.tag for t in targets], minimum)
+    report = CoverageReport([t.tag for t in targets], minimum, min_reviewed)
     for file, root in zip(found.files, found.roots, strict=True):
         if is_variant(file):
             continue
@@ -182,7 +216,7 @@ def to_text(report: CoverageReport) -> str:
         n = report.counts(tag)
         out.append(
             f"{tag:10s} {n['ok']:6d} {n['stale']:6d} {n['missing']:8d} {n['invalid']:8d} {n['qa']:5d} "
-            f"{n['edited']:7d} {report.percent(tag):8.1f}%"
+            f"{n['edited']:7d} {report.percent(tag):8.1f}%  reviewed {report.reviewed(tag):.1f}%"
         )
     out.append(f"{'all':10s} {'':>45s} {report.percent():8.1f}%  (minimum {report.minimum:g}%)")
     if report.catalogs:

@@ -183,10 +183,14 @@ def is_fresh(
     identity_of: Callable[[str], str | None],
     options: str,
     date: ArticleDate | None,
+    human_since: Callable[[str], float] = lambda _source: 0.0,
 ) -> bool:
     """The variant at *dest* was made from these bytes with this engine and these
-    options.  *identity_of* gives the engine's identity for a source language
-    (the variant's own ``source_lang`` when the bytes match), or None."""
+    options, is as the tool wrote it, and no person's translation for its
+    language pair reached the memory after it was written.  *identity_of* gives
+    the engine's identity for a source language (the variant's own
+    ``source_lang`` when the bytes match), or None; *human_since* the time of
+    the newest human translation from a source language into its target."""
     if not dest.is_file():
         return False
     try:
@@ -201,7 +205,13 @@ def is_fresh(
         return False
     if date is not None and str(meta.get("date")) != date.iso:
         return False
+    if human_since(str(meta.get("source_lang") or "")) > dest.stat().st_mtime:
+        return False  # imported or harvested translations may belong in it
     return variant_edited(dest) is not True  # an edited variant has edits to take in
+
+
+def _human_since(human: dict[tuple[str, str], float], target: Target) -> Callable[[str], float]:
+    return lambda source: human.get((source, target.argos), 0.0)
 
 
 def _identity_of(
@@ -306,11 +316,13 @@ def freshness_prepass(
     options: LocalizeOptions,
     report: LocalizeReport,
     progress: Progress,
+    human: dict[tuple[str, str], float] | None = None,
 ) -> list[Job]:
     """The jobs that need work.  A source whose every variant is fresh is not read
     at all: its variants record its hash and language."""
     if options.force:
         return list(jobs)
+    human = human or {}
     pending: list[Job] = []
     for file, root in jobs:
         try:
@@ -325,6 +337,7 @@ def freshness_prepass(
                 _identity_of(engine, options.source_code, target),
                 _options_key(engine),
                 options.date,
+                _human_since(human, target),
             )
             for target, dest in targets_of[file]
         ]
@@ -392,6 +405,7 @@ class Run:
     report: LocalizeReport
     progress: Progress
     loaded: dict[str, Article] = field(default_factory=dict)
+    human: dict[tuple[str, str], float] = field(default_factory=dict)  # newest per pair
 
     @property
     def engine(self) -> Engine:
@@ -466,7 +480,12 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
         for target, dest in run.targets_of[file]:
             identity_of = _identity_of(run.engine, src, target)
             if not options.force and is_fresh(
-                dest, digest, identity_of, _options_key(run.engine), options.date
+                dest,
+                digest,
+                identity_of,
+                _options_key(run.engine),
+                options.date,
+                _human_since(run.human, target),
             ):
                 report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
                 run.progress.variant(str(dest), "skipped")
@@ -633,9 +652,20 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         engine=identity,
         options=_options_key(engine) or None,
         qa=qa.summary(findings),
+        review=_review(item.plan, run.memory),
     )
     written = write_variant(item.dest, run.options.fmt, tr, meta, pub, root=run.options.out)
+    newest_human = _human_since(run.human, item.target)(tr.source_lang)
+    if not written and newest_human > item.dest.stat().st_mtime:
+        os.utime(item.dest)  # checked against the newest human translations: fresh now
     return Variant(item.article.path, item.target.tag, str(item.dest), written)
+
+
+def _review(plan: Plan, memory: SegmentMemory) -> dict[str, int]:
+    """How many of the variant's segments there are, and how many are people's."""
+    segments = {normalise(s) for s in plan.segments if s.strip()}
+    human = memory.human.get((plan.source_lang, plan.target), set())
+    return {"segments": len(segments), "human": len(segments & human)}
 
 
 def localize(
@@ -665,8 +695,10 @@ def _localize(
     report: LocalizeReport,
     started: float,
 ) -> LocalizeReport:
+    store = Memory(options.cache) if options.use_cache else None
+    human = store.human_updated() if store is not None else {}
     progress.start(sum(len(targets_of[f]) for f, _ in jobs))
-    pending = freshness_prepass(jobs, targets_of, engine, options, report, progress)
+    pending = freshness_prepass(jobs, targets_of, engine, options, report, progress, human)
     languages, loaded = check_pairs(pending, engine, options, report)
 
     for target in options.targets:
@@ -674,7 +706,6 @@ def _localize(
             report.warnings.append(
                 f"no catalog for {target.tag} in locales/: labels stay in English"
             )
-    store = Memory(options.cache) if options.use_cache else None
     memory = SegmentMemory(engine, store)
     executor = make_executor(
         options.executor,
@@ -686,7 +717,7 @@ def _localize(
         cluster_timeout=options.cluster_timeout,
         show_cluster_logs=options.show_cluster_logs,
     )
-    run = Run(options, targets_of, memory, executor, report, progress, loaded)
+    run = Run(options, targets_of, memory, executor, report, progress, loaded, human)
     try:
         run_chunks([file for file, _ in pending if file in languages], run)
     finally:

@@ -160,6 +160,10 @@ class Memory:
                 for name, declaration in _ADDED_COLUMNS:
                     if name not in present:
                         self.db.execute(f"ALTER TABLE memory ADD COLUMN {name} {declaration}")
+                self.db.execute(
+                    "CREATE INDEX IF NOT EXISTS memory_source"
+                    " ON memory (source, source_lang, target_lang)"
+                )
                 self.db.commit()
                 return None
             except sqlite3.OperationalError as exc:
@@ -232,6 +236,37 @@ class Memory:
                 rows,
             )
         return len(rows)
+
+    def current(
+        self, segments: Sequence[str], source_lang: str, target_lang: str
+    ) -> dict[str, MemoryEntry]:
+        """Each segment's current translation, by normalised segment: a person's if
+        there is one, else the newest machine draft, whatever its model."""
+        found: dict[str, MemoryEntry] = {}
+        if not self.has_table:
+            return found
+        unique = list(dict.fromkeys(normalise(s) for s in segments if s.strip()))
+        query = (
+            "SELECT source, target, source_lang, target_lang, model, created, origin, state, note"
+            " FROM memory WHERE source_lang = ? AND target_lang = ? AND source IN ({})"
+            " ORDER BY (origin = 'human'), created"
+        )
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(query.format(marks), [source_lang, target_lang, *chunk]):
+                found[row[0]] = MemoryEntry(*row)  # the last one wins: human, else newest
+        return found
+
+    def human_updated(self) -> dict[tuple[str, str], float]:
+        """The time of the newest human translation per (source, target) language."""
+        if not self.has_table:
+            return {}
+        query = (
+            "SELECT source_lang, target_lang, MAX(created) FROM memory WHERE model = ?"
+            " GROUP BY source_lang, target_lang"
+        )
+        return {(s, t): float(when) for s, t, when in self.db.execute(query, (HUMAN,))}
 
     def entries(self) -> Iterator[MemoryEntry]:
         """Every entry, in a stable order (for export)."""
@@ -319,7 +354,8 @@ class SegmentMemory:
         self.store = store
         self.translated = 0  # segments sent to the model
         self.from_memory = 0  # segments answered without a model call
-        self.human: dict[str, str] = {}  # the answers that are people's translations
+        # the segments people translated, per (source, target) language
+        self.human: dict[tuple[str, str], set[str]] = {}
         self.error: str | None = None  # why the memory stopped taking new entries
         if store is not None and store.unwritable is not None:
             self.error = f"cannot save to the translation memory {store.path}: {store.unwritable}"
@@ -343,7 +379,7 @@ class SegmentMemory:
             human = {s: human_key(s, source, target) for s in wanted}
             known = self.store.get_many(list(human.values()))
             answers = {s: known[k] for s, k in human.items() if k in known}
-            self.human.update(answers)
+            self.human.setdefault((source, target), set()).update(answers)
             rest = {s: self._key(s, source, target) for s in wanted if s not in answers}
             known = self.store.get_many(list(rest.values()))
             answers.update({s: known[k] for s, k in rest.items() if k in known})
@@ -354,7 +390,7 @@ class SegmentMemory:
     def peek(self, segments: Sequence[str], source: str, target: str) -> dict[str, str]:
         """What the memory answers for *segments* (people's translations first), by
         normalised segment, without counting anything."""
-        counted = (self.from_memory, dict(self.human))
+        counted = (self.from_memory, {k: set(v) for k, v in self.human.items()})
         answers, _missing = self.lookup(segments, source, target)
         self.from_memory, self.human = counted
         return answers

@@ -58,6 +58,7 @@ OWNED = (
     "engine",
     "options",
     "qa",
+    "review",
     "content_sha256",
 )
 # Written in place of the content hash while the hash is taken (see write_variant).
@@ -139,6 +140,7 @@ class VariantMeta:
     engine: str
     options: str | None = None
     qa: dict[str, int] | None = None
+    review: dict[str, int] | None = None  # segments, and how many are people's
 
     def items(self) -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = []
@@ -159,6 +161,8 @@ class VariantMeta:
             out.append(("options", self.options))
         if self.qa is not None:
             out.append(("qa", self.qa))
+        if self.review is not None:
+            out.append(("review", self.review))
         out.append(("content_sha256", _UNHASHED))
         return out
 
@@ -501,11 +505,12 @@ def _html_metadata(text: str) -> dict[str, Any]:
         if parser.done:
             break
     meta = parser.meta
-    if "qa" in meta:
-        try:
-            meta["qa"] = json.loads(meta["qa"])
-        except ValueError:
-            raise ValueError("the qa meta tag is not JSON") from None
+    for key in ("qa", "review"):
+        if key in meta:
+            try:
+                meta[key] = json.loads(meta[key])
+            except ValueError:
+                raise ValueError(f"the {key} meta tag is not JSON") from None
     return meta
 
 

@@ -1,0 +1,338 @@
+"""Work for people, in the formats their tools read: export and import.
+
+``translator export`` writes one file per article and locale (XLIFF 2.1 or
+1.2, :mod:`translator.xliff`; or PO, :mod:`translator.po`) holding every
+segment's source, its current target (a person's if the memory has one, else
+the newest machine draft), a stable id, its state, the source line and the QA
+findings.  ``translator import`` reads edited files back: each unit's id and
+source must still match the article, protected spans must have survived and
+the QA checks must find no error; accepted targets become human translations
+in the memory, all of a file's at once or none (one transaction).
+
+The model here is :class:`ExchangeFile`; each format's module reads and
+writes it and nothing else does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import qa
+from .discover import discover
+from .errors import InputError, TranslatorError, UsageError
+from .exchange_model import ExchangeFile, ExchangeUnit, fill_spans
+from .fsutil import write_atomic
+from .locales import Target, parse_locale
+from .memory import HUMAN, HumanEntry, Memory, normalise
+from .pipeline import ReadOptions, load_article
+from .protect import placeholders
+from .translation import Plan, plan_translation
+from .variants import is_variant
+
+FORMATS = {"xliff": "xlf", "po": "po"}
+XLIFF_VERSIONS = ("2.1", "1.2")
+STATES = ("initial", "translated", "reviewed")  # XLIFF 2.1's, "final" read as reviewed
+
+
+def unit_ids(segments: list[str]) -> list[str]:
+    """Stable ids from the segments themselves (a repeat gets ``-2``, ``-3``…).
+
+    >>> ids = unit_ids(["A.", "B.", "A."])
+    >>> ids[2] == ids[0] + "-2", ids[0] != ids[1], len(ids[0])
+    (True, True, 13)
+    """
+    seen: Counter[str] = Counter()
+    ids = []
+    for segment in segments:
+        digest = hashlib.sha256(normalise(segment).encode("utf-8")).hexdigest()
+        base = "s" + digest[:12]
+        seen[base] += 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
+def _segment_rows(plan: Plan) -> list[tuple[str, int, dict[int, str]]]:
+    """(segment, source line, its spans) for every non-blank segment of *plan*."""
+    rows = []
+    for owner, unit in plan.units:
+        if unit is None:
+            continue
+        sentences = plan.segments[unit.first : unit.first + len(unit.sentences)]
+        for sentence in sentences:
+            if not sentence.strip():
+                continue
+            spans = {n: unit.masked.spans[n] for n in placeholders(sentence)}
+            rows.append((sentence, owner.line if owner is not None else 1, spans))
+    return rows
+
+
+def build_file(plan: Plan, target: Target, source_path: str, memory: Memory | None) -> ExchangeFile:
+    """The exchange file of one article and locale, targets from *memory*."""
+    rows = _segment_rows(plan)
+    current = (
+        memory.current([s for s, _l, _sp in rows], plan.source_lang, plan.target) if memory else {}
+    )
+    out = ExchangeFile(source_path, plan.source_lang, target.tag)
+    for unit_id, (segment, line, spans) in zip(unit_ids([r[0] for r in rows]), rows, strict=True):
+        entry = current.get(normalise(segment))
+        state = entry.state if entry is not None and entry.origin == HUMAN else "initial"
+        unit = ExchangeUnit(unit_id, segment, entry.target if entry else None, state, line, spans)
+        if entry is not None:
+            unit.notes.append(f"{entry.origin} translation ({entry.model})")
+            for finding in qa.check_pair(
+                0, line, unit.filled(segment), unit.filled(entry.target),
+                plan.source_lang, plan.target, pseudo=entry.model == "pseudo",
+            ):  # fmt: skip
+                unit.notes.append(f"QA {finding.severity}: {finding.check}: {finding.message}")
+        out.units.append(unit)
+    return out
+
+
+@dataclass
+class ExportOptions:
+    targets: list[Target]
+    out: str
+    fmt: str = "xliff"
+    xliff_version: str = "2.1"
+    source: str | None = None  # source language code; None: detected
+    read: ReadOptions = field(default_factory=ReadOptions)
+    cache: str | None = None
+
+
+@dataclass
+class ExportReport:
+    written: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    units: int = 0
+    with_target: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "written": self.written,
+            "units": self.units,
+            "with_target": self.with_target,
+            "failures": [{"path": p, "reason": r} for p, r in self.failures],
+        }
+
+
+def export_path(out: str, source: str, root: str, tag: str, fmt: str) -> Path:
+    """``OUT/<the source's path under its root>.<tag>.<xlf|po>``."""
+    relative = Path(os.path.relpath(source, root)) if os.path.isdir(root) else Path(source).name
+    relative = Path(relative)
+    return Path(out) / relative.parent / f"{relative.name}.{tag}.{FORMATS[fmt]}"
+
+
+def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> ExportReport:
+    """Write an exchange file per article under *paths* and locale of *options*."""
+    from . import po, xliff
+
+    if options.fmt not in FORMATS:
+        raise UsageError(f"unknown format {options.fmt!r}; choose xliff or po")
+    if options.xliff_version not in XLIFF_VERSIONS:
+        raise UsageError(f"unknown XLIFF version {options.xliff_version!r}; choose 2.1 or 1.2")
+    report = ExportReport()
+    found = discover(paths)
+    sources = [
+        (file, root)
+        for file, root in zip(found.files, found.roots, strict=True)
+        if not is_variant(file)
+    ]
+    memory = Memory(options.cache) if options.cache or _default_exists() else None
+    try:
+        for file, root in sources:
+            try:
+                article = load_article(file, options.read)
+            except InputError as exc:
+                report.failures.append((file, str(exc)))
+                continue
+            src = options.source or article.language
+            for target in options.targets:
+                plan = plan_translation(article, target.argos, src)
+                exchange = build_file(plan, target, os.path.relpath(file), memory)
+                if options.fmt == "po":
+                    text = po.write(exchange)
+                else:
+                    text = xliff.write(exchange, options.xliff_version)
+                dest = export_path(options.out, file, root, target.tag, options.fmt)
+                try:
+                    write_atomic(dest, text, root=options.out)
+                except OSError as exc:
+                    report.failures.append((file, f"{dest}: cannot write: {exc.strerror or exc}"))
+                    continue
+                report.written.append(str(dest))
+                report.units += len(exchange.units)
+                report.with_target += sum(u.target is not None for u in exchange.units)
+    finally:
+        if memory is not None:
+            memory.close()
+    return report
+
+
+def _default_exists() -> bool:
+    from .memory import default_path
+
+    return default_path().exists()
+
+
+# -- import ----------------------------------------------------------------------
+
+
+@dataclass
+class FileImport:
+    path: str
+    imported: int = 0
+    stale: list[str] = field(default_factory=list)  # unit ids whose source changed
+    rejected: list[str] = field(default_factory=list)  # "id: why"
+    skipped: int = 0  # units with no target, or not translated yet
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "imported": self.imported,
+            "stale": self.stale,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[FileImport] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.as_dict() for f in self.files],
+            "imported": sum(f.imported for f in self.files),
+            "failures": [{"path": p, "reason": r} for p, r in self.failures],
+        }
+
+
+def read_exchange(path: str, max_bytes: int) -> ExchangeFile:
+    """An exported file read back (XLIFF 1.2/2.1 or PO, by its extension)."""
+    from . import po, xliff
+
+    if path.endswith(".po"):
+        return po.read(path, max_bytes=max_bytes)
+    if path.endswith((".xlf", ".xliff")):
+        return xliff.read(path, max_bytes=max_bytes)
+    raise InputError(path, "not an exported file: the name must end in .xlf, .xliff or .po")
+
+
+def _accepted(
+    unit: ExchangeUnit,
+    expected: tuple[str, dict[int, str]],
+    result: FileImport,
+    plan: Plan,
+    masked: bool,
+) -> HumanEntry | None:
+    segment, spans = expected
+    if (
+        unit.target is None
+        or not unit.target.strip()
+        or unit.state not in ("translated", "reviewed")
+    ):
+        result.skipped += 1
+        return None
+    source = unit.source if masked else remask(unit.source, spans)
+    if source is None or normalise(source) != normalise(segment):
+        result.stale.append(unit.id)
+        return None
+    target = unit.target if masked else remask(unit.target, spans)
+    if target is None or sorted(placeholders(target)) != sorted(placeholders(segment)):
+        result.rejected.append(f"{unit.id}: a protected span was lost, altered or added")
+        return None
+    source_text = fill_spans(segment, spans)
+    target_text = fill_spans(target, spans)
+    errors = [
+        f
+        for f in qa.check_pair(
+            0, unit.line, source_text, target_text, plan.source_lang, plan.target
+        )
+        if f.severity == qa.ERROR
+    ]
+    if errors:
+        result.rejected.append(f"{unit.id}: QA {errors[0].check}: {errors[0].message}")
+        return None
+    return HumanEntry(normalise(segment), target, unit.state, result.path)
+
+
+def remask(text: str, spans: dict[int, str]) -> str | None:
+    """*text* with each span of *spans* back as its placeholder (longest span
+    first); None when one of them is not in it."""
+    out = text
+    for number, span in sorted(spans.items(), key=lambda kv: -len(kv[1])):
+        at = out.find(span)
+        if at < 0:
+            return None
+        out = out[:at] + f"⟦{number}⟧" + out[at + len(span) :]
+    return out
+
+
+def import_files(
+    paths: list[str] | tuple[str, ...],
+    *,
+    cache: str | None = None,
+    read: ReadOptions | None = None,
+) -> ImportReport:
+    """Read edited exchange files back into the memory (see the module's docstring)."""
+    read = read or ReadOptions()
+    report = ImportReport()
+    memory = Memory(cache)
+    try:
+        for path in paths:
+            try:
+                report.files.append(_import_one(path, memory, read))
+            except TranslatorError as exc:
+                report.failures.append((path, str(exc)))
+    finally:
+        memory.close()
+    return report
+
+
+def _import_one(path: str, memory: Memory, read: ReadOptions) -> FileImport:
+    exchange = read_exchange(path, read.max_bytes)
+    try:
+        target = parse_locale(exchange.target_lang)
+    except UsageError:
+        raise InputError(path, f"unknown target language {exchange.target_lang!r}") from None
+    if not os.path.isfile(exchange.source_path):
+        raise InputError(path, f"its article {exchange.source_path} is not there")
+    article = load_article(exchange.source_path, read)
+    plan = plan_translation(article, target.argos, exchange.source_lang)
+    rows = _segment_rows(plan)
+    expected = {
+        unit_id: (segment, spans)
+        for unit_id, (segment, _line, spans) in zip(
+            unit_ids([r[0] for r in rows]), rows, strict=True
+        )
+    }
+    result = FileImport(path)
+    entries = []
+    for unit in exchange.units:
+        if unit.id not in expected:
+            result.stale.append(unit.id)
+            continue
+        entry = _accepted(unit, expected[unit.id], result, plan, exchange.masked)
+        if entry is not None:
+            entries.append(entry)
+    if entries:
+        try:
+            memory.put_human(entries, plan.source_lang, plan.target)
+        except Exception as exc:  # noqa: BLE001 - sqlite3.Error of any kind: nothing stored
+            raise InputError(path, f"cannot store in the translation memory: {exc}") from None
+    result.imported = len(entries)
+    return result

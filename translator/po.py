@@ -1,0 +1,113 @@
+"""Gettext PO for exported work: the one owner of the format, through Babel's
+``pofile`` (written and read; ``msgfmt --check`` accepts what it writes).
+
+One message per segment: ``msgctxt`` is the unit id, ``msgid`` the source
+and ``msgstr`` the target, with protected spans byte-exact in both and listed
+in an extracted comment (``#. protected: …``) so the translator keeps them.
+A machine draft is ``#, fuzzy``: Poedit and msgfmt treat it as unreviewed.
+The header comment names the article and its language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from babel.core import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from .errors import InputError
+from .exchange_model import ExchangeFile, ExchangeUnit
+from .textio import read_bytes
+
+_SOURCE = "translator-source: "
+_SOURCE_LANG = "translator-source-language: "
+_TARGET_LANG = "translator-target-language: "
+_PROTECTED = "protected: "
+_REVIEWED = "reviewed"  # a flag: a person reviewed the translation
+_FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def write(exchange: ExchangeFile) -> str:
+    """The PO file of *exchange* (spans filled in)."""
+    try:
+        locale: Locale | None = Locale.parse(exchange.target_lang, sep="-")
+    except (ValueError, UnknownLocaleError):
+        locale = None
+    catalog = Catalog(
+        locale=locale,
+        header_comment=(
+            f"# {_SOURCE}{exchange.source_path}\n"
+            f"# {_SOURCE_LANG}{exchange.source_lang}\n"
+            f"# {_TARGET_LANG}{exchange.target_lang}"
+        ),
+        project="translator",
+        # fixed, so that exporting the same work twice gives the same bytes
+        creation_date=_FIXED_DATE,
+        revision_date=_FIXED_DATE,
+        fuzzy=False,
+    )
+    for unit in exchange.units:
+        flags = []
+        if unit.target is not None and unit.state == "initial":
+            flags.append("fuzzy")
+        elif unit.state == "reviewed":
+            flags.append(_REVIEWED)
+        comments = [f"{_PROTECTED}{span}" for _n, span in sorted(unit.spans.items())]
+        comments += unit.notes
+        catalog.add(
+            unit.filled(unit.source),
+            unit.filled(unit.target) if unit.target is not None else "",
+            locations=[(exchange.source_path, unit.line)],
+            flags=flags,
+            auto_comments=comments,
+            context=unit.id,
+        )
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0)
+    return buffer.getvalue().decode("utf-8")
+
+
+def read(path: str, *, max_bytes: int) -> ExchangeFile:
+    """A PO file written by :func:`write`, units with spans filled in
+    (``ExchangeFile.masked`` is False: the caller puts placeholders back)."""
+    data = read_bytes(path, max_bytes)
+    try:
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    except PoFileError as exc:
+        raise InputError(path, f"not a valid PO file: {exc}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(path, f"not a valid PO file: {exc}") from None
+    header = {}
+    for line in (catalog.header_comment or "").splitlines():
+        text = line.lstrip("#").strip()
+        for key in (_SOURCE, _SOURCE_LANG, _TARGET_LANG):
+            if text.startswith(key):
+                header[key] = text[len(key) :].strip()
+    missing = [k.rstrip(": ") for k in (_SOURCE, _SOURCE_LANG, _TARGET_LANG) if k not in header]
+    if missing:
+        raise InputError(path, f"its header comment does not name the {missing[0]}", line=1)
+    out = ExchangeFile(header[_SOURCE], header[_SOURCE_LANG], header[_TARGET_LANG], masked=False)
+    for message in catalog:
+        if not message.id or not message.context:
+            continue  # the header
+        target = message.string if isinstance(message.string, str) else None
+        state = "initial"
+        if target:
+            state = (
+                "initial"
+                if message.fuzzy
+                else "reviewed"
+                if _REVIEWED in message.flags
+                else "translated"
+            )
+        out.units.append(
+            ExchangeUnit(
+                str(message.context), str(message.id), target or None, state, message.lineno or 0
+            )
+        )
+    return out
+
+
+__all__ = ["read", "write"]

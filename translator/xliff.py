@@ -1,0 +1,239 @@
+"""XLIFF 2.1 and 1.2: the one owner of the format (written with ElementTree,
+read with defusedxml, which refuses DTDs, entities and external references).
+
+Protected spans travel as placeholders a CAT tool shows and keeps: ``<ph
+id="N" disp="…" equiv="…"/>`` in 2.1, ``<x id="N" equiv-text="…"/>`` in 1.2.
+States: 2.1 ``initial``/``translated``/``reviewed``/``final`` (read as
+reviewed); 1.2 ``new`` or ``needs-review-translation`` (initial),
+``translated``, ``signed-off``/``final`` (reviewed).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from .errors import InputError
+from .exchange_model import ExchangeFile, ExchangeUnit
+from .textio import read_bytes
+
+NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+_PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+_STATE_12_OUT = {
+    "initial": "needs-review-translation",
+    "translated": "translated",
+    "reviewed": "signed-off",
+}
+_STATE_12_IN = {"translated": "translated", "signed-off": "reviewed", "final": "reviewed"}
+
+
+def _inline(parent: ET.Element, text: str, spans: dict[int, str], version: str, ns: str) -> None:
+    """Fill *parent* with *text*, each ``⟦n⟧`` becoming a placeholder element."""
+    last: ET.Element | None = None
+    pos = 0
+    parent.text = ""
+    for match in _PLACEHOLDER.finditer(text):
+        piece = text[pos : match.start()]
+        if last is None:
+            parent.text += piece
+        else:
+            last.tail = (last.tail or "") + piece
+        number = match.group(1)
+        span = spans.get(int(number), "")
+        if version == "2.1":
+            last = ET.SubElement(parent, f"{{{ns}}}ph", {"id": number, "disp": span, "equiv": span})
+        else:
+            last = ET.SubElement(parent, f"{{{ns}}}x", {"id": number, "equiv-text": span})
+        pos = match.end()
+    rest = text[pos:]
+    if last is None:
+        parent.text += rest
+    else:
+        last.tail = (last.tail or "") + rest
+
+
+def write(exchange: ExchangeFile, version: str = "2.1") -> str:
+    """The XLIFF document of *exchange*."""
+    if version == "2.1":
+        ET.register_namespace("", NS20)
+        root = ET.Element(
+            f"{{{NS20}}}xliff",
+            {"version": "2.1", "srcLang": exchange.source_lang, "trgLang": exchange.target_lang},
+        )
+        file_el = ET.SubElement(
+            root, f"{{{NS20}}}file", {"id": "f1", "original": exchange.source_path}
+        )
+        for unit in exchange.units:
+            unit_el = ET.SubElement(file_el, f"{{{NS20}}}unit", {"id": unit.id})
+            notes = ET.SubElement(unit_el, f"{{{NS20}}}notes")
+            location = ET.SubElement(notes, f"{{{NS20}}}note", {"category": "location"})
+            location.text = f"{exchange.source_path}:{unit.line}"
+            for text in unit.notes:
+                ET.SubElement(notes, f"{{{NS20}}}note").text = text
+            segment = ET.SubElement(unit_el, f"{{{NS20}}}segment", {"state": unit.state})
+            _inline(
+                ET.SubElement(segment, f"{{{NS20}}}source"), unit.source, unit.spans, "2.1", NS20
+            )
+            if unit.target is not None:
+                _inline(
+                    ET.SubElement(segment, f"{{{NS20}}}target"),
+                    unit.target,
+                    unit.spans,
+                    "2.1",
+                    NS20,
+                )
+    else:
+        ET.register_namespace("", NS12)
+        root = ET.Element(f"{{{NS12}}}xliff", {"version": "1.2"})
+        file_el = ET.SubElement(
+            root,
+            f"{{{NS12}}}file",
+            {
+                "original": exchange.source_path,
+                "source-language": exchange.source_lang,
+                "target-language": exchange.target_lang,
+                "datatype": "plaintext",
+            },
+        )
+        body = ET.SubElement(file_el, f"{{{NS12}}}body")
+        for unit in exchange.units:
+            unit_el = ET.SubElement(body, f"{{{NS12}}}trans-unit", {"id": unit.id})
+            _inline(
+                ET.SubElement(unit_el, f"{{{NS12}}}source"), unit.source, unit.spans, "1.2", NS12
+            )
+            if unit.target is not None:
+                target = ET.SubElement(
+                    unit_el, f"{{{NS12}}}target", {"state": _STATE_12_OUT[unit.state]}
+                )
+                _inline(target, unit.target, unit.spans, "1.2", NS12)
+            for text in unit.notes:
+                ET.SubElement(unit_el, f"{{{NS12}}}note").text = text
+            group = ET.SubElement(unit_el, f"{{{NS12}}}context-group", {"purpose": "location"})
+            ET.SubElement(
+                group, f"{{{NS12}}}context", {"context-type": "sourcefile"}
+            ).text = exchange.source_path
+            ET.SubElement(group, f"{{{NS12}}}context", {"context-type": "linenumber"}).text = str(
+                unit.line
+            )
+    _indent(root, 0)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_MIXED = {"source", "target"}  # mixed content: white space there is text
+
+
+def _indent(el: ET.Element, level: int) -> None:
+    """Indent the structure, never the inside of a source or target."""
+    if el.tag.rsplit("}", 1)[-1] in _MIXED or len(el) == 0:
+        return
+    pad = "\n" + "  " * (level + 1)
+    el.text = pad
+    for child in el:
+        _indent(child, level + 1)
+        child.tail = pad
+    el[-1].tail = "\n" + "  " * level
+
+
+def _text(el: ET.Element | None, path: str) -> str:
+    """An element's mixed content with placeholders back as ``⟦n⟧``."""
+    if el is None:
+        return ""
+    parts = [el.text or ""]
+    for child in el:
+        name = child.tag.rsplit("}", 1)[-1]
+        if name in ("ph", "x"):
+            number = child.get("id", "")
+            if not number.isdigit():
+                raise InputError(
+                    path, f"a placeholder with id {number!r} that this tool did not write"
+                )
+            parts.append(f"⟦{number}⟧")
+        else:  # paired codes a tool added (pc, g, mrk…): their text counts
+            parts.append(_text(child, path))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def read(path: str, *, max_bytes: int) -> ExchangeFile:
+    """An XLIFF 2.1 or 1.2 file written by :func:`write` (and edited by a person)."""
+    data = read_bytes(path, max_bytes)
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except ET.ParseError as exc:
+        reason = str(exc).split(": line")[0]
+        raise InputError(path, f"not well-formed XML: {reason}", line=exc.position[0]) from None
+    except DefusedXmlException as exc:
+        raise InputError(
+            path, f"refused: {type(exc).__name__} (DTDs and entities are not read)"
+        ) from None
+    if root.tag == f"{{{NS20}}}xliff":
+        return _read20(root, path)
+    if root.tag == f"{{{NS12}}}xliff":
+        return _read12(root, path)
+    raise InputError(path, f"not an XLIFF 1.2 or 2.x document (root element {root.tag!r})", line=1)
+
+
+def _required(el: Any, name: str, path: str) -> str:
+    value = el.get(name)
+    if not value:
+        raise InputError(path, f"<{el.tag.rsplit('}', 1)[-1]}> has no {name}")
+    return str(value)
+
+
+def _read20(root: ET.Element, path: str) -> ExchangeFile:
+    file_el = root.find(f"{{{NS20}}}file")
+    if file_el is None:
+        raise InputError(path, "no <file> element")
+    out = ExchangeFile(
+        _required(file_el, "original", path),
+        _required(root, "srcLang", path),
+        _required(root, "trgLang", path),
+    )
+    for unit_el in file_el.iter(f"{{{NS20}}}unit"):
+        segment = unit_el.find(f"{{{NS20}}}segment")
+        if segment is None:
+            continue
+        state = segment.get("state", "initial")
+        state = "reviewed" if state == "final" else state
+        target_el = segment.find(f"{{{NS20}}}target")
+        out.units.append(
+            ExchangeUnit(
+                _required(unit_el, "id", path),
+                _text(segment.find(f"{{{NS20}}}source"), path),
+                _text(target_el, path) if target_el is not None else None,
+                state if state in ("initial", "translated", "reviewed") else "initial",
+                0,
+            )
+        )
+    return out
+
+
+def _read12(root: ET.Element, path: str) -> ExchangeFile:
+    file_el = root.find(f"{{{NS12}}}file")
+    if file_el is None:
+        raise InputError(path, "no <file> element")
+    out = ExchangeFile(
+        _required(file_el, "original", path),
+        _required(file_el, "source-language", path),
+        _required(file_el, "target-language", path),
+    )
+    for unit_el in file_el.iter(f"{{{NS12}}}trans-unit"):
+        target_el = unit_el.find(f"{{{NS12}}}target")
+        state = "initial"
+        if target_el is not None:
+            state = _STATE_12_IN.get(target_el.get("state", "translated"), "initial")
+        out.units.append(
+            ExchangeUnit(
+                _required(unit_el, "id", path),
+                _text(unit_el.find(f"{{{NS12}}}source"), path),
+                _text(target_el, path) if target_el is not None else None,
+                state,
+                0,
+            )
+        )
+    return out
