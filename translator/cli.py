@@ -635,6 +635,46 @@ def cache_stats(cache_file: str | None) -> None:
         click.echo(f"  {model}: {count}")
 
 
+@cache.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["tmx"]), default="tmx", show_default=True)
+@cache_file_option
+def cache_export(file: str, fmt: str, cache_file: str | None) -> None:
+    """Write the whole memory as TMX 1.4b, for another tool or another machine.
+
+    \b
+    Example:
+      translator cache export --format tmx memory.tmx
+    """
+    from .tmx import export_tmx
+
+    result = export_tmx(file, cache_file)
+    click.echo(f"{result.path}: {result.units} units")
+
+
+@cache.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--origin",
+    type=click.Choice(["human", "machine"]),
+    help="Take every unit as a person's or a machine's (default: as the file says, else human).",
+)
+@cache_file_option
+def cache_import(file: str, origin: str | None, cache_file: str | None) -> None:
+    """Read a TMX file into the memory (all of it, or nothing).
+
+    \b
+    Example:
+      translator cache import from-omegat.tmx --origin human
+    """
+    from .tmx import import_tmx
+
+    result = import_tmx(file, cache_file, origin)
+    click.echo(f"{result.path}: {result.imported} units imported, {len(result.skipped)} skipped")
+    for line in result.skipped:
+        click.echo(f"warning: {file}: {line}", err=True)
+
+
 @cache.command("clear")
 @cache_file_option
 def cache_clear(cache_file: str | None) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from . import qa
 from .discover import discover
 from .errors import InputError, TranslatorError, UsageError
-from .exchange_model import ExchangeFile, ExchangeUnit, fill_spans
+from .exchange_model import ExchangeFile, ExchangeUnit, fill_spans, remask
 from .fsutil import write_atomic
 from .locales import Target, parse_locale
 from .memory import HUMAN, HumanEntry, Memory, normalise
@@ -268,18 +268,6 @@ def _accepted(
         result.rejected.append(f"{unit.id}: QA {errors[0].check}: {errors[0].message}")
         return None
     return HumanEntry(normalise(segment), target, unit.state, result.path)
-
-
-def remask(text: str, spans: dict[int, str]) -> str | None:
-    """*text* with each span of *spans* back as its placeholder (longest span
-    first); None when one of them is not in it."""
-    out = text
-    for number, span in sorted(spans.items(), key=lambda kv: -len(kv[1])):
-        at = out.find(span)
-        if at < 0:
-            return None
-        out = out[:at] + f"⟦{number}⟧" + out[at + len(span) :]
-    return out
 
 
 def import_files(

@@ -40,3 +40,15 @@ def fill_spans(text: str, spans: dict[int, str]) -> str:
     for number, span in spans.items():
         out = out.replace(f"⟦{number}⟧", span)
     return out
+
+
+def remask(text: str, spans: dict[int, str]) -> str | None:
+    """*text* with each span of *spans* back as its placeholder (longest span
+    first); None when one of them is not in it."""
+    out = text
+    for number, span in sorted(spans.items(), key=lambda kv: -len(kv[1])):
+        at = out.find(span)
+        if at < 0:
+            return None
+        out = out[:at] + f"⟦{number}⟧" + out[at + len(span) :]
+    return out

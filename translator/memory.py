@@ -8,6 +8,7 @@ let two processes share the file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import sqlite3
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +92,7 @@ class MemoryEntry:
     origin: str
     state: str
     note: str
+    options: str = ""
 
 
 @dataclass
@@ -193,11 +196,19 @@ class Memory:
                 found[key] = target
         return found
 
-    def put_many(self, rows: Sequence[tuple[str, str, str, str, str, str, str]]) -> None:
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes inside it (``commit=False``) are all kept, or none."""
+        with self.db:
+            yield
+
+    def put_many(
+        self, rows: Sequence[tuple[str, str, str, str, str, str, str]], *, commit: bool = True
+    ) -> None:
         """Machine translations: rows of (key, source, target, source_lang,
         target_lang, model, options)."""
         now = time.time()
-        with self.db:
+        with self.db if commit else contextlib.nullcontext():
             self.db.executemany(
                 "INSERT OR REPLACE INTO memory (key, source, target, source_lang, target_lang,"
                 " model, options, created, origin, state, note)"
@@ -205,7 +216,14 @@ class Memory:
                 [(*row, now) for row in rows],
             )
 
-    def put_human(self, entries: Sequence[HumanEntry], source_lang: str, target_lang: str) -> int:
+    def put_human(
+        self,
+        entries: Sequence[HumanEntry],
+        source_lang: str,
+        target_lang: str,
+        *,
+        commit: bool = True,
+    ) -> int:
         """Store people's translations in one transaction (all or none); the count stored.
 
         A human translation replaces an earlier human one of the same segment;
@@ -228,7 +246,7 @@ class Memory:
             )
             for e in entries
         ]
-        with self.db:
+        with self.db if commit else contextlib.nullcontext():
             self.db.executemany(
                 "INSERT OR REPLACE INTO memory (key, source, target, source_lang, target_lang,"
                 " model, options, created, origin, state, note)"
@@ -273,8 +291,8 @@ class Memory:
         if not self.has_table:
             return
         query = (
-            "SELECT source, target, source_lang, target_lang, model, created, origin, state, note"
-            " FROM memory ORDER BY source_lang, target_lang, source, origin"
+            "SELECT source, target, source_lang, target_lang, model, created, origin, state, note,"
+            " options FROM memory ORDER BY source_lang, target_lang, source, origin, model"
         )
         for row in self.db.execute(query):
             yield MemoryEntry(*row)

@@ -1,0 +1,242 @@
+"""TMX 1.4b, to exchange translation memories with other tools: the one owner
+of the format.  Read streamed with defusedxml's ``iterparse`` (no entity declarations or
+external references; memory stays flat however large the file).
+
+``translator cache export --format tmx FILE`` writes every entry: a ``<tu>``
+with the two ``<tuv>`` and properties for its origin, state and model; a
+placeholder for a protected span is ``<ph x="N">⟦N⟧</ph>``.  ``translator
+cache import FILE`` reads such a file back, or one from a CAT tool (plain
+segments: their URLs, e-mail addresses, inline code and format placeholders
+are protected as the tool protects them), as human translations unless
+``--origin machine``; it is stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from . import __version__
+from .errors import InputError, UsageError
+from .exchange_model import remask
+from .fsutil import write_atomic
+from .memory import HUMAN, MACHINE, HumanEntry, Memory, memory_key, normalise
+from .protect import mask
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+ORIGINS = (HUMAN, MACHINE)
+
+
+def _seg(text: str) -> str:
+    out = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        out.append(escape(text[pos : match.start()]))
+        out.append(f'<ph x="{match.group(1)}">{escape(match.group(0))}</ph>')
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _prop(kind: str, value: str) -> str:
+    return f'      <prop type="x-translator-{kind}">{escape(value)}</prop>\n'
+
+
+@dataclass
+class TmxExport:
+    path: str
+    units: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "units": self.units}
+
+
+def export_tmx(path: str, cache: str | None = None) -> TmxExport:
+    """Write every entry of the memory at *cache* to the TMX file *path*."""
+    memory = Memory(cache)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n',
+        f'  <header creationtool="translator" creationtoolversion={quoteattr(__version__)}'
+        ' segtype="sentence" o-tmf="translator" adminlang="en" srclang="*all*"'
+        ' datatype="plaintext"/>\n  <body>\n',
+    ]
+    count = 0
+    try:
+        for entry in memory.entries():
+            stamp = dt.datetime.fromtimestamp(entry.created, dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            parts.append(f'    <tu creationdate="{stamp}">\n')
+            parts.append(_prop("origin", entry.origin))
+            parts.append(_prop("state", entry.state))
+            parts.append(_prop("model", entry.model))
+            if entry.options:
+                parts.append(_prop("options", entry.options))
+            if entry.note:
+                parts.append(_prop("note", entry.note))
+            for lang, text in (
+                (entry.source_lang, entry.source),
+                (entry.target_lang, entry.target),
+            ):
+                parts.append(
+                    f"      <tuv xml:lang={quoteattr(lang)}><seg>{_seg(text)}</seg></tuv>\n"
+                )
+            parts.append("    </tu>\n")
+            count += 1
+    finally:
+        memory.close()
+    parts.append("  </body>\n</tmx>\n")
+    write_atomic(path, "".join(parts))
+    return TmxExport(path, count)
+
+
+@dataclass
+class Unit:
+    """One ``<tu>`` with two languages, as read."""
+
+    props: dict[str, str]
+    langs: list[tuple[str, str, bool]]  # (language, text, holds placeholders)
+
+
+def _seg_text(seg: ET.Element) -> tuple[str, bool]:
+    parts = [seg.text or ""]
+    placeholders = False
+    for child in seg:
+        name = child.tag.rsplit("}", 1)[-1]
+        if name == "ph" and (child.get("x") or "").isdigit():
+            parts.append(f"⟦{child.get('x')}⟧")
+            placeholders = True
+        else:  # other inline codes: their text
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts), placeholders
+
+
+def read_units(path: str) -> Iterator[Unit]:
+    """The ``<tu>`` of a TMX file, one at a time."""
+    try:
+        events = iterparse(
+            path,
+            events=("start", "end"),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
+        )
+        root_seen = False
+        body: ET.Element | None = None
+        for event, el in events:
+            if event == "start":
+                if not root_seen:
+                    root_seen = True
+                    if el.tag != "tmx":
+                        raise InputError(
+                            path, f"not a TMX document (root element {el.tag!r})", line=1
+                        )
+                elif el.tag == "body":
+                    body = el
+                continue
+            if el.tag != "tu":
+                continue
+            props = {
+                (p.get("type") or "").removeprefix("x-translator-"): (p.text or "")
+                for p in el.findall("prop")
+            }
+            langs = []
+            for tuv in el.findall("tuv"):
+                lang = tuv.get(_XML_LANG) or tuv.get("lang") or ""
+                seg = tuv.find("seg")
+                if seg is not None and lang:
+                    text, held = _seg_text(seg)
+                    langs.append((lang, text, held))
+            yield Unit(props, langs)
+            el.clear()
+            if body is not None:
+                body.remove(el)  # read units are dropped: memory stays flat
+    except ET.ParseError as exc:
+        reason = str(exc).split(": line")[0]
+        raise InputError(path, f"not well-formed XML: {reason}", line=exc.position[0]) from None
+    except DefusedXmlException as exc:
+        raise InputError(
+            path,
+            f"refused: {type(exc).__name__} (entity declarations and external references are not read)",
+        ) from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+@dataclass
+class TmxImport:
+    path: str
+    imported: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "imported": self.imported, "skipped": self.skipped}
+
+
+def _language(code: str) -> str:
+    """``en-US`` → ``en``; the memory keeps the engine's language codes."""
+    from .locales import parse_locale
+
+    try:
+        return parse_locale(code).argos
+    except UsageError:
+        return code.split("-")[0].lower()
+
+
+def import_tmx(path: str, cache: str | None = None, origin: str | None = None) -> TmxImport:
+    """Read the TMX file *path* into the memory at *cache*, in one transaction.
+
+    Each unit is a human translation, or a machine one, as *origin* says; by
+    default as its own ``x-translator-origin`` property says, else human.
+    """
+    if origin is not None and origin not in ORIGINS:
+        raise UsageError(f"--origin is human or machine, not {origin!r}")
+    result = TmxImport(path)
+    memory = Memory(cache)
+    human: dict[tuple[str, str], list[HumanEntry]] = {}
+    machine: list[tuple[str, str, str, str, str, str, str]] = []
+    try:
+        for number, unit in enumerate(read_units(path), start=1):
+            if len(unit.langs) < 2:
+                result.skipped.append(f"unit {number}: fewer than two languages")
+                continue
+            (src_lang, source, held), (tgt_lang, target, _t) = unit.langs[0], unit.langs[1]
+            if not held:
+                masked = mask(source, "text")
+                spans = dict(enumerate(masked.spans))
+                remasked = remask(target, spans)
+                if remasked is None:
+                    result.skipped.append(
+                        f"unit {number}: a protected span of the source is not in the target"
+                    )
+                    continue
+                source, target = masked.text, remasked
+            src, tgt = _language(src_lang), _language(tgt_lang)
+            unit_origin = origin or unit.props.get("origin", HUMAN)
+            if unit_origin != MACHINE:
+                state = unit.props.get("state", "translated")
+                state = state if state in ("translated", "reviewed") else "translated"
+                human.setdefault((src, tgt), []).append(
+                    HumanEntry(normalise(source), target, state, unit.props.get("note", path))
+                )
+            else:
+                model = unit.props.get("model", "tmx")
+                options = unit.props.get("options", "")
+                key = memory_key(source, src, tgt, model, options)
+                machine.append((key, normalise(source), target, src, tgt, model, options))
+        with memory.transaction():
+            for (src, tgt), entries in human.items():
+                memory.put_human(entries, src, tgt, commit=False)
+            memory.put_many(machine, commit=False)
+        result.imported = sum(len(v) for v in human.values()) + len(machine)
+    finally:
+        memory.close()
+    return result
