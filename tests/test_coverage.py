@@ -221,3 +221,21 @@ def test_counts_equal_msgfmt_statistics(path):
 def test_obsolete_entries_are_counted_apart():
     stats = check_catalog(PO / "plural_fuzzy.po")
     assert stats.obsolete == 2
+
+
+def test_qa_option_checks_the_bodies_as_translator_qa_does(run_cli, site):
+    variant = site / "build" / "de-fahrrad.fr.md"
+    _rewrite_as_the_tool(variant, "řŭƞḓ 6.000 Ḿḗƞşƈħḗƞ", "řŭƞḓ 7.000 Ḿḗƞşƈħḗƞ")  # a wrong number
+    args = ["coverage", "samples", "--variants", "build", "--locales", "fr", "--format", "json"]
+    trusting = json.loads(run_cli(*args).stdout)
+    cells = {Path(r["path"]).name: r["cells"]["fr"] for r in trusting["articles"]}
+    assert cells["de-fahrrad.md"]["status"] == "ok"  # its qa field says 0 errors
+    result = run_cli(*args, "--qa")
+    assert result.exit_code == 1
+    cells = {Path(r["path"]).name: r["cells"]["fr"] for r in json.loads(result.stdout)["articles"]}
+    assert cells["de-fahrrad.md"]["status"] == "qa"
+    assert "numbers" in cells["de-fahrrad.md"]["reason"]
+    qa = run_cli("qa", "samples/de-fahrrad.md", "build/de-fahrrad.fr.md")
+    assert qa.exit_code == 1 and "numbers" in qa.stdout + qa.stderr
+    others = [c["status"] for n, c in cells.items() if n != "de-fahrrad.md"]
+    assert set(others) == {"ok"}

@@ -726,6 +726,12 @@ def cache_clear(cache_file: str | None) -> None:
     help="Percent of segments each locale needs translated or reviewed by people.",
 )
 @click.option(
+    "--qa",
+    "rerun_qa",
+    is_flag=True,
+    help="Run the QA checks again on every variant's body instead of trusting its qa field.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "junit"]),
@@ -746,6 +752,7 @@ def coverage(
     catalogs: str | None,
     minimum: float,
     min_reviewed: float,
+    rerun_qa: bool,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -770,6 +777,7 @@ def coverage(
         catalogs=catalogs,
         minimum=minimum,
         min_reviewed=min_reviewed,
+        rerun_qa=rerun_qa,
     )
     text = cov.RENDERERS[fmt](report)
     if output:

@@ -30,9 +30,10 @@ import yaml
 
 from .catalogs import CatalogStats, check_catalog, find_catalogs
 from .discover import discover
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .fsutil import file_sha256
 from .locales import Target
+from .textio import ReadOptions
 from .variants import LAYOUTS, candidates, is_variant, read_metadata, variant_edited
 
 STATUSES = ("ok", "stale", "missing", "invalid", "qa", "edited")
@@ -168,6 +169,23 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
     return Cell("missing", None, FIXES["missing"])
 
 
+def _rechecked(source: str, cell: Cell, read: ReadOptions | None) -> Cell:
+    from .qa import check_variant
+
+    assert cell.variant is not None
+    try:
+        checked = check_variant(source, cell.variant, read)
+    except InputError as exc:
+        return Cell("invalid", cell.variant, f"cannot be checked: {exc}")
+    if checked.errors:
+        first = next(f for f in checked.findings if f.severity == "error")
+        reason = (
+            f"{checked.errors} QA errors (first: line {first.line}, {first.check}): {FIXES['qa']}"
+        )
+        return Cell("qa", cell.variant, reason, cell.segments, cell.human)
+    return Cell("ok", cell.variant, "", cell.segments, cell.human)
+
+
 def coverage(
     sources: list[str] | tuple[str, ...],
     targets: list[Target],
@@ -177,7 +195,12 @@ def coverage(
     catalogs: str | None = None,
     minimum: float = 100.0,
     min_reviewed: float = 0.0,
+    rerun_qa: bool = False,
+    read: ReadOptions | None = None,
 ) -> CoverageReport:
+    """The coverage of *sources* in *targets*; with *rerun_qa* the QA checks run
+    again on every fresh variant's body, as ``translator qa`` runs them, instead
+    of trusting the ``qa`` counts it recorded when written."""
     if layout not in LAYOUTS:
         raise UsageError(f"unknown layout {layout!r}; choose filename or dir")
     if variants is not None and not os.path.isdir(variants):
@@ -197,7 +220,10 @@ def coverage(
         row = Row(file)
         for target in targets:
             paths = candidates(file, root, variants, target.tag, layout)
-            row.cells[target.tag] = _cell(sha, paths)
+            cell = _cell(sha, paths)
+            if rerun_qa and cell.status in ("ok", "qa") and cell.variant is not None:
+                cell = _rechecked(file, cell, read)
+            row.cells[target.tag] = cell
         report.articles.append(row)
     if catalogs is None and os.path.isdir("locales"):
         catalogs = "locales"
