@@ -221,3 +221,17 @@ def test_a_memory_from_before_human_entries_is_upgraded(tmp_path):
     entries = list(store.entries())
     assert [(e.source, e.origin, e.state) for e in entries] == [("a", "machine", "draft")]
     store.close()
+
+
+def test_preview_marks_people_s_segments(site, run_cli):
+    assert _localize(run_cli).exit_code == 0
+    variant = site / "out" / "de-fahrrad.fr.md"
+    _edit(variant, (SECOND, NEW_SECOND))
+    assert _localize(run_cli).exit_code == 0
+    result = run_cli(
+        "preview", "src/de-fahrrad.md", str(variant), "-o", "p.html", "--cache", "m.sqlite3"
+    )
+    assert result.exit_code == 0, result.stderr
+    page = (site / "p.html").read_text(encoding="utf-8")
+    assert page.count('class="kind origin mixed">mixed · translated') == 1
+    assert page.count('class="kind origin machine">machine') == 3

@@ -867,6 +867,11 @@ def qa_command(
 @click.option("--engine", type=click.Choice(list(ENGINES)), default="argos", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the page.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option(
+    "--cache",
+    type=click.Path(dir_okay=False),
+    help="The memory that says which segments are people's (default: the usual one).",
+)
 @skip_option
 @read_options
 @decode_options
@@ -879,6 +884,7 @@ def preview(
     output: str | None,
     open_browser: bool,
     skip: str | None,
+    cache: str | None,
     encoding: str | None,
     max_bytes: int,
     **decode: Any,
@@ -904,6 +910,7 @@ def preview(
         read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         decode=make_decode(**decode),
         skip=parse_skip(skip),
+        cache=cache,
     )
     out = output or f"{Path(source).stem}.{page.target.code}.preview.html"
     path = write_preview(page, out, open_browser=open_browser)

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .alignment import align, translation_pairs
-from .article import ChromeLine
+from .article import Article, ChromeLine
 from .dates import ArticleDate, article_date
 from .engines import DecodeOptions, get_engine
 from .errors import UsageError
 from .fsutil import write_atomic
 from .locales import language_name, parse_locale
+from .memory import Memory, default_path, normalise
 from .pipeline import ReadOptions, load_article
 from .qa import ERROR, Finding, check_alignment, check_ids, check_pairs
-from .translation import translate_article
+from .translation import plan_translation, translate_article
 from .variants import inline_plain, plain_text, read_variant, templates
 
 
@@ -39,6 +40,8 @@ class Row:
     source: str
     target: str
     findings: list[Finding] = field(default_factory=list)
+    origin: str = ""  # human, machine or mixed (from the memory); empty when unknown
+    state: str = ""  # the people's translations' state: translated, reviewed
 
     @property
     def errors(self) -> int:
@@ -80,6 +83,7 @@ def build_preview(
     read: ReadOptions | None = None,
     decode: DecodeOptions | None = None,
     skip: frozenset[str] = frozenset(),
+    cache: str | None = None,
 ) -> PreviewPage:
     """Align *source* with *variant*, or translate it into *to* on the fly; QA
     findings (all checks but those in *skip*) are attached to their rows."""
@@ -105,6 +109,7 @@ def build_preview(
                 s, t = inline_plain(s, "markdown"), inline_plain(t, "markdown")
             rows.append(Row(kind, line, s, t))
         engine_name = str(rv.meta.get("engine") or "unknown")
+        _mark_origins(rows, article, src, parse_locale(lang).argos, cache)
     else:
         assert target_code is not None
         translator = get_engine(engine, decode)
@@ -146,6 +151,31 @@ def build_preview(
         rows=rows,
         chrome=article.chrome,
     )
+
+
+def _mark_origins(
+    rows: list[Row], article: Article, source: str, target: str, cache: str | None
+) -> None:
+    """Mark each row human, machine or mixed from what the memory holds for its
+    segments (a memory that does not exist marks nothing)."""
+    path = Path(cache) if cache else default_path()
+    if not path.is_file():
+        return
+    plan = plan_translation(article, target, source)
+    units = [u for owner, u in plan.units if owner is not None and u is not None]
+    memory = Memory(path)
+    try:
+        for row, unit in zip((r for r in rows if r.kind != "code"), units, strict=False):
+            segments = plan.segments[unit.first : unit.first + len(unit.sentences)]
+            known = memory.current(segments, plan.source_lang, plan.target)
+            origins = {known[normalise(s)].origin for s in segments if normalise(s) in known}
+            states = {known[normalise(s)].state for s in segments if normalise(s) in known}
+            if origins:
+                row.origin = origins.pop() if len(origins) == 1 else "mixed"
+                human_states = states - {"draft"}
+                row.state = ", ".join(sorted(human_states))
+    finally:
+        memory.close()
 
 
 def render_preview(page: PreviewPage) -> str:
