@@ -140,10 +140,15 @@ def _indent(el: ET.Element, level: int) -> None:
     el[-1].tail = "\n" + "  " * level
 
 
-def _text(el: ET.Element | None, path: str) -> str:
+MAX_INLINE_DEPTH = 64
+
+
+def _text(el: ET.Element | None, path: str, depth: int = 0) -> str:
     """An element's mixed content with placeholders back as ``⟦n⟧``."""
     if el is None:
         return ""
+    if depth > MAX_INLINE_DEPTH:
+        raise InputError(path, f"inline elements nested over {MAX_INLINE_DEPTH} deep; refused")
     parts = [el.text or ""]
     for child in el:
         name = child.tag.rsplit("}", 1)[-1]
@@ -155,7 +160,7 @@ def _text(el: ET.Element | None, path: str) -> str:
                 )
             parts.append(f"⟦{number}⟧")
         else:  # paired codes a tool added (pc, g, mrk…): their text counts
-            parts.append(_text(child, path))
+            parts.append(_text(child, path, depth + 1))
         parts.append(child.tail or "")
     return "".join(parts)
 
