@@ -227,3 +227,32 @@ def test_reexport_gives_the_same_ids_and_bytes(site, run_cli):
     shutil.rmtree(site / "x")
     _export(run_cli)
     assert (site / "x" / "report.md.fr.xlf").read_bytes() == first
+
+
+def test_an_import_that_fails_while_storing_changes_nothing(site, run_cli, monkeypatch):
+    import sqlite3
+
+    _export(run_cli)
+    path = site / "x" / "report.md.fr.xlf"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('state="initial"', 'state="translated"'),
+        encoding="utf-8",
+    )
+    before = Memory(site / "m.sqlite3").stats()
+    real = sqlite3.Connection.executemany
+
+    class Interrupted(sqlite3.Connection):
+        def executemany(self, sql, rows):
+            rows = list(rows)
+            real(self, sql, rows[:1])  # one row written, then the disk fails
+            raise sqlite3.OperationalError("disk I/O error")
+
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: connect(*a, **k, factory=Interrupted))
+    result = run_cli("import", str(path), "--cache", "m.sqlite3")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "disk I/O error" in errors[0], result.stderr
+    after = Memory(site / "m.sqlite3").stats()
+    assert (after.entries, after.human) == (before.entries, before.human)

@@ -670,9 +670,13 @@ def cache_import(file: str, origin: str | None, cache_file: str | None) -> None:
     from .tmx import import_tmx
 
     result = import_tmx(file, cache_file, origin)
-    click.echo(f"{result.path}: {result.imported} units imported, {len(result.skipped)} skipped")
+    click.echo(f"{result.path}: {result.imported} units imported, {result.skipped_count} skipped")
     for line in result.skipped:
         click.echo(f"warning: {file}: {line}", err=True)
+    if result.skipped_count > len(result.skipped):
+        click.echo(
+            f"warning: {file}: and {result.skipped_count - len(result.skipped)} more", err=True
+        )
 
 
 @cache.command("clear")

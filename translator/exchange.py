@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import qa
+from .article import Article
 from .discover import discover
 from .errors import InputError, TranslatorError, UsageError
 from .exchange_model import ExchangeFile, ExchangeUnit, fill_spans, remask
@@ -280,10 +281,11 @@ def import_files(
     read = read or ReadOptions()
     report = ImportReport()
     memory = Memory(cache)
+    articles: dict[str, Article] = {}  # one article's files for several locales read it once
     try:
         for path in paths:
             try:
-                report.files.append(_import_one(path, memory, read))
+                report.files.append(_import_one(path, memory, read, articles))
             except TranslatorError as exc:
                 report.failures.append((path, str(exc)))
     finally:
@@ -291,7 +293,9 @@ def import_files(
     return report
 
 
-def _import_one(path: str, memory: Memory, read: ReadOptions) -> FileImport:
+def _import_one(
+    path: str, memory: Memory, read: ReadOptions, articles: dict[str, Article]
+) -> FileImport:
     exchange = read_exchange(path, read.max_bytes)
     try:
         target = parse_locale(exchange.target_lang)
@@ -299,8 +303,10 @@ def _import_one(path: str, memory: Memory, read: ReadOptions) -> FileImport:
         raise InputError(path, f"unknown target language {exchange.target_lang!r}") from None
     if not os.path.isfile(exchange.source_path):
         raise InputError(path, f"its article {exchange.source_path} is not there")
-    article = load_article(exchange.source_path, read)
-    plan = plan_translation(article, target.argos, exchange.source_lang)
+    key = os.path.realpath(exchange.source_path)
+    if key not in articles:
+        articles[key] = load_article(exchange.source_path, read)
+    plan = plan_translation(articles[key], target.argos, exchange.source_lang)
     rows = _segment_rows(plan)
     expected = {
         unit_id: (segment, spans)

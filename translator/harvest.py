@@ -165,12 +165,17 @@ def _settle(
 
 def _masked(edited: str, source: str, unit: Unit) -> str | None:
     """*edited* with the source segment's protected spans put back as placeholders,
-    or None when one of them is no longer there."""
+    or None when one of them is no longer there.  An HTML source's inline tags
+    are not in its (plain-text) variants, so they may be missing: the
+    translation is stored without them, and rendering adds them back at the
+    end of the block, where a plain-text variant drops them again."""
     out = edited
     for index in placeholders(source):
         span = unit.masked.spans[index]
         shown = span if not unit.html else html.unescape(span)
         at = out.find(shown)
+        if at < 0 and unit.html and span.startswith("<"):
+            continue  # an HTML tag, which a variant never shows: not the person's to keep
         if at < 0:
             return None
         out = out[:at] + PLACEHOLDER.format(index) + out[at + len(shown) :]

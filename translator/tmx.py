@@ -34,6 +34,8 @@ from .protect import mask
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
 ORIGINS = (HUMAN, MACHINE)
+BATCH = 2000  # units read between two writes of one import's transaction
+SHOWN_SKIPPED = 100  # reasons kept for skipped units; the rest are counted
 
 
 def _seg(text: str) -> str:
@@ -175,10 +177,21 @@ def read_units(path: str) -> Iterator[Unit]:
 class TmxImport:
     path: str
     imported: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # why, for the first SHOWN_SKIPPED
+    skipped_count: int = 0
+
+    def skip(self, why: str) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < SHOWN_SKIPPED:
+            self.skipped.append(why)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "imported": self.imported, "skipped": self.skipped}
+        return {
+            "path": self.path,
+            "imported": self.imported,
+            "skipped": self.skipped_count,
+            "skipped_reasons": self.skipped,
+        }
 
 
 def _language(code: str) -> str:
@@ -203,40 +216,61 @@ def import_tmx(path: str, cache: str | None = None, origin: str | None = None) -
     memory = Memory(cache)
     human: dict[tuple[str, str], list[HumanEntry]] = {}
     machine: list[tuple[str, str, str, str, str, str, str]] = []
+
+    def flush() -> None:
+        """Write what was read so far (inside the one transaction)."""
+        for (src, tgt), entries in human.items():
+            memory.put_human(entries, src, tgt, commit=False)
+            result.imported += len(entries)
+        memory.put_many(machine, commit=False)
+        result.imported += len(machine)
+        human.clear()
+        machine.clear()
+
     try:
-        for number, unit in enumerate(read_units(path), start=1):
-            if len(unit.langs) < 2:
-                result.skipped.append(f"unit {number}: fewer than two languages")
-                continue
-            (src_lang, source, held), (tgt_lang, target, _t) = unit.langs[0], unit.langs[1]
-            if not held:
-                masked = mask(source, "text")
-                spans = dict(enumerate(masked.spans))
-                remasked = remask(target, spans)
-                if remasked is None:
-                    result.skipped.append(
-                        f"unit {number}: a protected span of the source is not in the target"
-                    )
-                    continue
-                source, target = masked.text, remasked
-            src, tgt = _language(src_lang), _language(tgt_lang)
-            unit_origin = origin or unit.props.get("origin", HUMAN)
-            if unit_origin != MACHINE:
-                state = unit.props.get("state", "translated")
-                state = state if state in ("translated", "reviewed") else "translated"
-                human.setdefault((src, tgt), []).append(
-                    HumanEntry(normalise(source), target, state, unit.props.get("note", path))
-                )
-            else:
-                model = unit.props.get("model", "tmx")
-                options = unit.props.get("options", "")
-                key = memory_key(source, src, tgt, model, options)
-                machine.append((key, normalise(source), target, src, tgt, model, options))
-        with memory.transaction():
-            for (src, tgt), entries in human.items():
-                memory.put_human(entries, src, tgt, commit=False)
-            memory.put_many(machine, commit=False)
-        result.imported = sum(len(v) for v in human.values()) + len(machine)
+        with memory.transaction():  # every unit or none; written in batches as read
+            for number, unit in enumerate(read_units(path), start=1):
+                _take(unit, number, path, origin, result, human, machine)
+                if number % BATCH == 0:
+                    flush()
+            flush()
+    except BaseException:
+        result.imported = 0
+        raise
     finally:
         memory.close()
     return result
+
+
+def _take(
+    unit: Unit,
+    number: int,
+    path: str,
+    origin: str | None,
+    result: TmxImport,
+    human: dict[tuple[str, str], list[HumanEntry]],
+    machine: list[tuple[str, str, str, str, str, str, str]],
+) -> None:
+    if len(unit.langs) < 2:
+        result.skip(f"unit {number}: fewer than two languages")
+        return
+    (src_lang, source, held), (tgt_lang, target, _t) = unit.langs[0], unit.langs[1]
+    if not held:
+        masked = mask(source, "text")
+        remasked = remask(target, dict(enumerate(masked.spans)))
+        if remasked is None:
+            result.skip(f"unit {number}: a protected span of the source is not in the target")
+            return
+        source, target = masked.text, remasked
+    src, tgt = _language(src_lang), _language(tgt_lang)
+    if (origin or unit.props.get("origin", HUMAN)) != MACHINE:
+        state = unit.props.get("state", "translated")
+        state = state if state in ("translated", "reviewed") else "translated"
+        human.setdefault((src, tgt), []).append(
+            HumanEntry(normalise(source), target, state, unit.props.get("note", path))
+        )
+    else:
+        model = unit.props.get("model", "tmx")
+        options = unit.props.get("options", "")
+        key = memory_key(source, src, tgt, model, options)
+        machine.append((key, normalise(source), target, src, tgt, model, options))
