@@ -17,6 +17,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from . import __version__
 from .errors import InputError
 from .exchange_model import ExchangeFile, ExchangeUnit
 from .textio import read_bytes
@@ -43,6 +44,9 @@ def write(exchange: ExchangeFile) -> str:
             f"# {_TARGET_LANG}{exchange.target_lang}"
         ),
         project="translator",
+        version=__version__,
+        last_translator="translator export",
+        language_team=exchange.target_lang,
         # fixed, so that exporting the same work twice gives the same bytes
         creation_date=_FIXED_DATE,
         revision_date=_FIXED_DATE,
