@@ -21,10 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
-
-from . import __version__
+from . import __version__, xmlsafe
 from .errors import InputError, UsageError
 from .exchange_model import remask
 from .fsutil import write_atomic
@@ -123,54 +120,34 @@ def _seg_text(seg: ET.Element) -> tuple[str, bool]:
 
 def read_units(path: str) -> Iterator[Unit]:
     """The ``<tu>`` of a TMX file, one at a time."""
-    try:
-        events = iterparse(
-            path,
-            events=("start", "end"),
-            forbid_dtd=False,
-            forbid_entities=True,
-            forbid_external=True,
-        )
-        root_seen = False
-        body: ET.Element | None = None
-        for event, el in events:
-            if event == "start":
-                if not root_seen:
-                    root_seen = True
-                    if el.tag != "tmx":
-                        raise InputError(
-                            path, f"not a TMX document (root element {el.tag!r})", line=1
-                        )
-                elif el.tag == "body":
-                    body = el
-                continue
-            if el.tag != "tu":
-                continue
-            props = {
-                (p.get("type") or "").removeprefix("x-translator-"): (p.text or "")
-                for p in el.findall("prop")
-            }
-            langs = []
-            for tuv in el.findall("tuv"):
-                lang = tuv.get(_XML_LANG) or tuv.get("lang") or ""
-                seg = tuv.find("seg")
-                if seg is not None and lang:
-                    text, held = _seg_text(seg)
-                    langs.append((lang, text, held))
-            yield Unit(props, langs)
-            el.clear()
-            if body is not None:
-                body.remove(el)  # read units are dropped: memory stays flat
-    except ET.ParseError as exc:
-        reason = str(exc).split(": line")[0]
-        raise InputError(path, f"not well-formed XML: {reason}", line=exc.position[0]) from None
-    except DefusedXmlException as exc:
-        raise InputError(
-            path,
-            f"refused: {type(exc).__name__} (entity declarations and external references are not read)",
-        ) from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    root_seen = False
+    body: ET.Element | None = None
+    for event, el in xmlsafe.iterparse(path):
+        if event == "start":
+            if not root_seen:
+                root_seen = True
+                if el.tag != "tmx":
+                    raise InputError(path, f"not a TMX document (root element {el.tag!r})", line=1)
+            elif el.tag == "body":
+                body = el
+            continue
+        if el.tag != "tu":
+            continue
+        props = {
+            (p.get("type") or "").removeprefix("x-translator-"): (p.text or "")
+            for p in el.findall("prop")
+        }
+        langs = []
+        for tuv in el.findall("tuv"):
+            lang = tuv.get(_XML_LANG) or tuv.get("lang") or ""
+            seg = tuv.find("seg")
+            if seg is not None and lang:
+                text, held = _seg_text(seg)
+                langs.append((lang, text, held))
+        yield Unit(props, langs)
+        el.clear()
+        if body is not None:
+            body.remove(el)  # read units are dropped: memory stays flat
 
 
 @dataclass
