@@ -254,3 +254,17 @@ def test_html_variant_edits_of_a_sentence_with_inline_tags(tmp_path, monkeypatch
     assert "1 edited segment(s) kept" in result.stderr
     assert "Par Sam Okafor, le 12 juin 2025" in variant.read_text(encoding="utf-8")
     assert variant_edited(variant) is False
+
+
+def test_a_field_added_by_hand_is_not_lost(site, run_cli):
+    assert _localize(run_cli).exit_code == 0
+    variant = site / "out" / "de-fahrrad.fr.md"
+    _edit(variant, ("category: verkehr\n", "category: verkehr\ndraft: true\n"))
+    source = site / "src" / "de-fahrrad.md"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("Dienstag", "Montag"), encoding="utf-8"
+    )
+    edited = variant.read_bytes()
+    result = _localize(run_cli)
+    assert result.exit_code == 1 and "its field draft was added or changed by hand" in result.stderr
+    assert variant.read_bytes() == edited

@@ -22,12 +22,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from .article import Block
+from .article import Article, Block
 from .memory import HumanEntry, normalise
 from .protect import PLACEHOLDER, fill, placeholders
 from .segment import split_sentences
 from .translation import Plan, TranslatedBlock, Unit
-from .variants import ReadVariant, inline_plain, plain_text
+from .variants import OWNED, ReadVariant, inline_plain, plain_text
 
 
 @dataclass
@@ -42,6 +42,19 @@ class Harvest:
     @property
     def certain(self) -> bool:
         return not self.uncertain
+
+
+def added_fields(read_back: ReadVariant, article: Article) -> str | None:
+    """The first metadata field a person added to the variant, or whose value
+    they changed from the source's front matter (carried fields); None when
+    there is none.  The fields the tool owns are its own to rewrite."""
+    carried = article.front_matter if article.format == "markdown" else {}
+    for key, value in read_back.meta.items():
+        if key in OWNED:
+            continue
+        if key not in carried or carried[key] != value:
+            return str(key)
+    return None
 
 
 def _flat(text: str) -> str:

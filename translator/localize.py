@@ -47,7 +47,7 @@ from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, TranslatorError, UsageError
 from .executors import EXECUTORS, Executor, make_executor, split_batches
 from .fsutil import file_sha256, is_inside, remove_stale_temporaries
-from .harvest import harvest
+from .harvest import added_fields, harvest
 from .labels import Labels
 from .locales import Target, parse_locale
 from .memory import Memory, SegmentMemory, default_path, normalise
@@ -536,6 +536,9 @@ def take_edits(plan: Plan, dest: Path, run: Run) -> bool:
         # a segment the memory lacks is taken for a changed source sentence,
         # which only holds when the memory still knows the rest
         return refuse("the translation memory no longer holds the segments it was made from")
+    extra = added_fields(read_back, plan.article)
+    if extra:
+        return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
     same_markup = keeps_inline_markup(read_back.fmt, plan.article)
     found = harvest(plan, known, read_back, same_markup=same_markup)
     if not found.certain:
