@@ -82,3 +82,24 @@ def test_output_over_the_source_is_refused(run_cli, tmp_path):
     src.write_text("Headline here\nThe council met on Monday and agreed to fix the bridge.\n")
     result = run_cli("translate", src, "--to", "fr", "--engine", "pseudo", "-o", src)
     assert result.exit_code == 2
+
+
+def test_standard_input_and_text_through_the_fixture_model(runner, installed):
+    from translator.cli import cli
+
+    piped = runner.invoke(cli, ["translate", "-", "--to", "fr"], input="Hello world.\n")
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout.strip() and piped.stdout.strip() != "Hello world."
+    given = runner.invoke(
+        cli, ["translate", "--text", "Hello world.", "--to", "fr", "--from", "en"]
+    )
+    assert given.exit_code == 0 and given.stdout == piped.stdout
+    empty = runner.invoke(cli, ["translate", "-", "--to", "fr"], input="  \n")
+    assert empty.exit_code == 1 and "<stdin>: no text to translate" in empty.stderr
+
+
+def test_a_directory_or_no_input_is_a_usage_error(run_cli, packages_dir):
+    folder = run_cli("translate", str(SAMPLES), "--to", "fr", "--engine", "pseudo")
+    assert folder.exit_code == 2 and "translator localize" in folder.stderr
+    neither = run_cli("translate", "--to", "fr", "--engine", "pseudo")
+    assert neither.exit_code == 2 and "--text" in neither.stderr

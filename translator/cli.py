@@ -191,11 +191,12 @@ def make_decode(
 
 
 @cli.command()
-@click.argument("path", type=click.Path())
+@click.argument("path", required=False, type=click.Path())
 @click.option(
     "--to", "to", required=True, metavar="LANG", help="Target language (fr, pt-BR, zh-Hant...)."
 )
 @click.option("--from", "source", metavar="LANG", help="Source language; detected when absent.")
+@click.option("--text", "text", metavar="TEXT", help="Translate this text instead of a file.")
 @click.option("--engine", type=click.Choice(list(ENGINES)), default="argos", show_default=True)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
@@ -203,8 +204,9 @@ def make_decode(
 @read_options
 @decode_options
 def translate(
-    path: str,
+    path: str | None,
     to: str,
+    text: str | None,
     source: str | None,
     engine: str,
     output: str | None,
@@ -215,23 +217,34 @@ def translate(
     """Translate one article, keeping its format; chrome is dropped.
 
     Markdown keeps its front matter byte for byte except the translated
-    title; HTML keeps its structure.
+    title; HTML keeps its structure. PATH - reads plain text from standard
+    input, and --text translates the text given; both print to standard
+    output. For a folder of articles, use translator localize.
 
     \b
-    Example:
+    Examples:
       translator translate samples/fr-marche.md --to en -o build/marche.en.md
+      echo "Hello world." | translator translate - --to fr
+      translator translate --text "Hello world." --to fr
     """
     from .pipeline import translate_file
 
+    if (path is None) == (text is None):
+        raise click.UsageError("give a PATH (- for standard input) or --text, not both")
+    label = path or "<text>"
+    if path == "-":
+        label, text = "<stdin>", sys.stdin.read()
     result = translate_file(
-        path,
+        label,
         to,
         source=source,
         engine=engine,
         output=output,
         read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         decode=make_decode(**decode),
+        text=text,
     )
+    path = result.path
     for event in result.translation.events:
         click.echo(
             f"notice: {path}:{event.line}: protected span {event.action}: {event.span}", err=True

@@ -71,6 +71,15 @@ class DetectReport:
         return [r.as_dict() for r in self.results]
 
 
+def load_text(text: str, label: str) -> Article:
+    """Plain *text* (standard input, ``--text``) as an analysed article named *label*."""
+    from .readers import text as text_reader
+
+    if not text.strip():
+        raise InputError(label, "no text to translate")
+    return analyze(text_reader.parse(label, text))
+
+
 def load_article(path: str, options: ReadOptions | None = None) -> Article:
     """Read, parse and analyse one article."""
     options = options or ReadOptions()
@@ -115,11 +124,13 @@ def translate_file(
     output: str | None = None,
     read: ReadOptions | None = None,
     decode: DecodeOptions | None = None,
+    text: str | None = None,
 ) -> TranslateResult:
     """Translate one article into *to*, in its own format; write it to *output* if given.
 
-    Codes are checked, and the language pair is checked against the
-    installed packages, before the translation starts.
+    With *text*, that plain text is the article (*path* only names it in
+    messages).  Codes are checked, and the language pair is checked against
+    the installed packages, before the translation starts.
     """
     from .translation import translate_article
     from .writers import render
@@ -127,11 +138,18 @@ def translate_file(
     target = parse_locale(to)
     src = parse_locale(source).argos if source else None
     translator = get_engine(engine, decode)
-    if output is not None and os.path.exists(output) and os.path.samefile(output, path):
+    if text is None and os.path.isdir(path):
+        raise UsageError(f"{path} is a directory: translator localize translates a folder")
+    if (
+        text is None
+        and output is not None
+        and os.path.exists(output)
+        and os.path.samefile(output, path)
+    ):
         raise UsageError(f"-o {output} would overwrite the source article")
     if src is not None:
         translator.check_pair(src, target.argos)
-    article = load_article(path, read)
+    article = load_text(text, path) if text is not None else load_article(path, read)
     src = src or article.language
     translator.check_pair(src, target.argos)
     translation = translate_article(article, translator, target.argos, source=src)
