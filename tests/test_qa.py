@@ -137,10 +137,23 @@ def test_version_numbers_must_match_byte_for_byte():
     assert "0.85.x" in finding.message
 
 
-def test_pseudo_skips_the_language_checks():
+def test_pseudo_skips_the_language_check_but_not_untranslated():
     same = "The council approved the new library on Wednesday evening."
-    assert check_pair(0, 1, same, same, "en", "fr", pseudo=True) == []
+    # pseudo-localization exists to catch text that was never translated
+    assert [f.check for f in check_pair(0, 1, same, same, "en", "fr", pseudo=True)] == [
+        "untranslated"
+    ]
     assert [f.check for f in check_pair(0, 1, same, same, "en", "fr")] == ["untranslated"]
+    pseudo = "[Ŧħḗ ƈǿŭƞƈīŀ ȧƥƥřǿṽḗḓ ŧħḗ ƞḗẇ ŀīƀřȧřẏ ǿƞ Ẇḗḓƞḗşḓȧẏ ḗṽḗƞīƞɠ. ~~~~~~~~~~~]"
+    assert check_pair(0, 1, same, pseudo, "en", "fr", pseudo=True) == []
+    arabic = "ارتفاع أسعار الخضار في الأسواق المحلية"  # pseudo marks, letters unchanged
+    assert check_pair(0, 1, arabic, f"[{arabic} ~~~~~~]", "ar", "fr", pseudo=True) == []
+    person = "Le conseil a approuvé la nouvelle bibliothèque mercredi soir."
+    assert check_pair(0, 1, same, person, "en", "fr", pseudo=True) == []  # a person's text
+    english = "[Ŧħḗ ƈǿŭƞƈīŀ ~~] reads like English in the wrong language"
+    assert "wrong-language" not in {
+        f.check for f in check_pair(0, 1, same, english, "en", "fr", pseudo=True)
+    }
 
 
 def test_qa_command(run_cli, tmp_path, monkeypatch):
@@ -181,3 +194,66 @@ def test_qa_command(run_cli, tmp_path, monkeypatch):
     assert "segment-count" in {
         f["check"] for f in __import__("json").loads(result.stdout)["findings"]
     }
+
+
+def test_a_paragraph_left_in_english_in_a_pseudo_variant_fails_qa(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    english = "The harbour committee met on Monday to discuss the ferry timetable."
+    (tmp_path / "post.md").write_text(
+        "---\ntitle: Ferry news\n---\n\n# Ferry news\n\n"
+        "The council approved the new library on Wednesday evening.\n\n"
+        f"{english}\n",
+        encoding="utf-8",
+    )
+    args = ["localize", "post.md", "--to", "fr", "--engine", "pseudo", "--out", "out"]
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "out" / "post.fr.md"
+    lines = variant.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, ln in enumerate(lines) if ln.startswith("[Ŧħḗ ħȧřƀǿŭř"))
+    lines[number] = english  # the paragraph was never translated
+    variant.write_text("\n".join(lines), encoding="utf-8")
+    result = run_cli("qa", "post.md", "out/post.fr.md")
+    assert result.exit_code == 1
+    found = [ln for ln in result.stdout.splitlines() if "untranslated" in ln]
+    assert len(found) == 1 and found[0].startswith("post.md:9:"), result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_localize_and_qa_count_the_same_findings(run_cli, tmp_path, monkeypatch, fmt):
+    import json
+    import shutil
+
+    from translator.variants import read_metadata
+
+    from .conftest import SAMPLES
+
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    args = ["localize", "samples", "--to", "fr,ar", "--engine", "pseudo", "--out", "out"]
+    assert run_cli(*args, "--format", fmt).exit_code in (0, 1)
+    for variant in sorted((tmp_path / "out").iterdir()):
+        recorded = read_metadata(variant)["qa"]
+        source = next((tmp_path / "samples").glob(variant.name.split(".")[0] + ".*"))
+        checked = run_cli("qa", str(source), str(variant), "--format", "json")
+        summary = json.loads(checked.stdout)["summary"]
+        assert (summary["errors"], summary["warnings"]) == (
+            recorded["errors"],
+            recorded["warnings"],
+        ), variant.name
+
+
+def test_qa_warns_when_given_another_source(run_cli, tmp_path, monkeypatch):
+    import shutil
+
+    from .conftest import SAMPLES
+
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    args = ["localize", "samples", "--to", "fr", "--engine", "pseudo", "--out", "out"]
+    assert run_cli(*args).exit_code == 0
+    wrong = run_cli("qa", "samples/es-incendio.txt", "out/de-fahrrad.fr.md")
+    assert "records samples/de-fahrrad.md as its source" in wrong.stderr
+    strict = run_cli("qa", "samples/es-incendio.txt", "out/de-fahrrad.fr.md", "--strict")
+    assert strict.exit_code == 1
+    right = run_cli("qa", "samples/de-fahrrad.md", "out/de-fahrrad.fr.md", "--strict")
+    assert right.exit_code == 0 and "warning:" not in right.stderr

@@ -820,6 +820,11 @@ def coverage(
     help="Show findings of this severity and above.",
 )
 @click.option("--list-checks", is_flag=True, help="List every check with its severity, and exit.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when the variant records another source than the one given.",
+)
 @skip_option
 @read_options
 def qa_command(
@@ -828,6 +833,7 @@ def qa_command(
     fmt: str,
     severity: str,
     list_checks: bool,
+    strict: bool,
     skip: str | None,
     encoding: str | None,
     max_bytes: int,
@@ -868,7 +874,9 @@ def qa_command(
         click.echo(
             f"{report.errors} errors, {len(report.findings) - report.errors} warnings", err=True
         )
-    if report.errors:
+    if report.source_mismatch:
+        click.echo(f"warning: {variant}: {report.source_mismatch}", err=True)
+    if report.errors or (strict and report.source_mismatch):
         sys.exit(EXIT_FAILURES)
 
 

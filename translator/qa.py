@@ -336,10 +336,30 @@ def _untranslated(p: Pair) -> bool:
     return _norm(p.source) == _norm(p.target) and not _only_names_or_numbers(p.source)
 
 
+_PSEUDO_MARK = re.compile(r"~+\]")
+
+
+def _mostly_source_words(p: Pair) -> bool:
+    """Most of the target's words are the source's (a pseudo segment left as it was)."""
+    target = re.findall(r"\w+", p.target.casefold())
+    source = set(re.findall(r"\w+", p.source.casefold()))
+    return bool(target) and sum(w in source for w in target) >= 0.8 * len(target)
+
+
 @check("untranslated", ERROR)
 def check_untranslated(p: Pair) -> Iterator[str]:
-    """The target equals the source (beyond names and numbers): never translated."""
-    if p.languages_differ and _untranslated(p):
+    """The target equals the source (beyond names and numbers): never translated.
+
+    In a pseudo-localized variant (what pseudo-localization is for), a target
+    without the pseudo engine's marks that is still the source's words is
+    untranslated too; a person's real translation there is not.
+    """
+    if p.pseudo:
+        if _only_names_or_numbers(p.source):
+            return
+        if not _PSEUDO_MARK.search(p.target) and _mostly_source_words(p):
+            yield f"never pseudo-translated: {p.target[:80]!r}"
+    elif p.languages_differ and _untranslated(p):
         yield f"the target equals the source: {p.target[:80]!r}"
 
 
@@ -482,6 +502,7 @@ class QAReport:
     target_lang: str
     pseudo: bool
     findings: list[Finding] = field(default_factory=list)
+    source_mismatch: str | None = None  # the variant seems made from another source
 
     @property
     def errors(self) -> int:
@@ -498,6 +519,7 @@ class QAReport:
             "source_lang": self.source_lang,
             "target_lang": self.target_lang,
             "summary": {"errors": self.errors, "warnings": len(self.findings) - self.errors},
+            "source_mismatch": self.source_mismatch,
             "findings": [f.as_dict() for f in self.shown(severity)],
         }
 
@@ -514,7 +536,26 @@ def check_variant(
     from .variants import read_variant
 
     article = load_article(source, read)
-    al = align(article, read_variant(variant))
+    read_back = read_variant(variant)
+    al = align(article, read_back)
     report = QAReport(source, variant, al.source_lang, al.target_lang, al.pseudo)
     report.findings = check_alignment(al, skip)
+    report.source_mismatch = _source_mismatch(source, article.sha256, read_back.meta)
     return report
+
+
+def _source_mismatch(source: str, digest: str, meta: dict[str, Any]) -> str | None:
+    """Why *source* may not be the article the variant was made from, or None."""
+    import os
+
+    recorded = meta.get("source")
+    if isinstance(recorded, str) and os.path.exists(recorded):
+        if os.path.realpath(recorded) != os.path.realpath(source):
+            return f"the variant records {recorded} as its source, not {source}"
+        return None
+    if meta.get("source_sha256") not in (None, digest):
+        return (
+            f"{source} is not the bytes the variant was made from (source_sha256 differs): "
+            "another source, or a stale variant"
+        )
+    return None
