@@ -239,3 +239,22 @@ def test_qa_option_checks_the_bodies_as_translator_qa_does(run_cli, site):
     assert qa.exit_code == 1 and "numbers" in qa.stdout + qa.stderr
     others = [c["status"] for n, c in cells.items() if n != "de-fahrrad.md"]
     assert set(others) == {"ok"}
+
+
+def test_variants_in_the_other_layout_are_pointed_out(run_cli, tmp_path, monkeypatch):
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    args = ["localize", "samples", "--to", "fr", "--engine", "pseudo", "--out", "site"]
+    assert run_cli(*args, "--layout", "dir").exit_code == 0
+    result = run_cli(
+        "coverage", "samples", "--locales", "fr", "--variants", "site", "--format", "json"
+    )
+    cells = [r["cells"]["fr"] for r in json.loads(result.stdout)["articles"]]
+    assert all(c["status"] == "missing" for c in cells)
+    assert all("run coverage with --layout dir" in c["reason"] for c in cells)
+    assert (
+        run_cli(
+            "coverage", "samples", "--locales", "fr", "--variants", "site", "--layout", "dir"
+        ).exit_code
+        == 0
+    )

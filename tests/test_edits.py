@@ -268,3 +268,24 @@ def test_a_field_added_by_hand_is_not_lost(site, run_cli):
     result = _localize(run_cli)
     assert result.exit_code == 1 and "its field draft was added or changed by hand" in result.stderr
     assert variant.read_bytes() == edited
+
+
+def test_cache_clear_creates_nothing_and_asks_on_a_terminal(tmp_path, run_cli, monkeypatch):
+    missing = tmp_path / "none.sqlite3"
+    assert run_cli("cache", "clear", "--cache", str(missing)).exit_code == 0
+    assert not missing.exists()
+    store = Memory(tmp_path / "m.sqlite3")
+    store.put_human([HumanEntry("A segment.", "Un segment.")], "en", "fr")
+    store.close()
+    monkeypatch.setattr("translator.cli._interactive", lambda: True)
+    from click.testing import CliRunner
+
+    from translator.cli import cli
+
+    refused = CliRunner().invoke(
+        cli, ["cache", "clear", "--cache", str(tmp_path / "m.sqlite3")], input="n\n"
+    )
+    assert refused.exit_code == 1 and "(1 human)" in refused.output
+    assert Memory(tmp_path / "m.sqlite3").stats().entries == 1
+    done = run_cli("cache", "clear", "--cache", str(tmp_path / "m.sqlite3"), "--yes")
+    assert done.exit_code == 0 and Memory(tmp_path / "m.sqlite3").stats().entries == 0

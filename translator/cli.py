@@ -692,17 +692,37 @@ def cache_import(file: str, origin: str | None, cache_file: str | None) -> None:
         )
 
 
+def _interactive() -> bool:
+    """Whether a person can answer a question (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
 @cache.command("clear")
 @cache_file_option
-def cache_clear(cache_file: str | None) -> None:
-    """Delete every entry of the translation memory.
+@click.option("--yes", is_flag=True, help="Do not ask first (asked only on a terminal).")
+def cache_clear(cache_file: str | None, yes: bool) -> None:
+    """Delete every entry of the translation memory, people's translations too.
+
+    On a terminal it asks first; --yes does not.
 
     \b
     Example:
-      translator cache clear
+      translator cache clear --yes
     """
-    from .memory import clear_memory
+    from .memory import clear_memory, memory_stats
 
+    if not yes and _interactive():
+        try:
+            stats = memory_stats(cache_file)
+            question = (
+                f"delete all {stats.entries} entries ({stats.human} human) of {stats.path}?"
+                if stats.exists and stats.entries
+                else None
+            )
+        except TranslatorError:  # a broken memory: clear sets it aside
+            question = "set the broken translation memory aside and start anew?"
+        if question:
+            click.confirm(question, abort=True)
     result = clear_memory(cache_file)
     if result.set_aside is not None:
         click.echo(f"moved the broken memory aside to {result.set_aside}", err=True)

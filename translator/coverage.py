@@ -221,6 +221,17 @@ def coverage(
         for target in targets:
             paths = candidates(file, root, variants, target.tag, layout)
             cell = _cell(sha, paths)
+            if cell.status == "missing":
+                other = "dir" if layout == "filename" else "filename"
+                there = next(
+                    (p for p in candidates(file, root, variants, target.tag, other) if p.is_file()),
+                    None,
+                )
+                if there is not None:
+                    cell.reason = (
+                        f"none in the {layout} layout, but {os.path.relpath(there)} is there: "
+                        f"run coverage with --layout {other}"
+                    )
             if rerun_qa and cell.status in ("ok", "qa") and cell.variant is not None:
                 cell = _rechecked(file, cell, read)
             row.cells[target.tag] = cell

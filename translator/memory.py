@@ -477,6 +477,8 @@ def clear_memory(path: str | os.PathLike[str] | None = None) -> Cleared:
     """Empty the memory; a broken one (or a file that is not a memory) is moved
     aside, never overwritten, and a new empty memory takes its place."""
     target = Path(path) if path else default_path()
+    if not target.exists() and not target.is_symlink():
+        return Cleared(target, 0)  # nothing to clear; none is created
     moved = None
     try:
         memory = Memory(target)
