@@ -234,3 +234,23 @@ def test_ctrl_c_at_half_way_then_resume_gives_the_uninterrupted_result(
     )
     for path in out.iterdir():
         assert path.read_bytes() == (tmp_path / "ref" / path.name).read_bytes()
+
+
+def test_skip_missing_pairs_does_the_rest(run_cli, installed, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    corpus = make_corpus(tmp_path / "corpus", 3)
+    args = ["localize", str(corpus), "--to", "fr,ar", "--out", "out", "--cache", "m.sqlite3"]
+    refused = run_cli(*args)
+    assert refused.exit_code == 2 and "--skip-missing-pairs" in refused.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    result = run_cli(*args, "--skip-missing-pairs", "--report", "r.json")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        f"article-{n:03d}.fr.md" for n in range(3)
+    ]
+    skipped = [ln for ln in result.stderr.splitlines() if ln.startswith("warning: skipped:")]
+    assert len(skipped) == 1 and "translator models install --from en --to ar" in skipped[0]
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 3 and all("no model for en → ar" in ln for ln in errors)
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["missing_pairs"] == ["en-ar"]

@@ -319,6 +319,12 @@ def translate(
     help="Dask scheduler (tcp://host:8786); default: a LocalCluster.",
 )
 @click.option(
+    "--skip-missing-pairs",
+    is_flag=True,
+    help="Translate every pair there is a model for; fail the others (exit 1) instead of "
+    "refusing the run (exit 2).",
+)
+@click.option(
     "--dask-timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=60.0,
@@ -353,6 +359,7 @@ def localize(
     report_file: str | None,
     executor: str,
     scheduler: str | None,
+    skip_missing_pairs: bool,
     dask_timeout: float,
     batch_files: int,
     skip: str | None,
@@ -398,6 +405,7 @@ def localize(
         executor="dask" if executor == "dask" else "inline",
         scheduler=scheduler,
         cluster_timeout=dask_timeout,
+        skip_missing_pairs=skip_missing_pairs,
         show_cluster_logs=bool((click.get_current_context().find_root().obj or {}).get("debug")),
     )
     if scheduler and executor != "dask":

@@ -84,6 +84,7 @@ class LocalizeOptions:
     jobs: int = 1
     executor: str = "inline"  # inline, processes or dask
     scheduler: str | None = None  # a Dask scheduler address; None: a LocalCluster
+    skip_missing_pairs: bool = False  # translate the pairs with a model, fail the others
     cluster_timeout: float = 60.0  # seconds a Dask scheduler or its workers may be missing
     show_cluster_logs: bool = False  # Dask's own log lines on the terminal
     force: bool = False
@@ -122,6 +123,7 @@ class LocalizeReport:
     workers: dict[str, dict[str, int]] = field(default_factory=dict)
     memory_error: str | None = None  # the memory could not be written: exit 1
     human_segments: int = 0  # edited segments taken from variants into the memory
+    missing_pairs: set[tuple[str, str]] = field(default_factory=set)  # (source, target)
 
     @property
     def ok(self) -> bool:
@@ -156,6 +158,7 @@ class LocalizeReport:
             "model_calls": self.model_calls,
             "seconds": round(self.seconds, 3),
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
+            "missing_pairs": [f"{a}-{b}" for a, b in sorted(self.missing_pairs)],
             **({"workers": self.workers} if self.workers else {}),
             **({"memory_error": self.memory_error} if self.memory_error else {}),
         }
@@ -366,8 +369,7 @@ def check_pairs(
     languages: dict[str, str] = {}
     loaded: dict[str, Article] = {}
     if source_code is not None:
-        for target in options.targets:
-            engine.check_pair(source_code, target.argos)
+        _missing_pairs({source_code}, engine, options, report)
         return {file: source_code for file, _ in pending}, loaded
     for index, (file, _root) in enumerate(pending):
         try:
@@ -378,17 +380,30 @@ def check_pairs(
         languages[file] = article.language
         if index < options.batch_files:
             loaded[file] = article
+    _missing_pairs(set(languages.values()), engine, options, report)
+    return languages, loaded
+
+
+def _missing_pairs(
+    sources: set[str], engine: Engine, options: LocalizeOptions, report: LocalizeReport
+) -> None:
+    """Every (source, target) pair the engine lacks: exit 2 naming each, or with
+    ``--skip-missing-pairs`` their list in the report, the run going on."""
     missing: list[str] = []
-    for lang in sorted(set(languages.values())):
+    for lang in sorted(sources):
         for target in options.targets:
             try:
                 engine.check_pair(lang, target.argos)
             except UsageError as exc:
+                report.missing_pairs.add((lang, target.argos))
                 if str(exc) not in missing:
                     missing.append(str(exc))
-    if missing:
-        raise UsageError("\n".join(missing))
-    return languages, loaded
+    if missing and not options.skip_missing_pairs:
+        raise UsageError(
+            "\n".join(missing)
+            + "\n(--skip-missing-pairs translates every pair there is a model for)"
+        )
+    report.warnings.extend(f"skipped: {line}" for line in missing)
 
 
 # -- phase 5 ---------------------------------------------------------------------------
@@ -489,6 +504,10 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
             ):
                 report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
                 run.progress.variant(str(dest), "skipped")
+                continue
+            if (src, target.argos) in report.missing_pairs:
+                report.failures.append((file, f"{dest}: no model for {src} → {target.tag}"))
+                run.progress.variant(str(dest), "failed")
                 continue
             plan = plan_translation(article, target.argos, src)
             if variant_edited(dest) and not take_edits(plan, dest, run):
