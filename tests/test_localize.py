@@ -60,7 +60,27 @@ def test_main_command_on_samples(run_cli, work):
         assert chrome not in scraped
     meta = _fm(scraped)
     assert meta["dir"] == "rtl" and meta["lang"] == "ar" and "date" not in meta
-    assert "warning: samples/scraped-ticker.txt: no date found" in result.stderr
+    # one line for the two sources without a date, not one per file
+    dates = [ln for ln in result.stderr.splitlines() if "no date found" in ln]
+    assert dates == [
+        "warning: no date found; its variants have no date fields (3 files: "
+        "samples/arabic-market.txt, samples/es-incendio.txt, …; --report lists them)"
+    ]
+    assert "written" not in result.stdout  # -v lists them
+    verbose = run_cli(
+        "localize",
+        "samples/",
+        "--to",
+        "fr",
+        "--engine",
+        "pseudo",
+        "--out",
+        "build/",
+        "-v",
+        "--force",
+    )
+    assert verbose.stdout.count("unchanged  build/") == 6
+    assert "warning: samples/scraped-ticker.txt: no date found" in verbose.stderr
     marche = _fm((work / "build" / "fr-marche.ar.md").read_text(encoding="utf-8"))
     assert marche["date_display"] == format_date(dt.date(2025, 9, 4), format="long", locale="ar")
     assert marche["source_lang"] == "fr" and marche["source"] == "samples/fr-marche.md"

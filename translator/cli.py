@@ -299,7 +299,10 @@ def translate(
     help="Translation memory file (default: in $XDG_CACHE_HOME).",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
-@click.option("--quiet", is_flag=True, help="No progress and no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Errors only: no progress, summary or warnings.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Every file written and every warning and notice."
+)
 @click.option(
     "--report",
     "report_file",
@@ -356,6 +359,7 @@ def localize(
     cache: str | None,
     no_cache: bool,
     quiet: bool,
+    verbose: bool,
     report_file: str | None,
     executor: str,
     scheduler: str | None,
@@ -420,14 +424,15 @@ def localize(
         report = loc.localize(paths, options, progress)
     finally:
         progress.close()
-    if not quiet:
+    if verbose:
         for variant in report.variants:
             if not variant.skipped:
                 click.echo(f"{'written  ' if variant.written else 'unchanged'}  {variant.path}")
-        for line in report.notices:
+    if not quiet:
+        for line in report.notices if verbose else grouped(report.notices):
             click.echo(f"notice: {line}", err=True)
-    for line in report.warnings:
-        click.echo(f"warning: {line}", err=True)
+        for line in report.warnings if verbose else grouped(report.warnings):
+            click.echo(f"warning: {line}", err=True)
     summary = report.as_dict()
     if not quiet:
         v, seg = summary["variants"], summary["segments"]
@@ -438,11 +443,40 @@ def localize(
             f"{summary['seconds']:.1f} s",
             err=True,
         )
+        with_errors = summary["qa_errors"]
+        if with_errors:
+            names = ", ".join(list(with_errors)[:3]) + (", …" if len(with_errors) > 3 else "")
+            click.echo(
+                f"QA errors in {len(with_errors)} variants ({names}): translator qa shows them",
+                err=True,
+            )
     if report_file:
         write_atomic(report_file, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     report_failures(report.failures, [])
     if not report.ok:
         sys.exit(EXIT_FAILURES)
+
+
+def grouped(lines: list[str], shown: int = 2) -> list[str]:
+    """``PATH: message`` lines with the same message folded into one line with
+    a count and the first paths; other lines as they are, in order.
+
+    >>> grouped(["a.md: no date", "b.md: no date", "c.md: no date", "skipped: x"])
+    ['no date (3 files: a.md, b.md, …; --report lists them)', 'skipped: x']
+    """
+    paths: dict[str, list[str]] = {}
+    for line in lines:
+        head, sep, rest = line.partition(": ")
+        key = rest if sep and " " not in head and ("/" in head or "." in head) else line
+        paths.setdefault(key, []).append(head if key == rest else "")
+    out = []
+    for message, who in paths.items():
+        if len(who) == 1 or not who[0]:
+            out.append(message if not who[0] else f"{who[0]}: {message}")
+            continue
+        first = ", ".join(who[:shown]) + (", …" if len(who) > shown else "")
+        out.append(f"{message} ({len(who)} files: {first}; --report lists them)")
+    return out
 
 
 class _Progress(Progress):

@@ -107,6 +107,7 @@ class Variant:
     path: str
     written: bool
     skipped: bool = False
+    qa_errors: int = 0  # QA errors found when it was written
 
 
 @dataclass
@@ -159,6 +160,10 @@ class LocalizeReport:
             "seconds": round(self.seconds, 3),
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
             "missing_pairs": [f"{a}-{b}" for a, b in sorted(self.missing_pairs)],
+            "written": [v.path for v in self.variants if v.written],
+            "qa_errors": {v.path: v.qa_errors for v in self.variants if v.qa_errors},
+            "warnings": self.warnings,
+            "notices": self.notices,
             **({"workers": self.workers} if self.workers else {}),
             **({"memory_error": self.memory_error} if self.memory_error else {}),
         }
@@ -680,7 +685,8 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
     newest_human = _human_since(run.human, item.target)(tr.source_lang)
     if not written and newest_human > item.dest.stat().st_mtime:
         os.utime(item.dest)  # checked against the newest human translations: fresh now
-    return Variant(item.article.path, item.target.tag, str(item.dest), written)
+    errors = int(meta.qa["errors"]) if meta.qa else 0
+    return Variant(item.article.path, item.target.tag, str(item.dest), written, qa_errors=errors)
 
 
 def _review(plan: Plan, memory: SegmentMemory) -> dict[str, int]:
