@@ -29,7 +29,7 @@ from .errors import InputError, TranslatorError, UsageError
 from .exchange_model import ExchangeFile, ExchangeUnit, fill_spans, remask
 from .fsutil import write_atomic
 from .locales import Target, parse_locale
-from .memory import HUMAN, HumanEntry, Memory, normalise
+from .memory import HUMAN, HumanEntry, Memory, default_path, normalise
 from .pipeline import ReadOptions, load_article
 from .protect import placeholders
 from .translation import Plan, plan_translation
@@ -37,7 +37,6 @@ from .variants import is_variant
 
 FORMATS = {"xliff": "xlf", "po": "po"}
 XLIFF_VERSIONS = ("2.1", "1.2")
-STATES = ("initial", "translated", "reviewed")  # XLIFF 2.1's, "final" read as reviewed
 
 
 def unit_ids(segments: list[str]) -> list[str]:
@@ -127,8 +126,7 @@ class ExportReport:
 
 def export_path(out: str, source: str, root: str, tag: str, fmt: str) -> Path:
     """``OUT/<the source's path under its root>.<tag>.<xlf|po>``."""
-    relative = Path(os.path.relpath(source, root)) if os.path.isdir(root) else Path(source).name
-    relative = Path(relative)
+    relative = Path(os.path.relpath(source, root) if os.path.isdir(root) else Path(source).name)
     return Path(out) / relative.parent / f"{relative.name}.{tag}.{FORMATS[fmt]}"
 
 
@@ -147,7 +145,8 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
         for file, root in zip(found.files, found.roots, strict=True)
         if not is_variant(file)
     ]
-    memory = Memory(options.cache) if options.cache or _default_exists() else None
+    cache = Path(options.cache) if options.cache else default_path()
+    memory = Memory(cache) if cache.exists() else None  # export creates no memory
     try:
         for file, root in sources:
             try:
@@ -155,7 +154,7 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
             except InputError as exc:
                 report.failures.append((file, str(exc)))
                 continue
-            src = options.source or article.language
+            src = parse_locale(options.source).argos if options.source else article.language
             for target in options.targets:
                 plan = plan_translation(article, target.argos, src)
                 exchange = build_file(plan, target, os.path.relpath(file), memory)
@@ -176,12 +175,6 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
         if memory is not None:
             memory.close()
     return report
-
-
-def _default_exists() -> bool:
-    from .memory import default_path
-
-    return default_path().exists()
 
 
 # -- import ----------------------------------------------------------------------

@@ -123,21 +123,23 @@ def _block(
         return _flat(plain_text(TranslatedBlock(owner, text), source_fmt))
 
     expected = [shown(known[normalise(s)]) if normalise(s) in known else None for s in sources]
-    if all(e is not None for e in expected) and _flat(" ".join(expected)) == edited:  # type: ignore[arg-type]
+    written = [e for e in expected if e is not None]
+    if len(written) == len(expected) and edited in (
+        _flat(" ".join(written)),
+        _flat("".join(written)),  # a language written without spaces
+    ):
         return
-    if all(e is not None for e in expected) and _flat("".join(expected)) == edited:  # type: ignore[arg-type]
-        return  # a language written without spaces
     pos = 0
     pending: list[int] = []
     for index, text in enumerate(expected):
         at = edited.find(text, pos) if text else -1
-        if at < 0:
+        if text is None or at < 0:
             pending.append(index)
             continue
-        _settle(pending, edited[pos:at].strip(), sources, expected, unit, plan, same_markup, result)
-        pos = at + len(text)  # type: ignore[arg-type]
+        _settle(pending, edited[pos:at].strip(), sources, expected, unit, plan, result)
+        pos = at + len(text)
         pending = []
-    _settle(pending, edited[pos:].strip(), sources, expected, unit, plan, same_markup, result)
+    _settle(pending, edited[pos:].strip(), sources, expected, unit, plan, result)
 
 
 def _settle(
@@ -147,7 +149,6 @@ def _settle(
     expected: list[str | None],
     unit: Unit,
     plan: Plan,
-    same_markup: bool,
     result: Harvest,
 ) -> None:
     """Give the text between two sentences found to the sentences not found."""

@@ -48,7 +48,6 @@ _ADDED_COLUMNS = [
 ]
 HUMAN = "human"
 MACHINE = "machine"
-STATES = ("draft", "translated", "reviewed")
 
 
 def default_path() -> Path:
