@@ -40,10 +40,27 @@ def test_rows_match_segments_and_columns_carry_lang_and_dir():
 
 def test_header_names_languages_dates_and_engine():
     soup = _page(SAMPLES / "fr-marche.md", to="de", engine="pseudo")
-    facts = soup.select_one("dl.facts").get_text(" ")
+    facts = " ".join(soup.select_one("dl.facts").get_text(" ").split())
     assert "français (fr) · 4 septembre 2025" in facts
     assert "Deutsch (de) · 4. September 2025" in facts
     assert "pseudo" in facts
+    # names and dates are isolated, so a right-to-left date keeps its order
+    assert [b.get_text() for b in soup.select("dl.facts bdi")][:2] == [
+        "français",
+        "4 septembre 2025",
+    ]
+
+
+def test_arabic_pseudo_text_is_right_to_left(run_cli, tmp_path, monkeypatch):
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    args = ["localize", "samples/council-budget.html", "--to", "ar", "--engine", "pseudo"]
+    assert run_cli(*args, "--out", "out", "--format", "html").exit_code == 0
+    page = (tmp_path / "out" / "council-budget.ar.html").read_text(encoding="utf-8")
+    assert 'dir="rtl"' in page and "\u202e[Ƈǿŭƞƈīŀ" in page  # forced right to left
+    soup = _page("samples/council-budget.html", to="ar", engine="pseudo")
+    target = soup.select("section.row .cell.target")[0]
+    assert target["dir"] == "rtl" and target.get_text().startswith("\u200f\u202e[")
 
 
 def test_with_a_variant_and_qa_findings_inline(run_cli, tmp_path, monkeypatch):
