@@ -117,3 +117,45 @@ def test_install_from_local_index(run_cli, packages_dir, index_server, monkeypat
     assert not [p for p in Path(packages_dir).iterdir() if p.name.startswith(".")]
     missing = run_cli("models", "install", "--from", "en", "--to", "de")
     assert missing.exit_code == 2 and "offers: en→fr" in missing.stderr
+
+
+def test_available_from_a_local_index_file(run_cli, installed, tmp_path, monkeypatch):
+    index = [
+        {"package_version": "1.9", "argos_version": "1.9", "from_code": "en", "to_code": "fr",
+         "from_name": "English", "to_name": "French", "links": ["http://127.0.0.1:9/x"]},
+        {"package_version": "1.0", "argos_version": "1.9", "from_code": "en", "to_code": "ar",
+         "from_name": "English", "to_name": "Arabic", "links": ["http://127.0.0.1:9/y"]},
+    ]  # fmt: skip
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", str(tmp_path / "index.json"))
+    result = run_cli("models", "available", "--from", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "offline: the index as kept in" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("en→ar") and "installed" not in lines[0]
+    assert lines[1].startswith("en→fr") and "installed" in lines[1]
+    data = json.loads(run_cli("models", "available", "--to", "fr", "--format", "json").stdout)
+    assert [(p["from"], p["to"]) for p in data["packages"]] == [("en", "fr")]
+    assert data["offline"] is True
+
+
+def test_available_without_any_index_says_how_to_get_one(run_cli, packages_dir, monkeypatch):
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")
+    result = run_cli("models", "available")
+    assert result.exit_code == 1
+    assert "no package index here yet" in result.stderr and "--refresh" in result.stderr
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_available_refresh_keeps_a_copy_for_offline_use(
+    run_cli, packages_dir, index_server, monkeypatch
+):
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index_server)
+    fresh = run_cli("models", "available", "--refresh")
+    assert (
+        fresh.exit_code == 0 and fresh.stdout.startswith("en→fr") and "offline" not in fresh.stderr
+    )
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")  # the network is gone
+    kept = run_cli("models", "available")
+    assert kept.exit_code == 0 and kept.stdout == fresh.stdout and "offline" in kept.stderr

@@ -1043,6 +1043,41 @@ def models_list(fmt: str) -> None:
         click.echo(f"warning: {b.path}: broken package: {b.reason}", err=True)
 
 
+@models.command("available")
+@click.option("--from", "from_code", metavar="LANG", help="Only packages from this language.")
+@click.option("--to", "to_code", metavar="LANG", help="Only packages into this language.")
+@click.option("--refresh", is_flag=True, help="Download the package index first (network).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def models_available(from_code: str | None, to_code: str | None, refresh: bool, fmt: str) -> None:
+    """List the package index's models, marking those installed and newer ones.
+
+    The index is $ARGOS_PACKAGE_INDEX when it names a local file, else the
+    copy kept when it was last downloaded (by --refresh or models install);
+    only --refresh goes to the network.
+
+    \b
+    Example:
+      translator models available --from en
+    """
+    from .packages import available_packages
+
+    found = available_packages(refresh=refresh, from_code=from_code, to_code=to_code)
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if found.offline:
+        click.echo(f"offline: the index as kept in {found.source}", err=True)
+    for row in found.rows:
+        mark = ""
+        if row.installed is not None:
+            mark = f"installed {row.installed}" + (", newer available" if row.newer else "")
+        click.echo(f"{row.from_code}→{row.to_code}  {row.name}  {row.version}  {mark}".rstrip())
+    if not found.rows:
+        click.echo("no package matches", err=True)
+
+
 @models.command("install")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -33,6 +34,7 @@ from typing import Any
 
 from .engines import DecodeOptions
 from .errors import InputError, NetworkError, UsageError
+from .fsutil import write_atomic
 
 GIB = 1024**3
 RATIO_MIN_BYTES = 64 * 1024  # smaller entries are never bombs worth the name
@@ -293,6 +295,131 @@ def _request(url: str) -> urllib.request.Request:
     return urllib.request.Request(url, headers={"User-Agent": "translator"})
 
 
+_OFFLINE_HINT = (
+    "download the .argosmodel file on a connected machine and run: "
+    "translator models install FILE.argosmodel"
+)
+
+
+def index_cache_path() -> Path:
+    """Where the last package index fetched is kept, beside the memory."""
+    from .memory import default_path
+
+    return default_path().parent / "package-index.json"
+
+
+def fetch_index(timeout: float = 30.0) -> list[Any]:
+    """The Argos package index's entries, downloaded (the only network use
+    besides a package download); a copy is kept for ``models available``."""
+    from .engines import argos
+
+    url = argos.index_url()
+    try:
+        with urllib.request.urlopen(_request(url), timeout=timeout) as response:
+            raw = response.read()
+            data = json.loads(raw.decode("utf-8"))
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise NetworkError(
+            f"cannot reach the package index {url} ({reason}); offline? {_OFFLINE_HINT}"
+        ) from None
+    except ValueError as exc:
+        raise NetworkError(f"the package index {url} is not valid JSON ({exc})") from None
+    try:
+        entries = argos.parse_index(data)
+    except ValueError as exc:
+        raise NetworkError(f"{url}: {exc}") from None
+    try:
+        cache = index_cache_path()
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache, raw.decode("utf-8"))
+    except OSError:
+        pass  # the copy is a convenience; the index itself was read
+    return entries
+
+
+@dataclass
+class AvailableRow:
+    from_code: str
+    to_code: str
+    name: str
+    version: str
+    installed: str | None  # the installed version, if any
+    newer: bool  # the index offers a newer version than the installed one
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.from_code,
+            "to": self.to_code,
+            "name": self.name,
+            "version": self.version,
+            "installed": self.installed,
+            "newer": self.newer,
+        }
+
+
+@dataclass
+class Available:
+    """``translator models available``: the index's packages against the installed."""
+
+    source: str  # where the index came from
+    rows: list[AvailableRow]
+    offline: bool  # a local or cached copy, not the index online
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "offline": self.offline,
+            "packages": [r.as_dict() for r in self.rows],
+        }
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", version))
+
+
+def available_packages(
+    *, refresh: bool = False, from_code: str | None = None, to_code: str | None = None
+) -> Available:
+    """The index's packages: from ``$ARGOS_PACKAGE_INDEX`` when it names a local
+    file, else the copy kept when the index was last fetched; *refresh*
+    downloads the index first."""
+    from .engines import argos
+
+    url = argos.index_url()
+    local = Path(url[len("file://") :] if url.startswith("file://") else url)
+    if refresh:
+        entries, source, offline = fetch_index(), url, False
+    elif local.is_file():
+        entries, source, offline = _read_index(local), str(local), True
+    elif index_cache_path().is_file():
+        entries, source, offline = _read_index(index_cache_path()), str(index_cache_path()), True
+    else:
+        raise NetworkError(
+            f"no package index here yet: run 'translator models available --refresh' to "
+            f"download it from {url}, or set ARGOS_PACKAGE_INDEX to a local index.json"
+        )
+    installed = {(p.from_code, p.to_code): p.version for p in list_packages().good}
+    rows = []
+    for e in entries:
+        if (from_code and e.from_code != from_code) or (to_code and e.to_code != to_code):
+            continue
+        have = installed.get((e.from_code, e.to_code))
+        newer = have is not None and _version_key(e.version) > _version_key(have)
+        rows.append(AvailableRow(e.from_code, e.to_code, e.name, e.version, have, newer))
+    rows.sort(key=lambda r: (r.from_code, r.to_code))
+    return Available(source, rows, offline)
+
+
+def _read_index(path: Path) -> list[Any]:
+    from .engines import argos
+
+    try:
+        return argos.parse_index(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise InputError(str(path), f"not a package index ({exc})") from None
+
+
 def install_from_index(
     from_code: str,
     to_code: str,
@@ -305,25 +432,8 @@ def install_from_index(
     """Download the pair's package from the Argos package index and install it."""
     from .engines import argos
 
-    url = argos.index_url()
-    hint = (
-        "download the .argosmodel file on a connected machine and run: "
-        "translator models install FILE.argosmodel"
-    )
-    try:
-        with urllib.request.urlopen(_request(url), timeout=timeout) as response:
-            data = json.loads(response.read().decode("utf-8"))
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise NetworkError(
-            f"cannot reach the package index {url} ({reason}); offline? {hint}"
-        ) from None
-    except ValueError as exc:
-        raise NetworkError(f"the package index {url} is not valid JSON ({exc})") from None
-    try:
-        entries = argos.parse_index(data)
-    except ValueError as exc:
-        raise NetworkError(f"{url}: {exc}") from None
+    hint = _OFFLINE_HINT
+    entries = fetch_index(timeout)
     matches = [e for e in entries if (e.from_code, e.to_code) == (from_code, to_code)]
     if not matches:
         pairs = ", ".join(sorted({f"{e.from_code}→{e.to_code}" for e in entries})) or "none"
