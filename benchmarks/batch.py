@@ -9,6 +9,9 @@ layers, d_model 512, 32k vocabulary, int8, greedy decoding), then reports:
   engine (each article translated on its own, no memory);
 * the same on 60 articles with 2 worker processes each holding its models,
   the other way to use the cores;
+* the time left that progress shows, predicted at 25, 50 and 75 % of the
+  segments against the time the run then really took (the same estimator as
+  the CLI's: the rate over the last half minute);
 * the rerun over the unchanged corpus: zero model calls, and how much faster;
 * peak RSS of a run over 150 and over 300 articles (each in a fresh process);
 * Ctrl-C: SIGINT to the process group at about 50%, then a rerun with the
@@ -60,6 +63,46 @@ report = loc.localize([sys.argv[1]], opts)
 print(json.dumps({"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "calls": report.model_calls, "seconds": report.seconds}))
 """
+
+
+class EtaRecorder(loc.Progress):
+    """The time left the CLI would show (the same estimator), recorded as the run goes."""
+
+    def __init__(self) -> None:
+        from translator.progress import RateEstimator
+
+        self.rate = RateEstimator()
+        self.total = 0
+        self.done = 0
+        self.seen: list[tuple[float, int, float | None]] = []  # (time, done, predicted)
+
+    def work(self, segments: int) -> None:
+        self.total = segments
+        self.rate.add(0)
+
+    def segments(self, done: int) -> None:
+        self.done += done
+        self.rate.add(done)
+        now = time.monotonic()
+        self.seen.append((now, self.done, self.rate.remaining(self.total, now)))
+
+    def figures(self, ended: float) -> dict:
+        """Predicted vs actual time left at 25, 50 and 75 % of the segments."""
+        out: dict = {}
+        worst = 1.0
+        for percent in (25, 50, 75):
+            when, _done, predicted = next(
+                row for row in self.seen if row[1] >= self.total * percent / 100
+            )
+            actual = ended - when
+            out[f"eta_{percent}_predicted_seconds"] = round(predicted or 0.0, 1)
+            out[f"eta_{percent}_actual_seconds"] = round(actual, 1)
+            if predicted and actual > 0:
+                worst = max(worst, predicted / actual, actual / predicted)
+            else:
+                worst = float("inf")
+        out["eta_worst_factor"] = round(worst, 2)
+        return out
 
 
 def options(out: Path, cache: Path, **kw) -> loc.LocalizeOptions:
@@ -119,7 +162,11 @@ def main() -> int:
     figures: dict = {"articles": n, "locales": 2}
 
     cores = os.cpu_count() or 1
-    first = loc.localize([str(corpus)], options(WORK / "out", WORK / "tm.sqlite3", jobs=cores))
+    recorder = EtaRecorder()
+    first = loc.localize(
+        [str(corpus)], options(WORK / "out", WORK / "tm.sqlite3", jobs=cores), recorder
+    )
+    figures.update(recorder.figures(time.monotonic()))
     figures["segments"] = first.segments_translated + first.segments_from_memory
     figures["batch_seconds"] = round(first.seconds, 2)
     figures["batch_segments_per_second"] = round(figures["segments"] / first.seconds, 1)

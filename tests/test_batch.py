@@ -164,7 +164,27 @@ def test_plain_progress_lines_when_not_a_terminal(run_cli, tmp_path):
     result = run_cli(
         "localize", SAMPLES, "--to", "fr", "--engine", "pseudo", "--out", tmp_path / "o"
     )
-    assert "progress: 6/6 variants" in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("progress:")]
+    # counted in segments (every segment of the six sources), then variants
+    assert lines[-1].startswith("progress: 45/45 segments (100%), 6/6 variants")
+    again = run_cli(
+        "localize", SAMPLES, "--to", "fr", "--engine", "pseudo", "--out", tmp_path / "o"
+    )
+    # nothing to do: every source fresh, so no segment count, variants only
+    assert "progress: 6/6 variants" in again.stderr
+
+
+def test_the_time_left_follows_the_recent_rate():
+    from translator.progress import RateEstimator
+
+    eta = RateEstimator(window=10.0)
+    eta.add(0, now=0.0)
+    eta.add(10, now=20.0)  # a slow start: 0.5 a second
+    eta.add(100, now=25.0)  # then 20 a second
+    eta.add(100, now=30.0)
+    left = eta.remaining(1210, now=30.0)
+    assert left is not None and 45 <= left <= 55  # 1000 left at 20 a second, not 0.5
+    assert RateEstimator().remaining(10) is None
 
 
 def test_worker_processes_give_the_same_files(installed, tmp_path):

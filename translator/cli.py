@@ -480,57 +480,75 @@ def grouped(lines: list[str], shown: int = 2) -> list[str]:
 
 
 class _Progress(Progress):
-    """A progress bar on a terminal, periodic plain lines otherwise, nothing with --quiet."""
+    """A progress bar on a terminal, periodic plain lines otherwise, nothing with
+    --quiet.  Counted in segments (the work) once the sources are read, else in
+    variants; the time left comes from the rate over the last half minute."""
 
     EVERY = 5.0  # seconds between plain lines
 
     def __init__(self, quiet: bool) -> None:
+        from .progress import RateEstimator
+
         self.quiet = quiet
         self.tty = sys.stderr.isatty()
         self.bar: Any = None
-        self.total = self.done = self.segment_count = 0
+        self.variants_total = self.variants_done = 0
+        self.work_total = self.work_done = 0
+        self.rate = RateEstimator()
         self.started = self.last = time.monotonic()
 
     def start(self, variants: int) -> None:
-        self.total = variants
-        if self.quiet:
-            return
-        if self.tty:
-            self.bar = click.progressbar(
-                length=variants,
-                label="localizing",
-                file=sys.stderr,
-                show_eta=True,
-                show_pos=True,
-                item_show_func=lambda item: item,
-            )
-            self.bar.__enter__()
+        self.variants_total = variants
+
+    def work(self, segments: int) -> None:
+        self.work_total = segments
+        self.rate = type(self.rate)()
+        self.rate.add(0)  # the rate is measured from here
 
     def segments(self, done: int) -> None:
-        self.segment_count += done
-        if self.bar is not None:
-            self.bar.label = f"localizing ({self.segment_count} segments)"
-            self.bar.render_progress()
-        self._line()
+        self.work_done += done
+        if self.work_total:
+            self.rate.add(done)
+        self._show()
 
     def variant(self, path: str, state: str) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(1, current_item=path)
-        self._line(path)
+        self.variants_done += 1
+        if not self.work_total:
+            self.rate.add(1)
+        self._show(path)
 
-    def _line(self, current: str = "") -> None:
-        if self.quiet or self.tty:
+    def _totals(self) -> tuple[int, int, str]:
+        if self.work_total:
+            return min(self.work_done, self.work_total), self.work_total, "segments"
+        return self.variants_done, self.variants_total, "variants"
+
+    def _show(self, current: str = "") -> None:
+        if self.quiet:
+            return
+        done, total, unit = self._totals()
+        eta = self.rate.remaining(total)
+        eta_text = "?" if eta is None else f"{eta:.0f} s"
+        if self.tty:
+            if self.bar is None:
+                self.bar = click.progressbar(
+                    length=max(total, 1), file=sys.stderr, show_eta=False, show_pos=True
+                )
+                self.bar.__enter__()
+            self.bar.length = max(total, 1)
+            self.bar.pos = done
+            self.bar.label = f"{self.variants_done}/{self.variants_total} variants, eta {eta_text}"
+            self.bar.render_progress()
             return
         now = time.monotonic()
-        if now - self.last < self.EVERY and self.done < self.total:
+        if now - self.last < self.EVERY and self.variants_done < self.variants_total:
             return
         self.last = now
-        elapsed = now - self.started
-        eta = (elapsed / self.done * (self.total - self.done)) if self.done else 0.0
+        percent = f" ({100 * done // total}%)" if total else ""
         click.echo(
-            f"progress: {self.done}/{self.total} variants, {self.segment_count} segments translated, "
-            f"{elapsed:.0f} s elapsed, eta {eta:.0f} s{'  ' + current if current else ''}",
+            f"progress: {done}/{total} {unit}{percent}, "
+            f"{self.variants_done}/{self.variants_total} variants, "
+            f"{now - self.started:.0f} s elapsed, eta {eta_text}"
+            f"{'  ' + current if current else ''}",
             err=True,
         )
 

@@ -362,19 +362,28 @@ def freshness_prepass(
 
 
 def check_pairs(
-    pending: list[Job], engine: Engine, options: LocalizeOptions, report: LocalizeReport
+    pending: list[Job],
+    engine: Engine,
+    options: LocalizeOptions,
+    report: LocalizeReport,
+    counts: dict[str, int] | None = None,
 ) -> tuple[dict[str, str], dict[str, Article]]:
     """Each pending source's language (read and detected unless ``--from``), after
     checking that every language pair is installed (exit 2 naming each missing one).
 
     Returns the languages and the articles of the first chunk, so that those are
     not read twice.  A source that cannot be read is a failure of that file only.
+    *counts*, when given, receives each source's number of segments (the
+    measure of the run's work, for progress).
     """
     source_code = options.source_code
     languages: dict[str, str] = {}
     loaded: dict[str, Article] = {}
     if source_code is not None:
         _missing_pairs({source_code}, engine, options, report)
+        if counts is not None:
+            for file, _root in pending:
+                counts[file] = _rough_count(file, source_code, options.read)
         return {file: source_code for file, _ in pending}, loaded
     for index, (file, _root) in enumerate(pending):
         try:
@@ -383,10 +392,25 @@ def check_pairs(
             report.failures.append((file, str(exc)))
             continue
         languages[file] = article.language
+        if counts is not None:
+            plan = plan_translation(article, "", article.language)
+            counts[file] = sum(1 for segment in plan.segments if segment.strip())
         if index < options.batch_files:
             loaded[file] = article
     _missing_pairs(set(languages.values()), engine, options, report)
     return languages, loaded
+
+
+def _rough_count(file: str, source: str, read: ReadOptions) -> int:
+    """A source's segments without analysing it (chrome counted too): cheap, for
+    progress; the difference is settled when the source is planned."""
+    from . import readers
+
+    try:
+        article = readers.read(file, encoding=read.encoding, max_bytes=read.max_bytes)
+    except InputError:
+        return 0  # reported when the file is read for real
+    return sum(1 for s in plan_translation(article, "", source).segments if s.strip())
 
 
 def _missing_pairs(
@@ -426,6 +450,13 @@ class Run:
     progress: Progress
     loaded: dict[str, Article] = field(default_factory=dict)
     human: dict[tuple[str, str], float] = field(default_factory=dict)  # newest per pair
+    counts: dict[str, int] = field(default_factory=dict)  # segments per source (progress)
+
+    def settled(self, file: str, dest: Path, state: str) -> None:
+        """A variant that needs no translation (skipped or failed): its segments
+        count as handled, so that progress in segments stays true."""
+        self.progress.segments(self.counts.get(file, 0))
+        self.progress.variant(str(dest), state)
 
     @property
     def engine(self) -> Engine:
@@ -489,7 +520,7 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
         except InputError as exc:
             report.failures.append((file, str(exc)))
             for _target, dest in run.targets_of[file]:
-                run.progress.variant(str(dest), "failed")
+                run.settled(file, dest, "failed")
             continue
         src = options.source_code or article.language
         date = article_date(article, options.date)
@@ -508,15 +539,19 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
                 _human_since(run.human, target),
             ):
                 report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
-                run.progress.variant(str(dest), "skipped")
+                run.settled(file, dest, "skipped")
                 continue
             if (src, target.argos) in report.missing_pairs:
                 report.failures.append((file, f"{dest}: no model for {src} → {target.tag}"))
-                run.progress.variant(str(dest), "failed")
+                run.settled(file, dest, "failed")
                 continue
             plan = plan_translation(article, target.argos, src)
+            estimate = run.counts.get(file, 0)
+            actual = sum(1 for s in plan.segments if s.strip())
+            if estimate > actual:  # chrome was counted in the estimate
+                run.progress.segments(estimate - actual)
             if variant_edited(dest) and not take_edits(plan, dest, run):
-                run.progress.variant(str(dest), "failed")
+                run.settled(file, dest, "failed")
                 continue
             items.append(_Item(article, target, dest, plan, date, digest, key))
     return items
@@ -608,6 +643,8 @@ def _translate_pairs(
     failed: dict[tuple[str, str], str] = {}
     for (src, tgt), segments in by_pair.items():
         known, missing = run.memory.lookup(segments, src, tgt)
+        # what the memory answered (and repeats) is handled now; the rest per batch
+        run.progress.segments(sum(1 for s in segments if s.strip()) - len(missing))
         batches = [(src, tgt, b) for b in split_batches(missing, run.options.batch_segments)]
         try:
             for index, out in run.executor.run(batches):
@@ -727,7 +764,10 @@ def _localize(
     human = store.human_updated() if store is not None else {}
     progress.start(sum(len(targets_of[f]) for f, _ in jobs))
     pending = freshness_prepass(jobs, targets_of, engine, options, report, progress, human)
-    languages, loaded = check_pairs(pending, engine, options, report)
+    counts: dict[str, int] = {}
+    languages, loaded = check_pairs(pending, engine, options, report, counts)
+    if counts:
+        progress.work(sum(counts.get(f, 0) * len(targets_of[f]) for f in languages))
 
     for target in options.targets:
         if Labels.for_locale(target.locale).fallback:
@@ -745,7 +785,7 @@ def _localize(
         cluster_timeout=options.cluster_timeout,
         show_cluster_logs=options.show_cluster_logs,
     )
-    run = Run(options, targets_of, memory, executor, report, progress, loaded, human)
+    run = Run(options, targets_of, memory, executor, report, progress, loaded, human, counts)
     try:
         run_chunks([file for file, _ in pending if file in languages], run)
     finally:
