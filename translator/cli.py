@@ -468,7 +468,9 @@ def grouped(lines: list[str], shown: int = 2) -> list[str]:
     for line in lines:
         head, sep, rest = line.partition(": ")
         key = rest if sep and " " not in head and ("/" in head or "." in head) else line
-        paths.setdefault(key, []).append(head if key == rest else "")
+        who = paths.setdefault(key, [])
+        if (head if key == rest else "") not in who:  # one per file, whatever the locales
+            who.append(head if key == rest else "")
     out = []
     for message, who in paths.items():
         if len(who) == 1 or not who[0]:
@@ -531,7 +533,11 @@ class _Progress(Progress):
         if self.tty:
             if self.bar is None:
                 self.bar = click.progressbar(
-                    length=max(total, 1), file=sys.stderr, show_eta=False, show_pos=True
+                    length=max(total, 1),
+                    file=sys.stderr,
+                    show_eta=False,
+                    show_pos=True,
+                    label=f"{self.variants_done}/{self.variants_total} variants",
                 )
                 self.bar.__enter__()
             self.bar.length = max(total, 1)
