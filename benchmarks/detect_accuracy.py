@@ -125,7 +125,9 @@ def main() -> int:
     figures = {**evaluate_pages(args.data), **evaluate_sentences(args.data, args.per_language)}
     # Ablation: how much of the chrome recall the label lists carry.
     full = chrome.rules()
-    bare = chrome._Rules({}, {k: frozenset() for k in full.categories}, full.patterns)
+    bare = chrome._Rules(
+        {}, {k: frozenset() for k in full.categories}, full.patterns, full.prefixes
+    )
     with mock.patch.object(chrome, "rules", lambda: bare):
         ablation = evaluate_pages(args.data)
     figures["chrome_recall_without_label_lists"] = ablation["chrome_recall"]

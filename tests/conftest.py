@@ -5,6 +5,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+# trafilatura imports urllib3, which opens (and closes) an IPv6 socket once on
+# import to learn whether the machine has IPv6; nothing is sent.  Imported
+# here, before pytest-socket blocks sockets, it does so outside any test.
+import urllib3  # noqa: F401, E402
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 

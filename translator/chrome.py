@@ -21,6 +21,13 @@ WIDGET = "widget"
 LABEL = "ui-label"
 NO_LETTERS = "no-letters"
 FOREIGN = "short-foreign-line"
+TEASER = "teaser"
+CAPTION = "caption"
+NEWSLETTER = "newsletter"
+PREFIX_MAX_WORDS = 40
+_PREFIX_REASON = {"teaser": TEASER, "caption": CAPTION, "newsletter": NEWSLETTER}
+_LINK_TEXT = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 
 _LABEL_REASON = {"ad": AD}
 _EDGE_PUNCT = "\"'“”‘’«»‹›()[]{}<>|•·*-–—:;,.!?؟،…→←»«>#/\\ \t"
@@ -34,6 +41,7 @@ class _Rules:
     labels: dict[str, str]  # normalised label -> category
     categories: dict[str, frozenset[str]]
     patterns: tuple[tuple[re.Pattern[str], str], ...]
+    prefixes: tuple[tuple[re.Pattern[str], str], ...]
 
 
 def normalise(text: str) -> str:
@@ -80,7 +88,12 @@ def rules() -> _Rules:
     for category, entries in _sections("chrome_patterns.txt").items():
         for entry in entries:
             patterns.append((re.compile(entry, re.IGNORECASE), category))
-    return _Rules(labels, categories, tuple(patterns))
+    prefixes = [
+        (re.compile(entry, re.IGNORECASE), _PREFIX_REASON[category])
+        for category, entries in _sections("chrome_prefixes.txt").items()
+        for entry in entries
+    ]
+    return _Rules(labels, categories, tuple(patterns), tuple(prefixes))
 
 
 def has_letters(text: str) -> bool:
@@ -100,9 +113,13 @@ def rule_reason(text: str) -> str | None:
     stripped = text.strip()
     if not has_letters(stripped):
         return NO_LETTERS
+    r = rules()
+    if len(stripped.split()) <= PREFIX_MAX_WORDS:
+        for pattern, reason in r.prefixes:
+            if pattern.match(stripped):
+                return reason
     if len(stripped) > MAX_LABEL_CHARS:
         return None
-    r = rules()
     for pattern, _category in r.patterns:
         if pattern.fullmatch(stripped):
             return WIDGET
@@ -129,28 +146,48 @@ def word_count(text: str) -> int:
     (3, 2)
     """
     words = len(text.split())
-    cjk = sum(1 for ch in text if _is_cjk(ch))
+    cjk = len(_CJK.findall(text))
     return max(words, (cjk + 1) // 2) if cjk else words
 
 
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x3040 <= o <= 0x30FF
-        or 0x3400 <= o <= 0x9FFF
-        or 0xAC00 <= o <= 0xD7AF
-        or 0xF900 <= o <= 0xFAFF
-    )
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def is_short(text: str) -> bool:
     """Short enough to be a label rather than a sentence (at most 4 words)."""
-    return word_count(text) <= 4 and len(text.strip()) <= 40
+    return len(text.strip()) <= 40 and word_count(text) <= 4
+
+
+def link_share(markup: str) -> float:
+    """How much of an HTML fragment's text is link text (0 to 1).
+
+    >>> link_share('<a href="/a">Ten tips</a> <a href="/b">More tips</a>')
+    0.9444
+    >>> link_share('Read the <a href="/r">report</a> in full today.')
+    0.2
+    """
+    text = " ".join(_TAG.sub(" ", markup).split())
+    if not text:
+        return 0.0
+    linked = sum(len(" ".join(_TAG.sub(" ", m).split())) for m in _LINK_TEXT.findall(markup))
+    return round(min(1.0, linked / len(text)), 4)
 
 
 def apply_rules(blocks: list[Block]) -> None:
-    """Flag blocks that the fixed rules call chrome (code blocks never are)."""
+    """Flag blocks that the fixed rules call chrome (code blocks never are).
+
+    After a teaser line ("Read more:", "Auch interessant:") or a newsletter
+    heading, the blocks that are mostly links (the teased articles) are
+    teasers too, up to the first block that is not.
+    """
+    teasing = False
     for block in blocks:
         if block.kind == "code" or block.chrome:
             continue
         block.chrome = rule_reason(block.text)
+        if block.chrome in {TEASER, NEWSLETTER}:
+            teasing = True
+        elif teasing and block.markup and link_share(block.markup) >= 0.7:
+            block.chrome = TEASER
+        elif not block.chrome:
+            teasing = False

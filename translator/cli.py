@@ -77,7 +77,7 @@ def read_options(func: Any) -> Any:
     func = click.option(
         "--encoding",
         metavar="ENC",
-        help="Decode input with this encoding instead of strict UTF-8.",
+        help="Decode input with this encoding (or 'auto': a detector's guess) instead of strict UTF-8; HTML follows its declared charset.",
     )(func)
     return func
 
@@ -102,6 +102,44 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "text", "json"]),
+    default="md",
+    show_default=True,
+    help="md: the title and blocks as Markdown; text: plain; json: one object per file.",
+)
+@read_options
+def extract(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: int) -> None:
+    """Print each article as it would be translated: its title and kept blocks, no chrome.
+
+    PATH is a file or a directory, walked like `translator detect`.  Check a
+    scraped page here before spending model time on it.
+
+    \b
+    Example:
+      translator extract samples/council-budget.html
+      translator extract pages/ --format json
+    """
+    from .pipeline import extract_paths
+
+    report = extract_paths(paths, ReadOptions(encoding=encoding, max_bytes=max_bytes))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        ok = [r for r in report.results if r.article is not None]
+        for index, r in enumerate(ok):
+            if len(ok) > 1:
+                click.echo(f"{'' if index == 0 else chr(10)}==> {r.path} <==")
+            click.echo(r.markdown() if fmt == "md" else r.plain())
+    report_failures([(r.path, str(r.error)) for r in report.failures], report.notices)
+    if report.failures:
+        sys.exit(EXIT_FAILURES)
 
 
 @cli.command()

@@ -1,9 +1,10 @@
 """Chrome-aware language detection of an article.
 
 1. Fixed rules flag chrome lines (:func:`translator.chrome.apply_rules`).
-2. Every other block is identified on its own (seeded langdetect); in
-   articles of over ``ALONE_BLOCKS`` blocks, those away from the edges are
-   identified in runs of neighbours (:func:`_identify`).
+2. The other blocks are identified with seeded langdetect: long blocks on
+   their own (in runs of neighbours in an article of over ``ALONE_BLOCKS``
+   blocks, as a real web page is), short lines on their own where the rules
+   below look at their language (:func:`_identify`).
 3. The article language is the one with the largest sum of
    letters x probability over the non-chrome blocks.
 4. Short lines in another script, or short edge lines confidently in another
@@ -17,14 +18,15 @@ from collections import defaultdict
 from . import chrome, langid
 from .article import UNDETERMINED, Article, Block
 from .errors import NoTextError
+from .langid import QUICK_TRIALS, SHORT_TRIALS
 
 EDGE_CONFIDENCE = 0.9
 MAX_TITLE_CHARS = 200
 UNCERTAIN = 0.8
 SHORT_LETTERS = 30
-ALONE_BLOCKS = 400
-EDGE_BLOCKS = 100
-GROUP_LETTERS = 2000
+ALONE_BLOCKS = 8
+EDGE_BLOCKS = 2
+GROUP_LETTERS = 5000
 
 
 def _vote(candidates: list[tuple[Block, list[tuple[str, float]]]]) -> tuple[str, float]:
@@ -50,30 +52,73 @@ def _edge_indexes(blocks: list[Block]) -> set[int]:
     return {i for i in range(len(blocks)) if i < first or i > last}
 
 
-def _identify(content: list[Block]) -> dict[int, list[tuple[str, float]]]:
+def _identify(
+    content: list[Block], *, extracted: bool = False
+) -> dict[int, list[tuple[str, float]]]:
     """Candidate languages of each block, by ``id``.
 
     One langdetect call costs about the same on five words as on five
-    hundred, so a long article is not identified block by block: the first
-    and last ``EDGE_BLOCKS`` blocks (where chrome sits) are, and the blocks
-    between them are identified in runs of neighbours in one script holding
-    about ``GROUP_LETTERS`` letters, each block taking its run's languages.
+    hundred, and a short line costs the most (its trials converge slowly),
+    so a page of dozens of blocks is not identified block by block:
+
+    * long blocks (over four words) are read in one langdetect trial, enough
+      for a sentence or more; in an article of over ``ALONE_BLOCKS`` blocks,
+      the first and last ``EDGE_BLOCKS`` of them alone, those between in runs
+      of neighbours in one script of about ``GROUP_LETTERS`` letters, each
+      taking its run's languages;
+    * short lines are read alone, in ``SHORT_TRIALS`` trials (their
+      probability is compared with thresholds), where the rules look at their language: at
+      the edges of the article (before its first long block or after its
+      last) and in another script than the long blocks'.  A short line
+      between long blocks of its own script takes the languages of the long
+      block before it: a few words never overrule the page.
+
+    In a page's main text found by the extractor (*extracted*), where the
+    edge rules are off, every long block is read in runs and a short line
+    only when it is in another script.
+
     Time grows with the article's letters, not with its number of blocks.
+    The price: in a long article, a foreign paragraph in the middle is
+    reported in its run's language.
     """
-    if len(content) <= ALONE_BLOCKS:
-        return {id(b): langid.detect(b.text) for b in content}
-    ends = content[:EDGE_BLOCKS] + content[-EDGE_BLOCKS:]
-    found = {id(b): langid.detect(b.text) for b in ends}
+    short = [chrome.is_short(b.text) for b in content]
+    long_ones = [b for b, is_short in zip(content, short, strict=True) if not is_short]
+    found: dict[int, list[tuple[str, float]]] = {}
+    if extracted:
+        _identify_runs(long_ones, found)
+    elif len(content) <= ALONE_BLOCKS or len(long_ones) <= 2 * EDGE_BLOCKS:
+        for block in long_ones:
+            found[id(block)] = langid.detect(block.text, QUICK_TRIALS)
+    else:
+        for block in long_ones[:EDGE_BLOCKS] + long_ones[-EDGE_BLOCKS:]:
+            found[id(block)] = langid.detect(block.text, QUICK_TRIALS)
+        _identify_runs(long_ones[EDGE_BLOCKS:-EDGE_BLOCKS], found)
+
+    edges = set() if extracted else _edge_indexes(content)
+    main_script = langid.script(" ".join(b.text for b in long_ones)) if long_ones else ""
+    before = found[id(long_ones[0])] if extracted and long_ones else None
+    for index, block in enumerate(content):
+        if not short[index]:
+            before = found[id(block)]
+        elif before is None or index in edges or langid.script(block.text) != main_script:
+            found[id(block)] = langid.detect(block.text, SHORT_TRIALS)
+        else:
+            found[id(block)] = before
+    return found
+
+
+def _identify_runs(blocks: list[Block], found: dict[int, list[tuple[str, float]]]) -> None:
+    """Identify *blocks* in runs of one script of about ``GROUP_LETTERS`` letters."""
     run: list[Block] = []
     letters = 0
     run_script = ""
 
     def identify_run() -> None:
-        languages = langid.detect("\n".join(b.text for b in run))
+        languages = langid.detect("\n".join(b.text for b in run), QUICK_TRIALS)
         for member in run:
             found[id(member)] = languages
 
-    for block in content[EDGE_BLOCKS:-EDGE_BLOCKS]:
+    for block in blocks:
         block_script = langid.script(block.text)
         if run and block_script != run_script:
             identify_run()
@@ -86,7 +131,6 @@ def _identify(content: list[Block]) -> dict[int, list[tuple[str, float]]]:
             run, letters = [], 0
     if run:
         identify_run()
-    return found
 
 
 def analyze(article: Article) -> Article:
@@ -100,7 +144,7 @@ def analyze(article: Article) -> Article:
             raise NoTextError(article.path, "no letters to read: only numbers, symbols or emoji")
         raise NoTextError(article.path, "no article text: every line is page chrome")
 
-    found = _identify(content)
+    found = _identify(content, extracted=article.extracted)
     for block in content:
         block.language, block.confidence = (
             found[id(block)][0] if found[id(block)] else (UNDETERMINED, 0.0)
@@ -114,7 +158,7 @@ def analyze(article: Article) -> Article:
     edges = _edge_indexes(content)
     structural_title = article.format != "text"
     for index, block in enumerate(content):
-        if block.language == lang or not chrome.is_short(block.text):
+        if article.extracted or block.language == lang or not chrome.is_short(block.text):
             continue
         if structural_title and block.kind == "title":
             continue

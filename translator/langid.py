@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from langdetect import DetectorFactory, detect_langs
+from langdetect import DetectorFactory, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from .article import UNDETERMINED
@@ -46,6 +46,7 @@ def plain(text: str) -> str:
     return " ".join(_MARKUP.sub(" ", kept).split())
 
 
+@lru_cache(maxsize=8192)
 def letter_weight(text: str) -> int:
     """Letters in *text*; ideographs and hangul count double (they carry more)."""
     weight = 0
@@ -54,6 +55,9 @@ def letter_weight(text: str) -> int:
             o = ord(ch)
             weight += 2 if 0x3040 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF else 1
     return weight
+
+
+SCRIPT_SAMPLE = 600  # characters looked at: a page's script shows in its first lines
 
 
 @lru_cache(maxsize=4096)
@@ -74,16 +78,36 @@ def script(text: str) -> str:
     >>> script("Ticker"), script("اعلان"), script("广告"), script("123")
     ('LATIN', 'ARABIC', 'HAN', 'NONE')
     """
-    counts = Counter(_script(ch) for ch in text if ch.isalpha())
+    counts = Counter(_script(ch) for ch in text[:SCRIPT_SAMPLE] if ch.isalpha())
     if not counts:
         return "NONE"
     return counts.most_common(1)[0][0]
 
 
-def detect(text: str) -> list[tuple[str, float]]:
+@lru_cache(maxsize=1)
+def _factory() -> DetectorFactory:
+    """langdetect's 55 language profiles, loaded once."""
+    factory = DetectorFactory()
+    factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+    return factory
+
+
+FULL_TRIALS = 7  # langdetect's own number of random trials per call
+QUICK_TRIALS = 1
+SHORT_TRIALS = 3  # a short line: enough trials for a probability to compare with a threshold
+# What one call reads of a long text: langdetect's time grows with the text
+# it is given (n-gram extraction) while a few hundred words already decide.
+SAMPLE_CHARS = 400
+
+
+def detect(text: str, trials: int = FULL_TRIALS) -> list[tuple[str, float]]:
     """Candidate languages of *text*, most probable first; empty when undetermined.
 
-    Codes are ISO 639-1, with ``zh`` for Chinese in either script.
+    Codes are ISO 639-1, with ``zh`` for Chinese in either script.  A call
+    costs the same on a line as on a page: langdetect samples the text's
+    n-grams in *trials* random walks and averages them.  One trial is enough
+    for a long text (a run of paragraphs); a short one needs all seven for a
+    probability worth comparing with a threshold.
 
     >>> detect("Le gouvernement a annoncé jeudi une nouvelle loi sur le logement.")[0][0]
     'fr'
@@ -93,8 +117,11 @@ def detect(text: str) -> list[tuple[str, float]]:
     cleaned = plain(text)
     if not any(ch.isalpha() for ch in cleaned):
         return []
+    detector = _factory().create()
+    detector.n_trial = trials
+    detector.append(cleaned[:SAMPLE_CHARS])
     try:
-        found = detect_langs(cleaned)
+        found = detector.get_probabilities()
     except LangDetectException:
         return []
     merged: dict[str, float] = {}

@@ -57,6 +57,95 @@ class FileResult:
         }
 
 
+def _block_markdown(kind: str, prefix: str, text: str) -> str:
+    if kind == "title":
+        return f"# {text}"
+    if kind == "code":
+        return f"```\n{text}\n```"
+    if kind == "list":
+        return f"- {text}"
+    if kind == "quote":
+        return f"> {text}"
+    if prefix in {"h2", "h3", "h4", "h5", "h6"}:
+        return "#" * int(prefix[1]) + " " + text
+    if prefix.startswith("#"):  # a Markdown heading marker kept as the prefix
+        return prefix + text
+    return text
+
+
+@dataclass
+class Extracted:
+    """One article as the tool reads it: what ``translator extract`` prints."""
+
+    path: str
+    article: Article | None = None
+    error: InputError | None = None
+    date: str | None = None
+
+    def plain(self) -> str:
+        """The kept blocks' text, separated by blank lines."""
+        assert self.article is not None
+        return "\n\n".join(b.text for b in self.article.content_blocks)
+
+    def markdown(self) -> str:
+        assert self.article is not None
+        return "\n\n".join(
+            _block_markdown(b.kind, b.prefix.strip(), b.text) for b in self.article.content_blocks
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.error is not None or self.article is None:
+            return {"path": self.path, "error": str(self.error)}
+        a = self.article
+        detected = FileResult(a.path, article=a).as_dict()
+        return {
+            "path": a.path,
+            "language": a.language,
+            "title": a.title,
+            "date": self.date,
+            "text": self.plain(),
+            "blocks": [
+                {**entry, "text": block.text}
+                for entry, block in zip(detected["blocks"], a.content_blocks, strict=True)
+            ],
+            "chrome": detected["chrome"],
+        }
+
+
+@dataclass
+class ExtractReport:
+    results: list[Extracted] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Extracted]:
+        return [r for r in self.results if r.error is not None]
+
+    def as_dict(self) -> list[dict[str, Any]]:
+        """One object per file, in order (the JSON of ``translator extract``)."""
+        return [r.as_dict() for r in self.results]
+
+
+def extract_paths(
+    paths: list[str] | tuple[str, ...], options: ReadOptions | None = None
+) -> ExtractReport:
+    """Every article under *paths* as it would be translated: title, kept blocks, date."""
+    from .dates import article_date
+
+    options = options or ReadOptions()
+    found = discover(paths)
+    report = ExtractReport(notices=found.notices)
+    for path in found.files:
+        try:
+            article = load_article(path, options)
+        except InputError as exc:
+            report.results.append(Extracted(path, error=exc))
+            continue
+        when = article_date(article)
+        report.results.append(Extracted(path, article, date=when.iso if when else None))
+    return report
+
+
 @dataclass
 class DetectReport:
     results: list[FileResult] = field(default_factory=list)

@@ -1,7 +1,10 @@
-"""Reading article bytes into text, strictly.
+"""Reading article bytes into text.
 
-Decoding is strict UTF-8 (a BOM is accepted and dropped) unless the caller
-names another encoding.  Errors name the 0-based byte offset and the line.
+Plain text and Markdown are strict UTF-8 (a BOM is accepted and dropped)
+unless the caller names another encoding, or ``auto`` (a detector's guess).
+HTML is decoded as browsers do: a BOM, else the charset the page declares in
+its first bytes (``<meta charset>`` or ``http-equiv``), else UTF-8, else
+charset-normalizer's guess.  Errors name the 0-based byte offset and the line.
 """
 
 from __future__ import annotations
@@ -18,10 +21,31 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+AUTO = "auto"
+# Browsers look for a declared charset in the first 1024 bytes; pages written
+# by hand put it later (after long <head> comments), so look a little further.
+PRESCAN_BYTES = 4096
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def check_encoding(name: str | None) -> str | None:
-    """Validate an ``--encoding`` value before any work starts."""
+    """Validate an ``--encoding`` value before any work starts.
+
+    >>> check_encoding("latin1"), check_encoding("AUTO")
+    ('iso8859-1', 'auto')
+    """
     if name is None:
         return None
+    if name.strip().lower() == AUTO:
+        return AUTO
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -63,7 +87,58 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def decode(data: bytes, path: str, encoding: str | None = None) -> str:
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first bytes, as Python names it.
+
+    The WHATWG rule that a declared UTF-16 means UTF-8 (the declaration could
+    not be read otherwise) and that ISO-8859-1/ASCII mean windows-1252 holds.
+
+    >>> declared_charset(b'<meta charset="ISO-8859-1"><p>')
+    'cp1252'
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">')
+    'koi8-r'
+    >>> declared_charset(b"<p>none</p>") is None
+    True
+    """
+    head = data[:PRESCAN_BYTES]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if name.startswith("utf-16"):
+        return "utf-8"
+    if name in {"latin-1", "iso8859-1", "ascii"}:
+        return "cp1252"
+    return name
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """charset-normalizer's best guess for *data*, or None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 256 * 1024]).best()
+    return best.encoding if best is not None else None
+
+
+def html_encoding(data: bytes) -> str:
+    """How a browser would decode *data*: BOM, declared charset, UTF-8, then a guess."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    declared = declared_charset(data)
+    if declared:
+        return declared
+    try:
+        data.decode("utf-8", errors="strict")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return guess_encoding(data) or "utf-8"
+
+
+def decode(data: bytes, path: str, encoding: str | None = None, *, html: bool = False) -> str:
     """Decode *data* and normalise line endings to ``\\n``.
 
     >>> decode(b"\\xef\\xbb\\xbfcaf\\xc3\\xa9\\r\\n", "x.txt")
@@ -75,6 +150,25 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> str:
     """
     if not data.strip():
         raise NoTextError(path, "empty file")
+    if encoding is None and html:
+        # Never refused for its bytes: a browser shows U+FFFD for a stray byte.
+        return _decode_as(data, path, html_encoding(data), replace=True)
+    if encoding == AUTO:
+        if data.startswith(codecs.BOM_UTF8):
+            encoding = None
+        else:
+            try:
+                data.decode("utf-8", errors="strict")
+                encoding = None
+            except UnicodeDecodeError:
+                guessed = guess_encoding(data)
+                if guessed is None:
+                    raise InputError(path, "cannot tell its encoding; pass --encoding") from None
+                encoding = guessed
+    return _decode_as(data, path, encoding)
+
+
+def _decode_as(data: bytes, path: str, encoding: str | None, *, replace: bool = False) -> str:
     nul = data.find(b"\x00")
     if nul >= 0 and not (encoding and encoding.startswith("utf-16")):
         raise InputError(path, "binary file (NUL byte), not an article", byte=nul)
@@ -91,6 +185,10 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> str:
                 "pass --encoding to read another encoding",
                 byte=offset,
             ) from None
+    elif replace:
+        # A page's declared or guessed charset: a browser shows U+FFFD for the
+        # odd byte that does not fit, and so do we.
+        text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
     else:
         try:
             text = data.decode(encoding, errors="strict")

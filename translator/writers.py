@@ -16,8 +16,9 @@ import re
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from .readers import html as html_reader
-from .translation import Translation
+from .readers import structure
+from .readers.maintext import clean_text
+from .translation import TranslatedBlock, Translation
 
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
@@ -157,20 +158,28 @@ def _defuse(root: Tag) -> None:
 
 
 def render_html(tr: Translation, lang: str, direction: str) -> str:
-    page = html_reader.prepare(tr.article.source)
-    by_node = {tb.block.node: tb for tb in tr.blocks if tb.block.node >= 0}
-    # Leaves never hold one another, so removing one never removes another.
-    removed = {b.node for b in tr.article.blocks if b.is_chrome and b.node >= 0}
-    for node in removed:
-        page.leaves[node][0].decompose()
-    for node, (el, kind) in enumerate(page.leaves):
-        tb = by_node.get(node)
-        if tb is None or kind == "code" or node in removed:
-            continue
-        el.clear()
-        fragment = BeautifulSoup(tb.text, "html.parser")
-        for child in list(fragment.contents):
-            el.append(child.extract())
+    """The source page with its article's blocks translated in place and its chrome gone.
+
+    The page's leaf elements (:func:`structure.prepare`) are matched with the
+    article's blocks by their text, in order, whichever reader found them.
+    """
+    page = structure.prepare(tr.article.source)
+    translated: dict[str, list[TranslatedBlock]] = {}
+    for tb in tr.blocks:
+        translated.setdefault(clean_text(tb.block.text), []).append(tb)
+    chrome = {clean_text(b.text) for b in tr.article.blocks if b.is_chrome}
+    for el, kind in page.leaves:
+        key = clean_text(el.get_text())
+        waiting = translated.get(key)
+        if waiting:
+            tb = waiting.pop(0)
+            if kind != "code":
+                el.clear()
+                fragment = BeautifulSoup(tb.text, "html.parser")
+                for child in list(fragment.contents):
+                    el.append(child.extract())
+        elif key in chrome:
+            el.decompose()  # leaves never hold one another
     soup, root = page.soup, page.root
     html_tag = soup.find("html")
     body = soup.find("body")

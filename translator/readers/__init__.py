@@ -48,8 +48,9 @@ def parse(path: str, source: str, fmt: Format) -> Article:
 def read(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read and parse one article file (no language analysis yet)."""
     data = read_bytes(path, max_bytes)
-    source = decode(data, path, encoding)
-    article = parse(path, source, format_for(path))
+    fmt = format_for(path)
+    source = decode(data, path, encoding, html=fmt == "html")
+    article = parse(path, source, fmt)
     article.sha256 = hashlib.sha256(data).hexdigest()  # the very bytes translated
     crlf = data.count(b"\r\n")
     if crlf and crlf * 2 >= data.count(b"\n"):

@@ -1,192 +1,106 @@
-"""HTML articles: the main content only, parsed with Beautiful Soup.
+"""HTML articles: the main content only.
 
-The content container is the first ``<article>``, else ``<main>`` or
-``[role=main]``, else ``<body>``.  Scripts, styles, navigation, asides,
-footers, forms and ad/share/related containers are dropped; those that held
-text are reported as chrome blocks so that a user can see what went.
+Two readers, one page:
+
+* the main-text reader (:mod:`.maintext`, trafilatura over an lxml tree)
+  finds the article on a real page, among menus, teasers, banners, comments
+  and footers, and reports what it left out;
+* the structural reader (:mod:`.structure`, Beautiful Soup) takes the page's
+  ``<article>``/``<main>``/``<body>`` less its chrome elements.  It reads the
+  pages where trafilatura finds no article of its own (small or hand-written
+  pages).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from html import escape as html_escape
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Tag
+from ..article import Article, Block
+from . import maintext
 
-from ..article import Article, Block, BlockKind
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
-_INVISIBLE = ["script", "style", "noscript", "template", "iframe", "svg", "object", "embed"]
-_STRUCTURAL_CHROME = ["nav", "aside", "footer", "form", "button", "dialog", "menu"]
-_PAGE_CHROME = ["header"]  # dropped when outside the article container
-_ROLE_CHROME = {"navigation", "banner", "complementary", "contentinfo", "search", "dialog"}
-_AD_WORD = re.compile(
-    r"(?:^|[\s_-])(ad|ads|adv|advert|advertisement|banner|sponsor|sponsored|promo|share|sharing|"
-    r"social|related|newsletter|subscribe|cookie|cookies|popup|outbrain|taboola|breadcrumbs?|"
-    r"comments?|widget|sidebar|ticker)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
-_BLOCK_TAGS = [
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre",
-    "figcaption", "dt", "dd", "td", "th", "caption", "div", "section",
-]  # fmt: skip
-_BLOCK_SET = frozenset(_BLOCK_TAGS)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def _text(el: Tag) -> str:
-    return " ".join(el.get_text().split())
+def _lxml_tree(source: str) -> HtmlElement | None:
+    import lxml.html
+    from lxml.etree import ParserError
+
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+    )
+    try:
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", source, count=1), parser)
+    except (ParserError, ValueError):
+        return None
 
 
-def _is_ad_container(el: Tag) -> bool:
-    if not isinstance(el, Tag) or el.attrs is None:
-        return False
-    if el.get("role") in _ROLE_CHROME:
-        return True
-    names = " ".join(el.get_attribute_list("class") or []) + " " + str(el.get("id") or "")
-    return bool(_AD_WORD.search(names))
-
-
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
+def _lxml_meta(tree: HtmlElement) -> dict[str, str]:
     meta: dict[str, str] = {}
-    html_tag = soup.find("html")
-    if isinstance(html_tag, Tag) and html_tag.get("lang"):
-        meta["lang"] = str(html_tag["lang"])
-    title = soup.find("title")
-    if isinstance(title, Tag) and _text(title):
-        meta["title"] = _text(title)
-    for tag in soup.find_all("meta"):
+    lang = tree.get("lang")
+    if lang:
+        meta["lang"] = lang
+    title = tree.find(".//title")
+    if title is not None and maintext.clean_text(title.text_content()):
+        meta["title"] = maintext.clean_text(title.text_content())
+    for tag in tree.iter("meta"):
         key = tag.get("property") or tag.get("name")
         value = tag.get("content")
-        if key and value and key in {"article:published_time", "og:title", "date", "description"}:
-            meta.setdefault(str(key), str(value))
+        if key and value and key in {"article:published_time", "og:title", "description"}:
+            meta.setdefault(key, value)
     return meta
 
 
-def _container(soup: BeautifulSoup) -> Tag:
-    for finder in (
-        lambda: soup.find("article"),
-        lambda: soup.find("main"),
-        lambda: soup.find(True, attrs={"role": "main"}),
-        lambda: soup.find("body"),
-    ):
-        found = finder()
-        if isinstance(found, Tag):
-            return found
-    return soup
-
-
-@dataclass
-class Page:
-    """A parsed page with its chrome removed from the content container."""
-
-    soup: BeautifulSoup
-    root: Tag
-    meta: dict[str, str]
-    dropped: list[Block]
-    leaves: list[tuple[Tag, BlockKind]]
-
-
-def prepare(source: str) -> Page:
-    """Parse *source*, drop chrome inside the content container, list its leaf blocks.
-
-    The writers call this again on the same source, so element order is the
-    link between an :class:`Article`'s blocks (``Block.node``) and the page.
-    """
-    soup = BeautifulSoup(source, "html.parser")
-    meta = _meta(soup)
-    root = _container(soup)
-    time_tag = root.find("time", attrs={"datetime": True}) or soup.find(
-        "time", attrs={"datetime": True}
-    )
-    if isinstance(time_tag, Tag):
-        meta["time"] = str(time_tag["datetime"])
-    for tag in soup.find_all(_INVISIBLE):
-        tag.decompose()
-
-    dropped: list[Block] = []
-
-    def drop_where(reason: Callable[[Tag], str | None]) -> None:
-        """Drop the outermost elements *reason* names, reporting their text.
-
-        One walk down the tree; an element inside a dropped one is skipped
-        (asking bs4 whether an element was decomposed searches its subtree,
-        which is quadratic on deep nesting).
-        """
-        gone: set[int] = set()
-        chosen: list[Tag] = []
-        for el in root.descendants:
-            if not isinstance(el, Tag):
-                continue
-            if id(el.parent) in gone:
-                gone.add(id(el))
-                continue
-            why = reason(el)
-            if why:
-                gone.add(id(el))
-                chosen.append(el)
-                text = " ".join(el.get_text(" ").split())
-                if text:
-                    line = el.sourceline or 1
-                    dropped.append(Block("paragraph", text, line, line, chrome=why))
-        for el in chosen:
-            el.decompose()
-
-    # Whatever lies outside the container is never read; chrome inside it is reported.
-    drop_where(lambda el: f"html-{el.name}" if el.name in _STRUCTURAL_CHROME else None)
-    if root.name == "body":
-        drop_where(lambda el: f"html-{el.name}" if el.name in _PAGE_CHROME else None)
-    drop_where(lambda el: "html-ad-container" if _is_ad_container(el) else None)
-
-    # One pass down and one pass up the tree (linear time however deep it is):
-    # which elements hold a block element, and which lie in <pre> or <blockquote>.
-    tags = [el for el in root.descendants if isinstance(el, Tag)]
-    holds_block: set[int] = set()
-    for el in reversed(tags):
-        if (el.name in _BLOCK_SET or id(el) in holds_block) and el.parent is not None:
-            holds_block.add(id(el.parent))
-    inside: dict[int, tuple[bool, bool]] = {
-        id(root): (root.name == "pre", root.name == "blockquote")
-    }
-    for el in tags:
-        in_pre, in_quote = inside[id(el.parent)]
-        inside[id(el)] = (in_pre or el.name == "pre", in_quote or el.name == "blockquote")
-
-    leaves: list[tuple[Tag, BlockKind]] = []
-    have_title = False
-    for el in tags:
-        if el.name not in _BLOCK_SET:
-            continue
-        if el.name != "pre" and id(el) in holds_block:
-            continue  # not a leaf block: its children are visited on their own
-        if inside[id(el.parent)][0]:
-            continue  # inside <pre>: part of that code block
-        text = el.get_text() if el.name == "pre" else _text(el)
-        if not text.strip():
-            continue
-        kind: BlockKind
-        if el.name == "pre":
-            kind = "code"
-        elif el.name == "h1" and not have_title:
-            kind = "title"
-            have_title = True
-        elif el.name == "li":
-            kind = "list"
-        elif inside[id(el)][1]:
-            kind = "quote"
+def _title_block(tree: HtmlElement, title: str, blocks: list[Block]) -> list[Block]:
+    """*blocks* with the page's title first, as a ``title`` block."""
+    for block in blocks[:3]:
+        if block.prefix == "h1" and block.text == title:
+            block.kind = "title"
+            return blocks
+    line = 1
+    for name in ("h1", "title"):
+        for el in tree.iter(name):
+            if el.sourceline and title in maintext.clean_text(el.text_content()):
+                line = int(el.sourceline)
+                break
         else:
-            kind = "paragraph"
-        leaves.append((el, kind))
-    return Page(soup, root, meta, dropped, leaves)
+            continue
+        break
+    if blocks and blocks[0].prefix == "h1" and blocks[0].text in title:
+        blocks[0].kind = "title"
+        return blocks
+    markup = html_escape(title, quote=False)
+    return [Block("title", title, line, line, prefix="h1", markup=markup), *blocks]
 
 
 def parse(path: str, source: str) -> Article:
-    page = prepare(source)
-    blocks = list(page.dropped)
-    for index, (el, kind) in enumerate(page.leaves):
-        text = el.get_text() if kind == "code" else _text(el)
-        line = el.sourceline or 1
-        end = line + str(el).count("\n")
-        markup = "" if kind == "code" else " ".join(el.decode_contents().split())
-        blocks.append(Block(kind, text, line, end, prefix=el.name, markup=markup, node=index))
-    blocks.sort(key=lambda b: b.line)
-    return Article(path=path, format="html", blocks=blocks, meta=page.meta)
+    """Read a page with the main-text reader, else with the structural one."""
+    tree = _lxml_tree(source)
+    main = maintext.extract(tree) if tree is not None else None
+    if tree is None or main is None:
+        from . import structure
+
+        return structure.parse(path, source)
+    meta = _lxml_meta(tree)
+    if main.date and "article:published_time" not in meta:
+        meta["date"] = main.date
+    blocks = _title_block(tree, main.title, main.blocks) if main.title else main.blocks
+    blocks = _merge(blocks, main.dropped)
+    return Article(path=path, format="html", blocks=blocks, meta=meta, extracted=True)
+
+
+def _merge(content: list[Block], dropped: list[Block]) -> list[Block]:
+    """Chrome blocks placed by line among the content, whose own order stays."""
+    out: list[Block] = []
+    rest = sorted(dropped, key=lambda b: b.line)
+    at = 0
+    for block in content:
+        while at < len(rest) and rest[at].line < block.line:
+            out.append(rest[at])
+            at += 1
+        out.append(block)
+    return out + rest[at:]
