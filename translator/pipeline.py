@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from . import readers
 from .article import Article
@@ -55,6 +55,34 @@ class FileResult:
                 for b in a.content_blocks
             ],
         }
+
+
+class _Outcome(Protocol):
+    error: InputError | None
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=_Outcome)
+
+
+@dataclass
+class FilesReport(Generic[R]):
+    """One result per file read (in order), and the notices of the walk."""
+
+    results: list[R] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[R]:
+        return [r for r in self.results if r.error is not None]
+
+    def as_dict(self) -> list[dict[str, Any]]:
+        """One object per file, in order (the JSON a command prints)."""
+        return [r.as_dict() for r in self.results]
+
+
+DetectReport = FilesReport[FileResult]  # what ``translator detect`` prints
 
 
 def _block_markdown(kind: str, prefix: str, text: str) -> str:
@@ -112,18 +140,7 @@ class Extracted:
         }
 
 
-@dataclass
-class ExtractReport:
-    results: list[Extracted] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def failures(self) -> list[Extracted]:
-        return [r for r in self.results if r.error is not None]
-
-    def as_dict(self) -> list[dict[str, Any]]:
-        """One object per file, in order (the JSON of ``translator extract``)."""
-        return [r.as_dict() for r in self.results]
+ExtractReport = FilesReport[Extracted]  # what ``translator extract`` prints
 
 
 def extract_paths(
@@ -144,20 +161,6 @@ def extract_paths(
         when = article_date(article)
         report.results.append(Extracted(path, article, date=when.iso if when else None))
     return report
-
-
-@dataclass
-class DetectReport:
-    results: list[FileResult] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def failures(self) -> list[FileResult]:
-        return [r for r in self.results if r.error is not None]
-
-    def as_dict(self) -> list[dict[str, Any]]:
-        """One object per file, in order (the JSON of ``translator detect``)."""
-        return [r.as_dict() for r in self.results]
 
 
 def load_text(text: str, label: str) -> Article:
