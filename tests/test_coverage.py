@@ -128,7 +128,7 @@ def test_junit_parses(run_cli, site, tmp_path):
     root = ET.parse(out).getroot()
     assert root.tag == "testsuites"
     cases = root.findall(".//testcase")
-    assert len(cases) == 6 * 2 + 10
+    assert len(cases) == 6 * 2 + 11  # 6 sources x 2 locales, then one case per catalog
     failed = [c for c in cases if c.find("failure") is not None]
     assert [(c.get("classname"), c.get("name")) for c in failed] == [("samples/fr-marche.md", "ar")]
     assert root.get("failures") == "1"

@@ -56,6 +56,7 @@ class Article:
     blocks: list[Block]
     front_matter: dict[str, Any] = field(default_factory=dict)
     front_matter_raw: str = ""
+    front_matter_format: str = "yaml"  # Markdown: yaml (---), toml (+++) or json ({...})
     meta: dict[str, str] = field(default_factory=dict)
     language: str = UNDETERMINED
     confidence: float = 0.0

@@ -31,9 +31,18 @@ SEPARATOR = " · "
 
 
 def locales_dir() -> Path:
-    """``$TRANSLATOR_LOCALES_DIR``, else the project's ``locales/``."""
+    """Where the catalogs are: ``$TRANSLATOR_LOCALES_DIR``, else the package's own.
+
+    The catalogs live in ``locales/`` at the top of the source tree; a wheel
+    carries them as ``translator/messages/`` (see ``pyproject.toml``), an
+    editable install reads them where they are.
+    """
     env = os.environ.get("TRANSLATOR_LOCALES_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "locales"
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    packaged = here / "messages"
+    return packaged if packaged.is_dir() else here.parent / "locales"
 
 
 @lru_cache(maxsize=64)
@@ -42,10 +51,31 @@ def _catalog(path: str) -> Catalog:
         return read_po(fh, domain=DOMAIN)
 
 
+# Chinese written in these territories is Traditional unless a script says otherwise.
+_HANT_TERRITORIES = {"TW", "HK", "MO"}
+
+
+def catalog_names(locale: Locale) -> list[str]:
+    """Catalog names to try for *locale*, most specific first.
+
+    >>> catalog_names(Locale.parse("pt_BR")), catalog_names(Locale.parse("zh_Hant"))
+    (['pt_BR', 'pt'], ['zh_Hant', 'zh_Hant', 'zh'])
+    >>> catalog_names(Locale.parse("zh_TW"))[1:], catalog_names(Locale.parse("zh_Hans"))[1:]
+    (['zh_Hant', 'zh'], ['zh_Hans', 'zh'])
+    """
+    script = locale.script
+    if script is None and locale.language == "zh" and locale.territory in _HANT_TERRITORIES:
+        script = "Hant"
+    names = [str(locale)]
+    if script:
+        names.append(f"{locale.language}_{script}")
+    return [*names, locale.language]
+
+
 def catalog_path(locale: Locale) -> Path | None:
-    """The catalog for *locale*: ``pt_BR`` first, then ``pt``."""
+    """The catalog for *locale*: ``pt_BR`` first, then its script (``zh_Hant``), then ``pt``."""
     root = locales_dir()
-    for name in (str(locale), locale.language):
+    for name in catalog_names(locale):
         path = root / name / "LC_MESSAGES" / f"{DOMAIN}.po"
         if path.is_file():
             return path

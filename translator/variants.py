@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
-from collections.abc import Iterable
+import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TextIO
 
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -54,7 +56,8 @@ OWNED = (
     "source_lang",
     "source",
     "source_sha256",
-    "translation_key",
+    "translationKey",
+    "translation_key",  # the spelling written before; read, never written
     "engine",
     "options",
     "qa",
@@ -67,7 +70,7 @@ FORMATS = {"md": "md", "html": "html", "json": "json"}
 EXTENSIONS = tuple(FORMATS)  # the extensions a variant can have
 LAYOUTS = ("filename", "dir")
 # The first content hash in the file (front matter, head and JSON keys come before the body).
-_CONTENT_HASH = re.compile(r"content_sha256[\"']?\s*(?::|content=)\s*[\"']?([0-9a-f]{64})")
+_CONTENT_HASH = re.compile(r"content_sha256[\"']?\s*(?::|=|content=)\s*[\"']?([0-9a-f]{64})")
 HEAD_LIMIT = 256 * 1024  # an HTML variant's head is read up to this many characters
 MAX_FRONT_MATTER_LINES = 2000
 
@@ -94,12 +97,21 @@ def variant_format(path: str) -> str:
     return "html" if ext == "htm" else ext if ext in FORMATS else "md"
 
 
-def variant_path(source: str, root: str, out: str | None, tag: str, layout: str, ext: str) -> Path:
+def variant_path(
+    source: str, root: str, out: str | None, tag: str, layout: str, ext: str, *, lower: bool = True
+) -> Path:
     """Where the *tag* variant of *source* goes (Hugo's two conventions).
 
     *root* is the directory the source was found under; with *out*, its
-    sub-directories are kept below *out*.
+    sub-directories are kept below *out*.  The language tag is lowercased in
+    file and folder names (``post.pt-br.md``, ``pt-br/``): Hugo and MkDocs
+    match language keys in lowercase; the file itself says ``lang: pt-BR``.
+
+    >>> variant_path("post.md", ".", None, "pt-BR", "filename", "md")
+    PosixPath('post.pt-br.md')
     """
+    if lower:
+        tag = tag.lower()
     src = Path(source)
     if out is None:
         base, rel = src.parent, Path()
@@ -116,8 +128,14 @@ def variant_path(source: str, root: str, out: str | None, tag: str, layout: str,
 
 
 def candidates(source: str, root: str, out: str | None, tag: str, layout: str) -> list[Path]:
-    """Every path the *tag* variant of *source* can have, one per format."""
-    return [variant_path(source, root, out, tag, layout, ext) for ext in EXTENSIONS]
+    """Every path the *tag* variant of *source* can have: one per format, the tag
+    lowercased as written now, then as given (``post.pt-BR.md``, written before)."""
+    paths = [variant_path(source, root, out, tag, layout, ext) for ext in EXTENSIONS]
+    if tag != tag.lower():
+        paths += [
+            variant_path(source, root, out, tag, layout, ext, lower=False) for ext in EXTENSIONS
+        ]
+    return paths
 
 
 _TOP_KEY = re.compile(r"^([^\s#:-][^:]*?|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
@@ -154,7 +172,7 @@ class VariantMeta:
             ("source_lang", self.source_lang),
             ("source", self.source),
             ("source_sha256", self.source_sha256),
-            ("translation_key", self.translation_key),
+            ("translationKey", self.translation_key),  # Hugo's spelling
             ("engine", self.engine),
         ]
         if self.options:
@@ -211,6 +229,73 @@ def _yaml_value(key: str, value: Any) -> str:
 
 def front_matter_lines(meta: VariantMeta, raw_source: str) -> list[str]:
     return [f"{k}: {_yaml_value(k, v)}" for k, v in meta.items()] + carried_lines(raw_source)
+
+
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.-]+|\"[^\"]*\"|'[^']*')\s*=")
+_TOML_TABLE = re.compile(r"^\s*\[")
+
+
+def _toml_value(value: Any) -> str:
+    """One TOML value: strings as basic strings, dates as TOML dates, tables inline.
+
+    >>> _toml_value("Le « vélo »"), _toml_value({"errors": 0, "warnings": 2})
+    ('"Le « vélo »"', '{errors = 0, warnings = 2}')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value), ensure_ascii=False)  # JSON's escapes are TOML's
+
+
+def toml_carried_lines(raw: str) -> list[str]:
+    """The source's TOML front-matter lines for keys the tool does not own.
+
+    Top-level keys come first in TOML; every line from the first table
+    header on belongs to a table and is carried as it is.
+    """
+    lines = raw.split("\n")
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    out: list[str] = []
+    keep = True
+    for index, line in enumerate(lines):
+        if _TOML_TABLE.match(line):
+            return out + lines[index:]
+        match = _TOML_KEY.match(line)
+        if match:
+            keep = match.group(1).strip("\"'") not in OWNED
+        if keep:
+            out.append(line)
+    return out
+
+
+def front_matter_block(meta: VariantMeta, article: Article) -> list[str]:
+    """The variant's front matter with its delimiters, in the source's own format.
+
+    YAML (``---``) unless the source was TOML (``+++``) or JSON (``{...}``);
+    every field a site generator reads is typed (the date as a date).  The
+    source's other fields are carried over untouched.
+    """
+    fmt = article.front_matter_format if article.format == "markdown" else "yaml"
+    if fmt == "toml":
+        owned = []
+        for key, value in meta.items():
+            if key == "date" and meta.date is not None:
+                value = meta.date.value
+            owned.append(f"{key} = {_toml_value(value)}")
+        return ["+++", *owned, *toml_carried_lines(article.front_matter_raw), "+++"]
+    if fmt == "json":
+        data: dict[str, Any] = dict(meta.items())
+        for key, value in article.front_matter.items():
+            if key not in OWNED:
+                data[key] = _jsonable(value)
+        return json.dumps(data, ensure_ascii=False, indent=2).split("\n")
+    return ["---", *front_matter_lines(meta, article.front_matter_raw), "---"]
 
 
 def _jsonable(value: Any) -> Any:
@@ -337,10 +422,10 @@ def keeps_inline_markup(fmt: str, article: Article) -> bool:
 
 
 def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
-    fm = front_matter_lines(meta, tr.article.front_matter_raw)
+    fm = front_matter_block(meta, tr.article)
     if keeps_inline_markup("md", tr.article):
         return render_markdown(tr, front_matter=fm, lead=md_escape(pub.text))
-    out = ["---", *fm, "---", "", md_escape(pub.text), ""]
+    out = [*fm, "", md_escape(pub.text), ""]
     if meta.title:
         out += ["# " + md_escape(meta.title), ""]
     for group in _groups(tr):
@@ -520,14 +605,32 @@ def _front_matter_lines(lines: Iterable[str]) -> str:
     first = next(it, "")
     if first.rstrip("\r\n") != "---":
         raise ValueError("no front matter")
+    return _until(it, "---")
+
+
+def _until(it: Iterator[str], closing: str) -> str:
     kept: list[str] = []
     for line in it:
-        if line.rstrip("\r\n") == "---":
+        if line.rstrip("\r\n") == closing:
             return "".join(kept)
         kept.append(line)
         if len(kept) > MAX_FRONT_MATTER_LINES:
             break
     raise ValueError("front matter never closes")
+
+
+def _md_metadata(fh: TextIO) -> dict[str, Any]:
+    """A Markdown variant's front matter, whichever of the three formats it is in."""
+    first = fh.readline()
+    if first.rstrip("\r\n") == "+++":
+        data = tomllib.loads(_until(iter(fh), "+++"))
+        return data
+    if first.startswith("{"):
+        data, _ = json.JSONDecoder().raw_decode(first + fh.read(HEAD_LIMIT))
+        if not isinstance(data, dict):
+            raise ValueError("front matter is not a mapping")
+        return data
+    return _yaml_metadata(_front_matter_lines(itertools.chain([first], fh)))
 
 
 def _yaml_metadata(raw: str) -> dict[str, Any]:
@@ -557,7 +660,7 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
             return _json_metadata(json.load(fh))
         if fmt == "html":
             return _html_metadata(fh.read(HEAD_LIMIT))
-        return _yaml_metadata(_front_matter_lines(fh))
+        return _md_metadata(fh)
 
 
 def read_variant(path: str) -> ReadVariant:

@@ -16,6 +16,7 @@ import re
 import yaml
 from bs4 import BeautifulSoup, Tag
 
+from .article import Article
 from .readers import structure
 from .readers.maintext import clean_text
 from .translation import TranslatedBlock, Translation
@@ -97,19 +98,34 @@ def render_text(tr: Translation) -> str:
     return "\n".join(out) + "\n"
 
 
+def _with_title(fmt: str, head: list[str], title: str, article: Article) -> list[str]:
+    """The source's front-matter lines with the title translated, in its own format."""
+    if fmt == "json":
+        data = {**article.front_matter, "title": title}
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str).split("\n")
+    if fmt == "toml":
+        rendered = json.dumps(title, ensure_ascii=False)
+        inner = [
+            re.sub(r"^(\s*title\s*=\s*).*$", lambda m: m.group(1) + rendered, line)
+            for line in head[1:-1]
+        ]
+        return [head[0], *inner, head[-1]]
+    inner = replace_front_matter_value(head[1:-1], "title", yaml_string(title))
+    return [head[0], *inner, head[-1]]
+
+
 def render_markdown(
     tr: Translation, front_matter: list[str] | None = None, lead: str | None = None
 ) -> str:
-    """The translated Markdown; *front_matter* (its lines, between the ``---``)
+    """The translated Markdown; *front_matter* (its lines, delimiters included)
     replaces the source's when given, and *lead* becomes the body's first paragraph."""
     article = tr.article
     lines = article.source.split("\n")
     head = lines[: article.header_lines]
     if front_matter is not None and head:
-        head = [head[0], *front_matter, head[-1]]
+        head = front_matter
     elif tr.front_matter_title is not None and head:
-        inner = replace_front_matter_value(head[1:-1], "title", yaml_string(tr.front_matter_title))
-        head = [head[0], *inner, head[-1]]
+        head = _with_title(article.front_matter_format, head, tr.front_matter_title, article)
     starts = {tb.block.line: tb for tb in tr.blocks if tb.block.kind != "code"}
     skip: set[int] = set()
     for tb in tr.blocks:

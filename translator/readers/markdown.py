@@ -1,10 +1,17 @@
-"""Markdown articles: YAML front matter kept as data, the body parsed with
+"""Markdown articles: front matter kept as data, the body parsed with
 markdown-it-py (CommonMark) into blocks with their source lines.
+
+Front matter comes in the three formats Hugo reads: YAML between ``---``
+lines, TOML between ``+++`` lines (the standard library's ``tomllib``), and
+a JSON object at the top of the file.  The article keeps which one it was,
+so that its variants are written in the same format.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from typing import Any
 
 import yaml
@@ -77,13 +84,76 @@ def load_yaml(raw: str) -> Any:
         loader.dispose()
 
 
+_TOML_OPEN = re.compile(r"\A\+{3}[ \t]*\n")
+_TOML_CLOSE = re.compile(r"^\+{3}[ \t]*$", re.MULTILINE)
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def front_matter_format(source: str) -> str | None:
+    """``yaml``, ``toml`` or ``json``: how *source*'s front matter is written, if it has one.
+
+    >>> front_matter_format("+++\\ntitle = 'A'\\n+++\\n"), front_matter_format('{"title": "A"}')
+    ('toml', 'json')
+    """
+    if _TOML_OPEN.match(source):
+        return "toml"
+    if source.startswith("{"):
+        first = source.split("\n", 1)[0].strip()
+        if first == "{" or first.startswith('{"'):  # not a shortcode line: {{< x >}}
+            return "json"
+    if _HANDLER.detect(source):
+        return "yaml"
+    return None
+
+
+def _split_toml(path: str, source: str) -> tuple[str, dict[str, Any], str, int]:
+    opened = _TOML_OPEN.match(source)
+    assert opened is not None
+    close = _TOML_CLOSE.search(source, opened.end())
+    if close is None:
+        raise InputError(path, "front matter opened with +++ is never closed", line=1)
+    raw = source[opened.end() : close.start()]
+    if len(raw.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise InputError(path, f"front matter: over {MAX_FRONT_MATTER_BYTES} bytes", line=2)
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) + 1 if found else 2
+        message = str(exc).split(" (at ", 1)[0]
+        raise InputError(path, f"front matter: {message}", line=line) from None
+    body = source[close.end() :].removeprefix("\n")
+    return raw, data, body, source[: len(source) - len(body)].count("\n")
+
+
+def _split_json(path: str, source: str) -> tuple[str, dict[str, Any], str, int]:
+    try:
+        data, end = json.JSONDecoder().raw_decode(source)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"front matter: {exc.msg} (JSON)", line=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise InputError(path, "front matter is not a mapping of keys to values", line=1)
+    raw = source[:end]
+    if len(raw.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise InputError(path, f"front matter: over {MAX_FRONT_MATTER_BYTES} bytes", line=1)
+    rest = source[end:]
+    line_end = rest.find("\n")
+    body = rest[line_end + 1 :] if line_end >= 0 and not rest[:line_end].strip() else rest
+    return raw, data, body, source[: len(source) - len(body)].count("\n")
+
+
 def split_front_matter(path: str, source: str) -> tuple[str, dict[str, Any], str, int]:
     """Split *source* into (raw front matter, its data, body, body line offset).
 
     The offset is the number of source lines before the body's first line.
     """
-    if not _HANDLER.detect(source):
+    fmt = front_matter_format(source)
+    if fmt is None:
         return "", {}, source, 0
+    if fmt == "toml":
+        return _split_toml(path, source)
+    if fmt == "json":
+        return _split_json(path, source)
     try:
         raw, body = _HANDLER.split(source)
     except ValueError:
@@ -138,9 +208,9 @@ def _surrogate(value: Any) -> str | None:
 
 
 def _closing_line(lines: list[str]) -> int:
-    """1-based number of the line that closes the front matter."""
+    """1-based number of the line that closes the YAML or TOML front matter."""
     for number, line in enumerate(lines[1:], start=2):
-        if re.fullmatch(r"-{3,}\s*", line):
+        if re.fullmatch(r"-{3,}\s*|\+{3}\s*", line):
             return number
     return 0
 
@@ -193,11 +263,17 @@ def parse(path: str, source: str) -> Article:
         elif tok.type in ("fence", "code_block") and tok.map:
             blocks.append(Block("code", tok.content, tok.map[0] + offset + 1, tok.map[1] + offset))
         i += 1
+    fm_format = front_matter_format(source) or "yaml"
+    if fm_format == "json":
+        header = offset
+    else:
+        header = _closing_line(lines) if raw or offset else 0
     return Article(
         path=path,
         format="markdown",
         blocks=blocks,
         front_matter=data,
         front_matter_raw=raw,
-        header_lines=_closing_line(lines) if raw or offset else 0,
+        front_matter_format=fm_format,
+        header_lines=header,
     )
