@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import chrome, langid
+from . import chrome, langid, protect
 from .article import UNDETERMINED, Article, Block
 from .errors import NoTextError
 from .langid import QUICK_TRIALS, SHORT_TRIALS
@@ -133,10 +133,33 @@ def _identify_runs(blocks: list[Block], found: dict[int, list[tuple[str, float]]
         identify_run()
 
 
+def _title_only(article: Article) -> bool:
+    """A page whose only text is its front-matter title (a Hugo section's
+    ``_index.md``): its language is the title's, when langdetect can tell."""
+    title = article.front_matter.get("title")
+    if article.format != "markdown" or not isinstance(title, str) or not title.strip():
+        return False
+    if any(not b.is_chrome for b in article.blocks):
+        return False  # code only: not a title-only page
+    found = langid.detect(title, langid.FULL_TRIALS)
+    if not found:
+        return False
+    article.language, article.confidence = found[0][0], round(found[0][1], 4)
+    return True
+
+
 def analyze(article: Article) -> Article:
     """Fill in chrome flags and languages of *article*'s blocks, and its language."""
     chrome.apply_rules(article.blocks)
+    if article.format == "markdown":
+        # In a site's own Markdown a shortcode or template tag is content, kept
+        # byte-exact (protect.TEMPLATE), not a leaked widget as on a scraped page.
+        for block in article.blocks:
+            if block.chrome == chrome.WIDGET and protect.is_template_only(block.text):
+                block.chrome = None
     content = [b for b in article.blocks if not b.is_chrome and b.kind != "code"]
+    if not content and _title_only(article):
+        return article
     if not content:
         if any(b.chrome == chrome.NO_LETTERS for b in article.blocks) and not any(
             b.chrome and b.chrome != chrome.NO_LETTERS for b in article.blocks

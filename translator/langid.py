@@ -22,6 +22,8 @@ _CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
 # A link target's scan stops at the next "]", so many unclosed "](" cost linear time.
 _MD_LINK = re.compile(r"\]\([^)\]]*\)")
 _MARKUP = re.compile(r"[*_`#>\[\]]+")
+# Site-generator tags ({{< ref "x" >}}, {% if %}) carry no language; scans stop at the next opener.
+_TEMPLATE = re.compile(r"\{\{(?:(?!\{\{).)*?\}\}|\{%(?:(?!\{%).)*?%\}", re.DOTALL)
 _AROUND = "*_`#<>[]()\"'.,;:!?"
 
 
@@ -41,7 +43,7 @@ def plain(text: str) -> str:
     >>> plain("Write to **news@example.org** or see https://example.org/a_b today")
     'Write to or see today'
     """
-    words = _MD_LINK.sub("]", text).split()
+    words = _TEMPLATE.sub(" ", _MD_LINK.sub("]", text)).split()
     kept = " ".join(w for w in words if not _is_address(w.strip(_AROUND)))
     return " ".join(_MARKUP.sub(" ", kept).split())
 

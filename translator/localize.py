@@ -173,8 +173,20 @@ Job = tuple[str, str]  # (source file, the PATH it was found under)
 Destinations = dict[str, list[tuple[Target, Path]]]  # source file -> (locale, variant path)
 
 
+def translation_key_field(article: Article) -> str:
+    """The name the key is written under: Hugo's ``translationKey`` when the
+    source sets one (Hugo links the pages sharing it), else ``translation_key``.
+
+    Hugo gives a page without the field a key of its own from its path, so a
+    variant must not set ``translationKey`` unless its source does: the pages
+    would no longer be linked as translations.
+    """
+    value = article.front_matter.get("translationKey")
+    return "translationKey" if isinstance(value, str) and value.strip() else "translation_key"
+
+
 def translation_key(article: Article, source: str) -> str:
-    for key in ("translation_key", "translationKey"):
+    for key in ("translationKey", "translation_key"):
         value = article.front_matter.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -713,6 +725,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         source=os.path.relpath(item.article.path),
         source_sha256=item.digest,
         translation_key=item.key,
+        key_field=translation_key_field(item.article),
         engine=identity,
         options=_options_key(engine) or None,
         qa=qa.summary(findings),

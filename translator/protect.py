@@ -1,8 +1,10 @@
 """Protected spans: text that must come back byte-exact from translation.
 
 URLs, e-mail addresses, inline code, ``{name}``, ``%s``, ``%(name)s``,
-``%1$s``, and inline markup (Markdown links and emphasis markers, HTML tags)
-are replaced by placeholders ``⟦0⟧``, ``⟦1⟧``… before translation and put
+``%1$s``, site-generator template tags (Hugo shortcodes ``{{< >}}`` and
+``{{% %}}``, Liquid/Jinja ``{% %}`` and ``{{ }}``; a ``highlight`` shortcode
+with its code), and inline markup (Markdown links and emphasis markers, HTML
+tags and comments) are replaced by placeholders ``⟦0⟧``, ``⟦1⟧``… before translation and put
 back afterwards.  A placeholder the engine dropped is put back at the end of
 its text and recorded as an event for QA.
 """
@@ -24,12 +26,21 @@ URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<
 # characters: the same matches, in linear time on a long run without "@".
 EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 CODE = r"`[^`\n]+`"
+# Each scan stops at the next opener, so unclosed tags cost linear time.
+TEMPLATE = (
+    r"\{\{<\s*highlight\b(?:(?!\{\{<\s*highlight\b).)*?\{\{<\s*/highlight\s*>\}\}"
+    r"|\{\{[<%](?:(?!\{\{).)*?[>%]\}\}"
+    r"|\{%(?:(?!\{%).)*?%\}"
+    r"|\{\{(?:(?!\{\{).)*?\}\}"
+)
+TEMPLATE_RE = re.compile(TEMPLATE, re.DOTALL)
 FORMAT = r"\{[A-Za-z_][\w.]*\}|\{\d*\}|%\(\w+\)[sdifr]|%\d+\$[sdif]|%[sdif]"
 # A comment's scan stops at the next "<!--", so unclosed comments cost linear time.
 _TAG = r"</?[A-Za-z][^<>]*>|<!--(?:(?!<!--).)*?-->"
 
 # (pattern, group numbers to protect; 0 = the whole match)
 _COMMON: list[tuple[re.Pattern[str], tuple[int, ...]]] = [
+    (TEMPLATE_RE, (0,)),
     (re.compile(CODE), (0,)),
     (re.compile(URL), (0,)),
     (re.compile(EMAIL), (0,)),
@@ -58,6 +69,15 @@ _MARKDOWN = [
 _HTML = [(re.compile(_TAG, re.DOTALL), (0,))]
 
 
+def is_template_only(text: str) -> bool:
+    """Whether *text* holds nothing but template tags and white space.
+
+    >>> is_template_only('{{< figure src="a.png" >}}'), is_template_only("{{< ref x >}} and more")
+    (True, False)
+    """
+    return bool(TEMPLATE_RE.search(text)) and not TEMPLATE_RE.sub("", text).strip()
+
+
 @dataclass
 class Masked:
     text: str
@@ -75,10 +95,10 @@ class SpanEvent:
 def _ranges(text: str, fmt: Format) -> list[tuple[int, int]]:
     patterns = list(_COMMON)
     if fmt == "markdown":
-        # code, autolinks, tags and links first; then URLs, e-mail addresses and
+        # templates, code, autolinks, tags and links first; then URLs, e-mail addresses and
         # placeholders; emphasis markers last, so that they never split a
         # placeholder such as {_a_}.
-        patterns = patterns[:1] + _MARKDOWN[:3] + patterns[1:] + _MARKDOWN[3:]
+        patterns = patterns[:2] + _MARKDOWN[:3] + patterns[2:] + _MARKDOWN[3:]
     elif fmt == "html":
         patterns = _HTML + patterns
     # Taken ranges never overlap, so they are kept sorted by start and a new

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .article import Article, Block
 from .engines import Engine
 from .locales import joins_without_spaces
-from .protect import Masked, mask, unmask
+from .protect import Masked, is_template_only, mask, unmask
 from .segment import sentence_spans
 
 
@@ -92,8 +92,8 @@ def plan_translation(article: Article, target: str, source: str | None = None) -
     if isinstance(title, str) and title.strip():
         units.append((None, _unit(title, "text", 1, src)))
     for block in article.content_blocks:
-        if block.kind == "code":
-            units.append((block, None))
+        if block.kind == "code" or is_template_only(block.text):
+            units.append((block, None))  # given back as it is: nothing to translate
             continue
         raw = block.markup if article.format == "html" and block.markup else block.text
         units.append((block, _unit(raw, article.format, block.line, src)))

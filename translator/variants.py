@@ -159,6 +159,7 @@ class VariantMeta:
     options: str | None = None
     qa: dict[str, int] | None = None
     review: dict[str, int] | None = None  # segments, and how many are people's
+    key_field: str = "translation_key"  # "translationKey" when the source sets Hugo's
 
     def items(self) -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = []
@@ -172,7 +173,7 @@ class VariantMeta:
             ("source_lang", self.source_lang),
             ("source", self.source),
             ("source_sha256", self.source_sha256),
-            ("translationKey", self.translation_key),  # Hugo's spelling
+            (self.key_field, self.translation_key),
             ("engine", self.engine),
         ]
         if self.options:
