@@ -274,11 +274,17 @@ def check_options(options: LocalizeOptions) -> DecodeOptions:
 # -- phase 2 ---------------------------------------------------------------------------
 
 
-def _check_out(out: str | None, paths: list[str] | tuple[str, ...], files: list[str]) -> None:
+def _check_out(
+    out: str | None, paths: list[str] | tuple[str, ...], files: list[str], layout: str
+) -> None:
     if out is None:
         return
     if os.path.islink(out) and not os.path.exists(out):
         raise UsageError(f"--out {out} is a broken symbolic link")
+    if layout == "dir":
+        # Per-language content dirs (content/en -> content/fr): --out may hold
+        # the inputs; each destination is checked to lie outside them instead.
+        paths, files = [], []
     for path in paths:
         if os.path.isdir(path) and is_inside(out, path):
             raise UsageError(
@@ -309,7 +315,8 @@ def plan_destinations(
             report.skipped.append(file)
         else:
             jobs.append((file, root))
-    _check_out(options.out, paths, [f for f, _ in jobs])
+    _check_out(options.out, paths, [f for f, _ in jobs], options.layout)
+    input_dirs = [p for p in paths if os.path.isdir(p)]
 
     planned: dict[str, str] = {}
     targets_of: Destinations = {}
@@ -318,6 +325,14 @@ def plan_destinations(
             dest = variant_path(file, root, options.out, target.tag, options.layout, options.fmt)
             if options.out is not None and not is_inside(str(dest.parent), options.out):
                 raise UsageError(f"{file}: its variant would be written outside --out")
+            if options.layout == "dir" and options.out is not None:
+                inside = next((d for d in input_dirs if is_inside(str(dest), d)), None)
+                if inside is not None:
+                    raise UsageError(
+                        f"{file}: its {target.tag} variant would be written into the input "
+                        f"directory {inside} ({dest}); give the source language's directory "
+                        "as input and the directory above it as --out"
+                    )
             key = os.path.normcase(os.path.abspath(dest)).casefold()
             if key in planned:
                 raise UsageError(f"{planned[key]} and {file} would both write {dest}")

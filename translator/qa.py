@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from . import langid
 from .errors import UsageError
 from .locales import iso_language
-from .protect import CODE, EMAIL, FORMAT, URL
+from .protect import CODE, EMAIL, FORMAT, URL, is_template_only
 
 if TYPE_CHECKING:
     from .alignment import Alignment
@@ -352,8 +352,11 @@ def check_untranslated(p: Pair) -> Iterator[str]:
 
     In a pseudo-localized variant (what pseudo-localization is for), a target
     without the pseudo engine's marks that is still the source's words is
-    untranslated too; a person's real translation there is not.
+    untranslated too; a person's real translation there is not.  A segment of
+    nothing but template tags (a shortcode line) has nothing to translate.
     """
+    if is_template_only(p.source):
+        return
     if p.pseudo:
         if _only_names_or_numbers(p.source):
             return
