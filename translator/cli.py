@@ -478,7 +478,12 @@ def localize(
             f"{len(report.variants)} variants: {v['written']} written, {v['unchanged']} unchanged, "
             f"{v['skipped']} skipped (fresh); {summary['files']['failed']} files failed; "
             f"{seg['translated']} segments translated, {seg['from_memory']} from memory; "
-            f"{summary['seconds']:.1f} s",
+            + (
+                f"{summary['copied']} copied (already in the target's language); "
+                if summary["copied"]
+                else ""
+            )
+            + f"{summary['seconds']:.1f} s",
             err=True,
         )
         with_errors = summary["qa_errors"]

@@ -125,6 +125,7 @@ class LocalizeReport:
     memory_error: str | None = None  # the memory could not be written: exit 1
     human_segments: int = 0  # edited segments taken from variants into the memory
     missing_pairs: set[tuple[str, str]] = field(default_factory=set)  # (source, target)
+    copied: int = 0  # variants copied from a source already in the target's language
 
     @property
     def ok(self) -> bool:
@@ -156,6 +157,7 @@ class LocalizeReport:
                 "from_memory": self.segments_from_memory,
                 "human_edits_kept": self.human_segments,
             },
+            "copied": self.copied,
             "model_calls": self.model_calls,
             "seconds": round(self.seconds, 3),
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
@@ -234,12 +236,22 @@ def _human_since(human: dict[tuple[str, str], float], target: Target) -> Callabl
     return lambda source: human.get((source, target.argos), 0.0)
 
 
+COPY = "identity"  # the engine named in a variant copied from a source in its own language
+
+
+def engine_identity(engine: Engine, source: str, target: str) -> str:
+    """What a variant records as its engine: the engine's identity for the pair,
+    or ``identity`` when the source is already in the target's language (the
+    text is copied, no model is asked)."""
+    return COPY if source == target else engine.identity(source, target)
+
+
 def _identity_of(
     engine: Engine, source_code: str | None, target: Target
 ) -> Callable[[str], str | None]:
     def identity(recorded_source: str) -> str | None:
         try:
-            return engine.identity(source_code or recorded_source, target.argos)
+            return engine_identity(engine, source_code or recorded_source, target.argos)
         except UsageError:
             return None  # the pair is gone: not fresh
 
@@ -448,6 +460,8 @@ def _missing_pairs(
     missing: list[str] = []
     for lang in sorted(sources):
         for target in options.targets:
+            if lang == target.argos:
+                continue  # copied, not translated
             try:
                 engine.check_pair(lang, target.argos)
             except UsageError as exc:
@@ -669,6 +683,11 @@ def _translate_pairs(
     answers: dict[tuple[str, str], dict[str, str]] = {}
     failed: dict[tuple[str, str], str] = {}
     for (src, tgt), segments in by_pair.items():
+        if src == tgt:  # a source already in the target's language is copied
+            answers[(src, tgt)] = {normalise(s): s for s in segments if s.strip()}
+            run.progress.segments(sum(1 for s in segments if s.strip()))
+            run.report.copied += sum(1 for i in items if i.plan.source_lang == src == i.plan.target)
+            continue
         known, missing = run.memory.lookup(segments, src, tgt)
         # what the memory answered (and repeats) is handled now; the rest per batch
         run.progress.segments(sum(1 for s in segments if s.strip()) - len(missing))
@@ -716,7 +735,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
     """Assemble, check and write one variant from the chunk's answers."""
     engine = run.engine
     translated = [known[normalise(s)] if s.strip() else "" for s in item.plan.segments]
-    identity = engine.identity(item.plan.source_lang, item.target.argos)
+    identity = engine_identity(engine, item.plan.source_lang, item.target.argos)
     tr = complete_translation(item.plan, translated, identity)
     for event in tr.events:
         run.report.notices.append(
@@ -726,7 +745,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         translation_pairs(tr),
         tr.source_lang,
         tr.target,
-        pseudo=engine.name == "pseudo",
+        pseudo=engine.name == "pseudo" and identity != COPY,
         skip=run.options.skip_checks,
     )
     pub = published_line(item.target, tr.source_lang, item.date)

@@ -36,6 +36,7 @@ from typing import Any, TextIO
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from . import labels as L
 from .article import Article
@@ -389,12 +390,54 @@ class _Group:
     texts: list[str] = field(default_factory=list)
 
 
-def _groups(tr: Translation) -> list[_Group]:
+_INLINE_MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown stays text
+_INLINE_TAGS = {"a", "em", "strong", "b", "i", "u", "code", "br", "sub", "sup", "del", "mark", "s"}
+_SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[/#?.]|[^:]*$)", re.IGNORECASE)
+
+
+def safe_inline_html(fragment: str) -> str:
+    """An HTML fragment with only inline tags a reader needs (links, emphasis,
+    code, line breaks), links only to web, mail or relative addresses, and no
+    other attribute.
+
+    >>> safe_inline_html('<b onclick="x()">Go</b> <a href="javascript:y()">here</a><script>z</script>')
+    '<b>Go</b> <a>here</a>z'
+    """
+    soup = BeautifulSoup(fragment, "html.parser")
+    for tag in soup.find_all(True):
+        if tag.name not in _INLINE_TAGS:
+            tag.unwrap()
+            continue
+        href = tag.get("href") if tag.name == "a" else None
+        tag.attrs = {}
+        if isinstance(href, str) and _SAFE_HREF.match(href.strip()):
+            tag["href"] = href.strip()
+    return str(soup)
+
+
+def rich_text(tb: TranslatedBlock, fmt: str) -> Markup:
+    """A translated block as safe inline HTML: links and emphasis kept.
+
+    >>> from translator.article import Block
+    >>> rich_text(TranslatedBlock(Block("paragraph", "", 1, 1), "Voir **le** [plan](https://x.org)."), "markdown")
+    Markup('Voir <strong>le</strong> <a href="https://x.org">plan</a>.')
+    """
+    if tb.block.kind == "code" or fmt == "text":
+        return Markup.escape(tb.text if tb.block.kind == "code" else plain_text(tb, fmt))
+    if fmt == "markdown":
+        rendered = _INLINE_MD.renderInline(tb.text).rstrip("\n")
+        return Markup(safe_inline_html(rendered))  # cleaned just above
+    return Markup(safe_inline_html(tb.text))  # cleaned just above
+
+
+def _groups(tr: Translation, *, rich: bool = False) -> list[_Group]:
+    """The translated blocks, neighbouring list items and quotes together; with
+    *rich*, as safe inline HTML (the HTML variant), else as plain text."""
     groups: list[_Group] = []
     for tb in tr.blocks:
         if tb.block.kind == "title":
             continue
-        text = plain_text(tb, tr.article.format)
+        text: str = rich_text(tb, tr.article.format) if rich else plain_text(tb, tr.article.format)
         kind = tb.block.kind
         if groups and kind in ("list", "quote") and groups[-1].kind == kind:
             groups[-1].texts.append(text)
@@ -468,7 +511,7 @@ def render_html(tr: Translation, meta: VariantMeta, pub: Published) -> str:
         "published_after": pub.after,
         "separator": pub.separator,
         "original_language": pub.original_language,
-        "groups": _groups(tr),
+        "groups": _groups(tr, rich=True),
     }
     return templates().get_template("variant.html").render(v=view)
 
