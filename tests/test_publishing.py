@@ -32,13 +32,16 @@ Le vieux pont rouvre jeudi après deux ans de travaux sur ses arches.
 """
 
 
+def _german(run_cli, source, out):
+    """Localize *source* into German under *out*; the variant's text."""
+    result = run_cli("localize", source, "--to", "de", "--engine", "pseudo", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    return (out / "pont.de.md").read_text(encoding="utf-8")
+
+
 def test_toml_front_matter_is_written_back_as_toml_with_typed_values(run_cli, write, tmp_path):
     source = write("pont.md", TOML)
-    result = run_cli(
-        "localize", source, "--to", "de", "--engine", "pseudo", "--out", tmp_path / "o"
-    )
-    assert result.exit_code == 0, result.stderr
-    text = (tmp_path / "o" / "pont.de.md").read_text(encoding="utf-8")
+    text = _german(run_cli, source, tmp_path / "o")
     raw = text.split("+++\n")[1]
     data = tomllib.loads(raw)
     assert data["date"].isoformat() == "2025-09-04T08:30:00+02:00"  # a TOML datetime
@@ -50,11 +53,7 @@ def test_toml_front_matter_is_written_back_as_toml_with_typed_values(run_cli, wr
 
 def test_json_front_matter_is_written_back_as_json(run_cli, write, tmp_path):
     source = write("pont.md", JSON)
-    result = run_cli(
-        "localize", source, "--to", "de", "--engine", "pseudo", "--out", tmp_path / "o"
-    )
-    assert result.exit_code == 0, result.stderr
-    text = (tmp_path / "o" / "pont.de.md").read_text(encoding="utf-8")
+    text = _german(run_cli, source, tmp_path / "o")
     assert text.startswith("{\n")
     data = split_front_matter("x", text)[1]
     assert data["weight"] == 3 and data["params"] == {"author": "Sam"} and data["lang"] == "de"
