@@ -22,6 +22,9 @@ _CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
 # A link target's scan stops at the next "]", so many unclosed "](" cost linear time.
 _MD_LINK = re.compile(r"\]\([^)\]]*\)")
 _MARKUP = re.compile(r"[*_`#>\[\]]+")
+_LETTER = re.compile(r"[^\W\d_]")  # a letter: a word character, not a digit or "_"
+_WIDE_LETTER = re.compile("[\u3040-\u9fff\uac00-\ud7af]")  # counted a second time
+
 # Site-generator tags ({{< ref "x" >}}, {% if %}) carry no language; scans stop at the next opener.
 _TEMPLATE = re.compile(r"\{\{(?:(?!\{\{).)*?\}\}|\{%(?:(?!\{%).)*?%\}", re.DOTALL)
 _AROUND = "*_`#<>[]()\"'.,;:!?"
@@ -50,13 +53,15 @@ def plain(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def letter_weight(text: str) -> int:
-    """Letters in *text*; ideographs and hangul count double (they carry more)."""
-    weight = 0
-    for ch in text:
-        if ch.isalpha():
-            o = ord(ch)
-            weight += 2 if 0x3040 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF else 1
-    return weight
+    """Letters in *text*; ideographs and hangul count double (they carry more).
+
+    Counted with two regular expressions (C speed: a page's blocks are weighed
+    several times per vote).
+
+    >>> letter_weight("Vote 2025: ok"), letter_weight("广告 ad")
+    (6, 6)
+    """
+    return len(_LETTER.findall(text)) + len(_WIDE_LETTER.findall(text))
 
 
 SCRIPT_SAMPLE = 600  # characters looked at: a page's script shows in its first lines

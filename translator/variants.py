@@ -44,6 +44,7 @@ from .dates import ArticleDate
 from .errors import InputError, UsageError
 from .fsutil import write_atomic
 from .locales import Target, language_name, parse_locale
+from .readers.maintext import INLINE_TAGS
 from .textio import read_text
 from .translation import TranslatedBlock, Translation
 from .writers import render_markdown, yaml_scalar, yaml_string
@@ -391,7 +392,6 @@ class _Group:
 
 
 _INLINE_MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown stays text
-_INLINE_TAGS = {"a", "em", "strong", "b", "i", "u", "code", "br", "sub", "sup", "del", "mark", "s"}
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[/#?.]|[^:]*$)", re.IGNORECASE)
 
 
@@ -405,7 +405,7 @@ def safe_inline_html(fragment: str) -> str:
     """
     soup = BeautifulSoup(fragment, "html.parser")
     for tag in soup.find_all(True):
-        if tag.name not in _INLINE_TAGS:
+        if tag.name not in INLINE_TAGS:
             tag.unwrap()
             continue
         href = tag.get("href") if tag.name == "a" else None

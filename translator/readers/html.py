@@ -56,23 +56,22 @@ def _lxml_meta(tree: HtmlElement) -> dict[str, str]:
 
 
 def _title_block(tree: HtmlElement, title: str, blocks: list[Block]) -> list[Block]:
-    """*blocks* with the page's title first, as a ``title`` block."""
-    for block in blocks[:3]:
-        if block.prefix == "h1" and block.text == title:
+    """*blocks* with the page's title first, as a ``title`` block: the ``<h1>``
+    among the first blocks that says it, else a block of its own placed at the
+    line of the ``<h1>`` or ``<title>`` holding it."""
+    for index, block in enumerate(blocks[:3]):
+        if block.prefix == "h1" and (block.text == title or index == 0 and block.text in title):
             block.kind = "title"
             return blocks
-    line = 1
-    for name in ("h1", "title"):
-        for el in tree.iter(name):
-            if el.sourceline and title in maintext.clean_text(el.text_content()):
-                line = int(el.sourceline)
-                break
-        else:
-            continue
-        break
-    if blocks and blocks[0].prefix == "h1" and blocks[0].text in title:
-        blocks[0].kind = "title"
-        return blocks
+    line = next(
+        (
+            int(el.sourceline)
+            for name in ("h1", "title")
+            for el in tree.iter(name)
+            if el.sourceline and title in maintext.clean_text(el.text_content())
+        ),
+        1,
+    )
     markup = html_escape(title, quote=False)
     return [Block("title", title, line, line, prefix="h1", markup=markup), *blocks]
 

@@ -266,7 +266,11 @@ def _source_leaves(tree: HtmlElement) -> list[tuple[etree._Element, str]]:
     return leaves
 
 
-_INLINE_KEEP = {"a", "em", "strong", "b", "i", "u", "code", "sub", "sup", "br", "del", "mark"}
+# The inline tags kept from a page (links, emphasis, code, line breaks): what
+# a reader sees; variants.safe_inline_html keeps the same ones.
+INLINE_TAGS = frozenset(
+    {"a", "em", "strong", "b", "i", "u", "code", "sub", "sup", "br", "del", "mark", "s"}
+)
 
 
 def source_markup(el: etree._Element) -> str:
@@ -285,7 +289,7 @@ def source_markup(el: etree._Element) -> str:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "br":
                 out.append("<br>")
-            elif tag in _INLINE_KEEP:
+            elif tag in INLINE_TAGS:
                 href = child.get("href") if tag == "a" else None
                 attrs = f' href="{html.escape(href)}"' if href else ""
                 out.append(f"<{tag}{attrs}>")
