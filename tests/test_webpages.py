@@ -184,3 +184,22 @@ def test_localize_a_heavy_page_writes_the_article_with_its_french_date(
     variant = (out / "ferry.fr.md").read_text(encoding="utf-8")
     assert "4 septembre 2025" in variant
     assert "Section 3" not in variant and "cookies" not in variant.lower()
+
+
+def test_teaser_caption_and_newsletter_rules():
+    from translator.article import Block
+    from translator.chrome import apply_rules
+
+    def block(text, markup=""):
+        return Block("paragraph", text, 1, 1, markup=markup)
+
+    blocks = [
+        block("More on the budget"),
+        block("Photo: Sam Okafor / Coast News"),
+        block("Auch interessant:"),
+        block("Ten tips More tips", '<a href="/a">Ten tips</a> <a href="/b">More tips</a>'),
+        block("The mayor spoke after the vote and thanked the residents for their patience."),
+        block("PC Gamer Newsletter"),
+    ]
+    apply_rules(blocks)
+    assert [b.chrome for b in blocks] == [None, "caption", "teaser", "teaser", None, "newsletter"]
