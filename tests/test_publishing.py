@@ -158,3 +158,14 @@ def test_chinese_labels_follow_the_script(run_cli, write, tmp_path):
         assert "原文語言" in text and "發佈於" in text
     simplified = (tmp_path / "p.zh-hans.md").read_text(encoding="utf-8")
     assert "原文语言" in simplified and "发布于" in simplified
+
+
+def test_qa_flags_a_shortcode_a_person_removed(run_cli, write, tmp_path):
+    source = write("p.md", '---\ntitle: Pont\n---\n\nVoir {{< ref "a.md" >}} pour le vieux pont.\n')
+    assert run_cli("localize", source, "--to", "de", "--engine", "pseudo").exit_code == 0
+    variant = tmp_path / "p.de.md"
+    text = variant.read_text(encoding="utf-8")
+    variant.write_text(text.replace('{{< ref "a.md" >}}', "dort"), encoding="utf-8")
+    result = run_cli("qa", source, variant)
+    assert result.exit_code == 1
+    assert "protected-spans" in result.stdout and "{{< ref" in result.stdout

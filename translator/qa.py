@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from . import langid
 from .errors import UsageError
 from .locales import iso_language
-from .protect import CODE, EMAIL, FORMAT, URL, is_template_only
+from .protect import CODE, EMAIL, FORMAT, TEMPLATE, URL, is_template_only
 
 if TYPE_CHECKING:
     from .alignment import Alignment
@@ -39,7 +39,7 @@ _VERSION = re.compile(r"(?<![0-9A-Za-z_.])\d+\.\d+\.(?:\d+|[xX*])(?:\.(?:\d+|[xX
 _NUMBER = re.compile(
     rf"(?<![0-9A-Za-z_.,])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,'’]\d+)*)"
 )
-_SPANS = re.compile("|".join(f"(?:{p})" for p in (CODE, URL, EMAIL, FORMAT)))
+_SPANS = re.compile("|".join(f"(?:{p})" for p in (TEMPLATE, CODE, URL, EMAIL, FORMAT)), re.DOTALL)
 _URL_RE = re.compile(URL)
 _REPEAT = re.compile(r"(.{2,40}?)\1{2,}", re.DOTALL)
 MIN_LANGUAGE_LETTERS = 30
@@ -313,7 +313,8 @@ def check_number_in_words(p: Pair) -> Iterator[str]:
 
 @check("protected-spans", ERROR)
 def check_protected_spans(p: Pair) -> Iterator[str]:
-    """A URL, e-mail address, inline code or placeholder is missing or altered."""
+    """A URL, e-mail address, inline code, placeholder or template tag (a shortcode)
+    is missing or altered."""
     src_spans = Counter(m.group(0) for m in _SPANS.finditer(p.source))
     tgt_spans = Counter(m.group(0) for m in _SPANS.finditer(p.target))
     for span, count in src_spans.items():
