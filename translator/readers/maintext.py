@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -348,6 +348,42 @@ def _is_article_text(el: etree._Element, text: str, container: etree._Element) -
     return node is container
 
 
+class _KeptText:
+    """Whether a page element's text is part of what the extractor kept, in
+    time linear in the page (a substring search per element is quadratic on a
+    page of thousands of paragraphs).
+
+    An element's text is kept when it is a kept block's text, or when its
+    words appear in that order in the kept text: every run of ``N`` words of
+    it (the whole of it when shorter) is a run of the kept words.
+
+    >>> kept = _KeptText(["The bridge reopens on Thursday after repairs.", "Boats run."])
+    >>> "reopens on Thursday" in kept, "The bridge reopens on Thursday" in kept, "Home" in kept
+    (True, True, False)
+    """
+
+    N = 4
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.exact = {clean_text(t) for t in texts}
+        words = " ".join(self.exact).split()
+        self.runs: set[tuple[str, ...]] = set()
+        for size in range(1, self.N + 1):
+            self.runs.update(zip(*(words[i:] for i in range(size)), strict=False))
+
+    def __contains__(self, text: object) -> bool:
+        if not isinstance(text, str):
+            return False
+        if text in self.exact:
+            return True
+        words = text.split()
+        if len(words) <= self.N:
+            return tuple(words) in self.runs
+        return all(
+            tuple(words[i : i + self.N]) in self.runs for i in range(len(words) - self.N + 1)
+        )
+
+
 def _reconcile(tree: HtmlElement, blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     """Kept blocks tied to the page, article text the extractor missed, and what it left out.
 
@@ -375,12 +411,12 @@ def _reconcile(tree: HtmlElement, blocks: list[Block]) -> tuple[list[Block], lis
             if block.kind != "code":
                 block.markup = source_markup(el)  # the same text, with the page's links
         placed.append((at, block))
-    kept_text = clean_text(" ".join(b.text for b in blocks))
+    kept = _KeptText(b.text for b in blocks)
     container = _container(matched) if matched else None
     dropped: list[Block] = []
     reasons: dict[etree._Element, str] = {}
     for index, (el, text) in enumerate(leaves):
-        if text in kept_text:
+        if text in kept:
             continue
         line = _line(el, 1)
         if container is not None and _is_article_text(el, text, container):
