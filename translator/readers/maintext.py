@@ -87,10 +87,6 @@ class MainText:
     date: str | None = None
     dropped: list[Block] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
-        return "\n\n".join(b.text for b in self.blocks)
-
 
 def _line(el: etree._Element, fallback: int) -> int:
     if el.sourceline:
