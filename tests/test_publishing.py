@@ -169,3 +169,54 @@ def test_qa_flags_a_shortcode_a_person_removed(run_cli, write, tmp_path):
     result = run_cli("qa", source, variant)
     assert result.exit_code == 1
     assert "protected-spans" in result.stdout and "{{< ref" in result.stdout
+
+
+def test_a_person_s_edit_of_a_copied_variant_survives_a_source_change(run_cli, write, tmp_path):
+    source = write(
+        "p.md",
+        "---\ntitle: Le pont\n---\n\nLe vieux pont rouvre jeudi.\n\nLes bateaux attendent.\n",
+    )
+    args = [
+        "localize",
+        source,
+        "--to",
+        "fr",
+        "--engine",
+        "pseudo",
+        "--cache",
+        tmp_path / "m.sqlite3",
+    ]
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "p.fr.md"
+    edit = variant.read_text(encoding="utf-8").replace("attendent", "attendent encore")
+    variant.write_text(edit, encoding="utf-8")
+    kept = run_cli(*args)  # the source is unchanged: the edit goes to the memory
+    assert kept.exit_code == 0 and "1 edited segment(s) kept" in kept.stderr
+    source.write_text(source.read_text(encoding="utf-8").replace("jeudi", "vendredi"), "utf-8")
+    assert run_cli(*args).exit_code == 0
+    text = variant.read_text(encoding="utf-8")
+    assert "Les bateaux attendent encore." in text and "Le vieux pont rouvre vendredi." in text
+
+
+def test_an_edited_copy_of_a_changed_source_is_refused_and_kept(run_cli, write, tmp_path):
+    source = write("p.md", "---\ntitle: Le pont\n---\n\nLe vieux pont rouvre jeudi.\n")
+    args = [
+        "localize",
+        source,
+        "--to",
+        "fr",
+        "--engine",
+        "pseudo",
+        "--cache",
+        tmp_path / "m.sqlite3",
+    ]
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "p.fr.md"
+    edit = variant.read_text(encoding="utf-8").replace("vieux", "très vieux")
+    variant.write_text(edit, encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8").replace("jeudi", "vendredi"), "utf-8")
+    result = run_cli(*args)
+    assert result.exit_code == 1
+    assert variant.read_text(encoding="utf-8") == edit
+    (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert str(variant) in line and "copy of a source in its own language" in line

@@ -629,9 +629,15 @@ def take_edits(plan: Plan, dest: Path, run: Run) -> bool:
             "its edits can only be lined up and kept through the translation memory (--no-cache)"
         )
     known = run.memory.peek(plan.segments, plan.source_lang, plan.target)
+    source_unchanged = str(read_back.meta.get("source_sha256")) == plan.article.sha256
+    if plan.source_lang == plan.target:
+        # A copy's drafts are the source's own segments, but only the source it
+        # was copied from: after a change, an edit cannot be told from it.
+        if not source_unchanged:
+            return refuse("it is a copy of a source in its own language, whose text has changed")
+        known = {**_copies(plan.segments), **known}
     wanted = {normalise(s) for s in plan.segments if s.strip()}
     unknown = wanted - set(known)
-    source_unchanged = str(read_back.meta.get("source_sha256")) == plan.article.sha256
     if (source_unchanged and unknown) or len(unknown) * 2 > len(wanted):
         # a segment the memory lacks is taken for a changed source sentence,
         # which only holds when the memory still knows the rest
@@ -670,6 +676,11 @@ def keep_edited_copy(dest: Path, cache: str | None) -> Path:
     return copy
 
 
+def _copies(segments: list[str]) -> dict[str, str]:
+    """Each segment as its own translation (a source in the target's language)."""
+    return {normalise(s): s for s in segments if s.strip()}
+
+
 def _translate_pairs(
     items: list[_Item], run: Run
 ) -> tuple[dict[tuple[str, str], dict[str, str]], dict[tuple[str, str], str]]:
@@ -684,7 +695,8 @@ def _translate_pairs(
     failed: dict[tuple[str, str], str] = {}
     for (src, tgt), segments in by_pair.items():
         if src == tgt:  # a source already in the target's language is copied
-            answers[(src, tgt)] = {normalise(s): s for s in segments if s.strip()}
+            people, _copied = run.memory.lookup(segments, src, tgt)  # their edits come first
+            answers[(src, tgt)] = {**_copies(segments), **people}
             run.progress.segments(sum(1 for s in segments if s.strip()))
             run.report.copied += sum(1 for i in items if i.plan.source_lang == src == i.plan.target)
             continue
