@@ -19,12 +19,14 @@ settings.register_profile(
     max_examples=500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
+    database=None,  # no .hypothesis/ folder in the repository
 )
 settings.register_profile(
     "dev",
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
+    database=None,  # no .hypothesis/ folder in the repository
 )
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 

@@ -139,3 +139,29 @@ def test_unexpected_errors_are_one_line(run_cli, monkeypatch, write):
     assert result.stderr.strip().splitlines() == [
         "Error: unexpected RuntimeError: kaboom (run again with --debug for the traceback)"
     ]
+
+
+def test_a_missing_dependency_is_one_line_with_the_fix(tmp_path):
+    """As on a machine whose pip skipped lxml's html-clean extra: a fresh process
+    where lxml_html_clean cannot be imported reads the sample page."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['lxml_html_clean'] = None\n"
+        "from translator.cli import main\n"
+        "sys.argv = ['translator', 'localize', sys.argv[1], '--to', 'fr', '--engine', 'pseudo',"
+        " '--no-cache', '--out', sys.argv[2]]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(SAMPLES / "council-budget.html"), str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0].startswith("Error: missing dependency:") and "lxml_html_clean" in lines[0]
+    assert "pip install -e ." in lines[0] and "unexpected" not in lines[0]

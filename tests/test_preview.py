@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from translator.preview import build_preview, render_preview
 
-from .conftest import ROOT, SAMPLES
+from .conftest import SAMPLES
 
 HOSTILE = (
     "---\ntitle: \"Hostile <script>document.title='pwned'</script>\"\n---\n\n"
@@ -19,7 +19,14 @@ HOSTILE = (
     "Text with <img src=x onerror=alert(1)> inside a sentence about the council.\n\n"
     'A [link](javascript:alert(1)) and <a href="javascript:alert(2)">another</a> one.\n'
 )
-ARTIFACTS = Path(os.environ.get("TRANSLATOR_TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))
+
+
+@pytest.fixture
+def artifacts(tmp_path) -> Path:
+    """Where the browser test leaves its page and screenshot: a temporary
+    directory, or TRANSLATOR_TEST_ARTIFACTS to keep them for a look."""
+    kept = os.environ.get("TRANSLATOR_TEST_ARTIFACTS")
+    return Path(kept) if kept else tmp_path / "artifacts"
 
 
 def _page(source, **kw) -> BeautifulSoup:
@@ -137,9 +144,9 @@ def _run_chromium(page: Path, *args: str, tmp: Path) -> subprocess.CompletedProc
     )
 
 
-def test_real_browser_renders_aligned_rtl_rows_and_hostile_text_inert(run_cli, tmp_path):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = ARTIFACTS / "preview-scraped-ar.html"
+def test_real_browser_renders_aligned_rtl_rows_and_hostile_text_inert(run_cli, tmp_path, artifacts):
+    artifacts.mkdir(parents=True, exist_ok=True)
+    page = artifacts / "preview-scraped-ar.html"
     assert (
         run_cli(
             "preview",
@@ -153,7 +160,7 @@ def test_real_browser_renders_aligned_rtl_rows_and_hostile_text_inert(run_cli, t
         ).exit_code
         == 0
     )
-    shot = ARTIFACTS / "preview-scraped-ar.png"
+    shot = artifacts / "preview-scraped-ar.png"
     shot.unlink(missing_ok=True)
     _run_chromium(page, "--window-size=1200,1400", f"--screenshot={shot}", tmp=tmp_path)
     assert shot.stat().st_size > 10_000
@@ -164,7 +171,7 @@ def test_real_browser_renders_aligned_rtl_rows_and_hostile_text_inert(run_cli, t
 
     hostile = tmp_path / "hostile.md"
     hostile.write_text(HOSTILE, encoding="utf-8")
-    hostile_page = ARTIFACTS / "preview-hostile.html"
+    hostile_page = artifacts / "preview-hostile.html"
     assert (
         run_cli(
             "preview", hostile, "--to", "fr", "--engine", "pseudo", "-o", hostile_page

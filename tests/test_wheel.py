@@ -1,7 +1,9 @@
 """The built wheel, installed into a fresh virtual environment, writes localized labels.
 
-The wheel is built from the working tree with pip (no build isolation: the
-build backend comes from the test extra, so nothing is downloaded), then
+The wheel is built with pip from a copy of the files git tracks (setuptools
+writes ``build/`` beside the sources it builds, and the tests never write
+into the repository; no build isolation: the build backend comes from the
+test extra, so nothing is downloaded), then
 installed into a new venv that sees the project's dependencies through a
 ``.pth`` line but not the project itself.  Run from a directory without a
 ``locales/`` folder, ``localize`` must still write French labels: the
@@ -11,6 +13,7 @@ catalogs travel inside the wheel.
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -37,11 +40,26 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str
     return proc.stdout + proc.stderr
 
 
+def _tracked_copy(dest: Path) -> Path:
+    """The files git tracks (as they are in the working tree), copied to dest."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode("utf-8")  # fmt: skip
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 def test_wheel_in_a_fresh_venv_writes_french_labels(tmp_path):
     dist = tmp_path / "dist"
+    source = _tracked_copy(tmp_path / "source")
     _run(
         sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-        "--no-index", "-w", dist, ROOT, cwd=tmp_path,
+        "--no-index", "-w", dist, source, cwd=tmp_path,
     )  # fmt: skip
     (wheel,) = dist.glob("translator-*.whl")
     names = zipfile.ZipFile(wheel).namelist()

@@ -23,7 +23,7 @@ import click
 
 from . import __version__
 from .engines import ENGINES, DecodeOptions
-from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, TranslatorError
+from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_USAGE, TranslatorError
 from .progress import Progress
 from .textio import DEFAULT_MAX_BYTES, ReadOptions
 
@@ -47,6 +47,10 @@ class Group(click.Group):
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except ImportError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise CommandError(missing_dependency(exc), EXIT_USAGE) from exc
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -55,6 +59,23 @@ class Group(click.Group):
                 f"unexpected {name}: {exc} (run again with --debug for the traceback)",
                 EXIT_FAILURES,
             ) from exc
+
+
+def missing_dependency(exc: ImportError) -> str:
+    """One line for a package the installation lacks, and how to mend it.
+
+    >>> missing_dependency(ModuleNotFoundError("No module named 'lxml_html_clean'", name="lxml_html_clean"))
+    "missing dependency: no module named 'lxml_html_clean'; reinstall with its dependencies (pip install -e . in a checkout, pip install translator otherwise)"
+    """
+    name = getattr(exc, "name", None)
+    if isinstance(exc, ModuleNotFoundError) and name:
+        what = f"no module named {name!r}"
+    else:
+        what = " ".join(str(exc).split())
+    return (
+        f"missing dependency: {what}; reinstall with its dependencies"
+        " (pip install -e . in a checkout, pip install translator otherwise)"
+    )
 
 
 skip_option = click.option(
@@ -97,8 +118,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Translate and localize articles offline.
 
     \b
-    Example:
-      translator detect samples/ --format json
+    Example: one variant per locale of every article in samples/
+      translator localize samples/ --to fr,ar,de --engine pseudo --out build/
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
