@@ -12,6 +12,7 @@ import pytest
 import urllib3  # noqa: F401, E402
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 # Property tests: 500 examples each in CI, fewer while developing.
 settings.register_profile(
@@ -33,6 +34,9 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 # argostranslate creates its data, config and cache directories on import:
 # keep them out of the real home directory.
 _HOME = tempfile.mkdtemp(prefix="translator-tests-home-")
+# Hypothesis keeps its caches in ./.hypothesis; the tests write nothing into
+# the repository.
+set_hypothesis_home_dir(os.path.join(_HOME, "hypothesis"))
 for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
 os.environ["ARGOS_PACKAGES_DIR"] = os.path.join(_HOME, "no-packages")
