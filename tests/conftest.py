@@ -40,6 +40,9 @@ set_hypothesis_home_dir(os.path.join(_HOME, "hypothesis"))
 for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
 os.environ["ARGOS_PACKAGES_DIR"] = os.path.join(_HOME, "no-packages")
+# The translation memory of runs without --cache: one for the whole session,
+# outside the repository (tests of the per-project memory unset it).
+os.environ["TRANSLATOR_MEMORY"] = os.path.join(_HOME, "memory.sqlite3")
 os.environ["ARGOS_PACKAGE_INDEX"] = "http://127.0.0.1:9/"
 
 ROOT = Path(__file__).resolve().parents[1]

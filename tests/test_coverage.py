@@ -128,10 +128,14 @@ def test_junit_parses(run_cli, site, tmp_path):
     root = ET.parse(out).getroot()
     assert root.tag == "testsuites"
     cases = root.findall(".//testcase")
-    assert len(cases) == 6 * 2 + 11  # 6 sources x 2 locales, then one case per catalog
+    # 6 sources x 2 locales, one case per catalog, one per locale's threshold
+    assert len(cases) == 6 * 2 + 11 + 2
     failed = [c for c in cases if c.find("failure") is not None]
-    assert [(c.get("classname"), c.get("name")) for c in failed] == [("samples/fr-marche.md", "ar")]
-    assert root.get("failures") == "1"
+    assert [(c.get("classname"), c.get("name")) for c in failed] == [
+        ("samples/fr-marche.md", "ar"),
+        ("thresholds", "ar coverage"),
+    ]
+    assert root.get("failures") == "2"
 
 
 def test_dir_layout_and_default_beside_sources(run_cli, site):

@@ -183,15 +183,21 @@ def test_no_cache_refuses_to_drop_edits(site, run_cli):
     assert variant.read_bytes() == edited
 
 
-def test_a_human_translation_wins_over_any_model(tmp_path):
+def test_a_human_translation_wins_over_any_model(tmp_path, write):
+    from translator.people import answers_for
+    from translator.pipeline import load_article
+    from translator.translation import plan_translation
+
     store = Memory(tmp_path / "m.sqlite3")
     engine = PseudoEngine()
     segment = "The bridge opens on Monday."
     machine = SegmentMemory(engine, store)
     machine.remember([(segment, "MACHINE")], "en", "fr")
     store.put_human([HumanEntry(segment, "Le pont ouvre lundi.", "reviewed")], "en", "fr")
-    answers, missing = SegmentMemory(engine, store).lookup([segment], "en", "fr")
-    assert answers == {segment: "Le pont ouvre lundi."} and missing == []
+    article = load_article(str(write("bridge.txt", "The bridge opens on Monday.\n")))
+    plan = plan_translation(article, "fr", "en")
+    people = answers_for(plan, store, "fr", "bridge")
+    assert [people.by_index.get(i) for i in range(len(plan.segments))] == ["Le pont ouvre lundi."]
     # the machine entry stays, unused; the human one counts apart
     key = memory_key(segment, "en", "fr", engine.identity("en", "fr"), engine.options.key())
     assert store.get_many([key]) == {key: "MACHINE"}
@@ -253,7 +259,7 @@ def test_html_variant_edits_of_a_sentence_with_inline_tags(tmp_path, monkeypatch
     # the variant page shows the sentence with the source's <em> inside
     sentence = re.search(r"<p>(\[Ŧħḗ ƈīŧẏ ƈǿŭƞƈīŀ.*?)</p>", text)
     assert sentence is not None and "<em>" in sentence.group(1), text
-    edited = "Le conseil a voté après <em>presque trois ans</em> de débat."
+    edited = "Le conseil a voté 9 contre 2 après <em>presque trois ans</em> de débat."
     variant.write_text(text.replace(sentence.group(1), edited), encoding="utf-8")
     result = run_cli(*args)
     assert result.exit_code == 0, result.stderr
@@ -261,7 +267,7 @@ def test_html_variant_edits_of_a_sentence_with_inline_tags(tmp_path, monkeypatch
     # a person's edit is kept as the text they wrote (tags are the page's, put back)
     page = BeautifulSoup(variant.read_text(encoding="utf-8"), "html.parser")
     shown = [" ".join(p.get_text().split()) for p in page.find_all("p")]
-    assert "Le conseil a voté après presque trois ans de débat." in shown
+    assert "Le conseil a voté 9 contre 2 après presque trois ans de débat." in shown
     assert variant_edited(variant) is False
 
 

@@ -42,6 +42,18 @@ FIRES = {
         "en",
         "fr",
     ),
+    "unsafe-markup": (
+        "The council met on Monday.",
+        "Le conseil s'est réuni lundi, voir javascript:alert().",
+        "en",
+        "fr",
+    ),
+    "control-characters": (
+        "The council met on Monday.",
+        "Le conseil s'est réuni\x01 lundi.",
+        "en",
+        "fr",
+    ),
     "length-ratio": (
         "The council met on Monday evening.",
         "Le conseil municipal s'est réuni lundi soir pour discuter longuement du budget, "

@@ -9,7 +9,13 @@ the layouts of ``localize`` and gets a status:
 * ``invalid``: the variant is unreadable or its metadata is broken;
 * ``qa``: fresh, but its ``qa`` summary counts errors;
 * ``edited``: a person changed it since ``localize`` wrote it (its content
-  hash no longer matches); ``localize`` takes the edits into the memory.
+  hash no longer matches), or a person wrote it (no metadata of the tool's);
+  ``localize`` takes the edits into the memory.
+
+A variant whose ``review`` field counts *inconsistent* sentences (their human
+translations differ between articles) is reported, not failed.  Every
+threshold that fails (``--min``, ``--min-reviewed``) is named with its figures,
+in the text, and as a failing JUnit test case.
 
 The variants' metadata is read (:func:`translator.variants.read_metadata`:
 the front matter, the HTML head, or the JSON object), and each variant's
@@ -34,12 +40,22 @@ from .errors import InputError, UsageError
 from .fsutil import file_sha256
 from .locales import Target
 from .textio import ReadOptions
-from .variants import LAYOUTS, candidates, is_variant, read_metadata, variant_edited
+from .variants import (
+    EDITED_FIX,
+    LAYOUTS,
+    candidates,
+    is_variant,
+    read_metadata,
+    variant_edited,
+    written_by_tool,
+)
 
 STATUSES = ("ok", "stale", "missing", "invalid", "qa", "edited")
 FIXES = {
-    "edited": "edited by hand since localize wrote it: run translator localize to take the "
-    "edits into the translation memory",
+    "edited": "edited by hand since localize wrote it: " + EDITED_FIX,
+    "person": "a translation written by a person, not yet taken in: run translator localize "
+    "to take it in as theirs (its text is kept; where its blocks do not line up with the "
+    "source's, localize leaves it as it is and says why)",
     "stale": "the source changed since it was translated: run translator localize again",
     "missing": "no variant: run translator localize",
     "invalid": "fix or delete the variant, then run translator localize",
@@ -54,6 +70,7 @@ class Cell:
     reason: str = ""
     segments: int = 0  # the variant's segments, as its review field says
     human: int = 0  # of which people translated or reviewed
+    inconsistent: int = 0  # sentences whose human translations differ between articles
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +79,7 @@ class Cell:
             "reason": self.reason,
             "segments": self.segments,
             "human": self.human,
+            "inconsistent": self.inconsistent,
         }
 
 
@@ -99,13 +117,32 @@ class CoverageReport:
             return 100.0
         return round(100.0 * sum(c.status == "ok" for c in cells) / len(cells), 2)
 
+    def gates(self) -> list[tuple[str, str, str | None]]:
+        """Every threshold per locale: (name, what was measured, why it failed or None)."""
+        out: list[tuple[str, str, str | None]] = []
+        for tag in self.locales:
+            have = self.percent(tag)
+            shown = f"{tag}: coverage {have:.1f}% (--min {self.minimum:g})"
+            failed = f"{tag}: coverage {have:.1f}% < --min {self.minimum:g}"
+            out.append((f"{tag} coverage", shown, failed if have < self.minimum else None))
+            if self.min_reviewed > 0:
+                have = self.reviewed(tag)
+                shown = f"{tag}: reviewed {have:.1f}% (--min-reviewed {self.min_reviewed:g})"
+                failed = f"{tag}: reviewed {have:.1f}% < --min-reviewed {self.min_reviewed:g}"
+                out.append((f"{tag} reviewed", shown, failed if have < self.min_reviewed else None))
+        return out
+
+    @property
+    def failed_gates(self) -> list[str]:
+        return [why for _name, _shown, why in self.gates() if why is not None]
+
     @property
     def passed(self) -> bool:
-        return (
-            all(self.percent(t) >= self.minimum for t in self.locales)
-            and all(self.reviewed(t) >= self.min_reviewed for t in self.locales)
-            and all(c.complete for c in self.catalogs)
-        )
+        return not self.failed_gates and all(c.complete for c in self.catalogs)
+
+    def inconsistent(self, tag: str | None = None) -> int:
+        tags = [tag] if tag else self.locales
+        return sum(row.cells[t].inconsistent for row in self.articles for t in tags)
 
     def as_dict(self) -> dict[str, Any]:
         locales = {}
@@ -114,6 +151,7 @@ class CoverageReport:
                 **self.counts(tag),
                 "percent": self.percent(tag),
                 "reviewed_percent": self.reviewed(tag),
+                "inconsistent": self.inconsistent(tag),
             }
         cells = len(self.articles) * len(self.locales)
         return {
@@ -128,6 +166,7 @@ class CoverageReport:
                 "reviewed_percent": self.reviewed(),
                 "catalogs": len(self.catalogs),
                 "catalogs_complete": sum(c.complete for c in self.catalogs),
+                "failed": self.failed_gates,
             },
             "locales": locales,
             "articles": [
@@ -149,6 +188,8 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
             reason = str(exc).split("\n")[0] or type(exc).__name__
             return Cell("invalid", shown, f"unreadable metadata: {reason}")
         recorded = meta.get("source_sha256")
+        if not written_by_tool(path):
+            return Cell("edited", shown, FIXES["person"])
         if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
             return Cell("invalid", shown, "no valid source_sha256 in its metadata")
         if variant_edited(path):
@@ -162,9 +203,12 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
         if isinstance(review, dict):
             try:
                 segments, human = int(review.get("segments", 0)), int(review.get("human", 0))
+                inconsistent = int(review.get("inconsistent", 0))
             except (TypeError, ValueError):
-                return Cell("invalid", shown, "its review field is not two counts")
-            return Cell("ok", shown, segments=segments, human=min(human, segments))
+                return Cell("invalid", shown, "its review field is not counts")
+            cell = Cell("ok", shown, segments=segments, human=min(human, segments))
+            cell.inconsistent = inconsistent
+            return cell
         return Cell("ok", shown)
     return Cell("missing", None, FIXES["missing"])
 
@@ -182,8 +226,8 @@ def _rechecked(source: str, cell: Cell, read: ReadOptions | None) -> Cell:
         reason = (
             f"{checked.errors} QA errors (first: line {first.line}, {first.check}): {FIXES['qa']}"
         )
-        return Cell("qa", cell.variant, reason, cell.segments, cell.human)
-    return Cell("ok", cell.variant, "", cell.segments, cell.human)
+        return Cell("qa", cell.variant, reason, cell.segments, cell.human, cell.inconsistent)
+    return Cell("ok", cell.variant, "", cell.segments, cell.human, cell.inconsistent)
 
 
 def coverage(
@@ -256,6 +300,12 @@ def to_text(report: CoverageReport) -> str:
             f"{n['edited']:7d} {report.percent(tag):8.1f}%  reviewed {report.reviewed(tag):.1f}%"
         )
     out.append(f"{'all':10s} {'':>45s} {report.percent():8.1f}%  (minimum {report.minimum:g}%)")
+    for tag in report.locales:
+        if report.inconsistent(tag):
+            out.append(
+                f"{tag}: {report.inconsistent(tag)} sentence(s) translated differently by "
+                "people in different articles (inconsistent; translator export shows them)"
+            )
     if report.catalogs:
         out.append("")
         out.append("catalogs")
@@ -277,7 +327,10 @@ def to_text(report: CoverageReport) -> str:
     if fixes:
         out += ["", "to fix:", *fixes]
     out.append("")
-    out.append("PASSED" if report.passed else "FAILED")
+    failed = report.failed_gates
+    if any(not c.complete for c in report.catalogs):
+        failed.append("catalogs incomplete")
+    out.append("PASSED" if report.passed else "FAILED: " + "; ".join(failed))
     return "\n".join(out) + "\n"
 
 
@@ -289,15 +342,24 @@ def to_junit(report: CoverageReport) -> str:
     suites = ET.Element("testsuites", name="translator coverage")
     articles = ET.SubElement(suites, "testsuite", name="articles")
     failures = 0
+    # a variant that is not ok fails its test case when its locale misses --min;
+    # under a lower --min it is reported as skipped, so that the counts of
+    # failures and the exit code always agree
+    failing = {t for t in report.locales if report.percent(t) < report.minimum}
     for row in report.articles:
         for tag, cell in row.cells.items():
             case = ET.SubElement(articles, "testcase", classname=row.path, name=tag)
             if cell.status != "ok":
-                failures += 1
-                failure = ET.SubElement(
-                    case, "failure", message=f"{cell.status}: {cell.reason}", type=cell.status
+                text = f"{row.path} [{tag}] {cell.status}: {cell.reason}"
+                if tag in failing:
+                    failures += 1
+                    kind = "failure"
+                else:
+                    kind = "skipped"
+                element = ET.SubElement(
+                    case, kind, message=f"{cell.status}: {cell.reason}", type=cell.status
                 )
-                failure.text = f"{row.path} [{tag}] {cell.status}: {cell.reason}"
+                element.text = text
     articles.set("tests", str(len(report.articles) * len(report.locales)))
     articles.set("failures", str(failures))
     catalog_suite = ET.SubElement(suites, "testsuite", name="catalogs")
@@ -311,8 +373,20 @@ def to_junit(report: CoverageReport) -> str:
             failure.text = reason
     catalog_suite.set("tests", str(len(report.catalogs)))
     catalog_suite.set("failures", str(cat_failures))
-    suites.set("tests", str(len(report.articles) * len(report.locales) + len(report.catalogs)))
-    suites.set("failures", str(failures + cat_failures))
+    gate_suite = ET.SubElement(suites, "testsuite", name="thresholds")
+    gates = report.gates()
+    for name, shown, why in gates:
+        case = ET.SubElement(gate_suite, "testcase", classname="thresholds", name=name)
+        ET.SubElement(case, "system-out").text = shown
+        if why is not None:
+            failure = ET.SubElement(case, "failure", message=why, type="threshold")
+            failure.text = why
+    gate_failures = sum(why is not None for _n, _s, why in gates)
+    gate_suite.set("tests", str(len(gates)))
+    gate_suite.set("failures", str(gate_failures))
+    tests = len(report.articles) * len(report.locales) + len(report.catalogs) + len(gates)
+    suites.set("tests", str(tests))
+    suites.set("failures", str(failures + cat_failures + gate_failures))
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

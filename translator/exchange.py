@@ -16,7 +16,10 @@ writes it and nothing else does.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +30,12 @@ from .article import Article
 from .discover import discover
 from .errors import InputError, TranslatorError, UsageError
 from .exchange_model import ExchangeFile, ExchangeUnit, fill_spans, remask
-from .fsutil import write_atomic
+from .fsutil import bytes_sha256, write_atomic
 from .locales import Target, parse_locale
-from .memory import HUMAN, HumanEntry, Memory, default_path, normalise
+from .memory import HumanEntry, Memory, normalise
+from .people import Answers, answers_for, article_context
 from .pipeline import ReadOptions, load_article
+from .project import find_project, memory_path
 from .protect import placeholders
 from .translation import Plan, plan_translation
 from .variants import is_variant
@@ -71,24 +76,54 @@ def _segment_rows(plan: Plan) -> list[tuple[str, int, dict[int, str]]]:
     return rows
 
 
-def build_file(plan: Plan, target: Target, source_path: str, memory: Memory | None) -> ExchangeFile:
-    """The exchange file of one article and locale, targets from *memory*."""
+def build_file(
+    plan: Plan,
+    target: Target,
+    source_path: str,
+    memory: Memory | None,
+    people: Answers | None = None,
+) -> ExchangeFile:
+    """The exchange file of one article and locale: each segment's target is
+    *people*'s translation for this article and locale, else the newest
+    machine draft in *memory*."""
     rows = _segment_rows(plan)
-    current = (
-        memory.current([s for s, _l, _sp in rows], plan.source_lang, plan.target) if memory else {}
+    drafts = (
+        memory.drafts([s for s, _l, _sp in rows], plan.source_lang, plan.target) if memory else {}
     )
+    people = people or Answers()
+    human = {
+        normalise(plan.segments[i]): (text, people.rows[i])
+        for i, text in people.by_index.items()
+        if plan.segments[i].strip()
+    }
     out = ExchangeFile(source_path, plan.source_lang, target.tag)
     for unit_id, (segment, line, spans) in zip(unit_ids([r[0] for r in rows]), rows, strict=True):
-        entry = current.get(normalise(segment))
-        state = entry.state if entry is not None and entry.origin == HUMAN else "initial"
-        unit = ExchangeUnit(unit_id, segment, entry.target if entry else None, state, line, spans)
-        if entry is not None:
-            unit.notes.append(f"{entry.origin} translation ({entry.model})")
-            for finding in qa.check_pair(
-                0, line, unit.filled(segment), unit.filled(entry.target),
-                plan.source_lang, plan.target, pseudo=entry.model == "pseudo",
-            ):  # fmt: skip
-                unit.notes.append(f"QA {finding.severity}: {finding.check}: {finding.message}")
+        key = normalise(segment)
+        draft = drafts.get(key)
+        if key in human:
+            text, row = human[key]
+            unit = ExchangeUnit(unit_id, segment, text, row.state, line, spans)
+            unit.notes.append(
+                "human translation" + (f" ({row.scope})" if row.scope != "segment" else "")
+            )
+            if key in people.inconsistent:
+                unit.notes.append(
+                    "inconsistent: other articles translate this sentence differently"
+                )
+            pseudo = False
+        elif draft is not None:
+            unit = ExchangeUnit(unit_id, segment, draft.target, "initial", line, spans)
+            unit.notes.append(f"machine translation ({draft.model})")
+            pseudo = draft.model == "pseudo"
+        else:
+            out.units.append(ExchangeUnit(unit_id, segment, None, "initial", line, spans))
+            continue
+        assert unit.target is not None
+        for finding in qa.check_pair(
+            0, line, unit.filled(segment), unit.filled(unit.target),
+            plan.source_lang, plan.target, pseudo=pseudo,
+        ):  # fmt: skip
+            unit.notes.append(f"QA {finding.severity}: {finding.check}: {finding.message}")
         out.units.append(unit)
     return out
 
@@ -102,12 +137,14 @@ class ExportOptions:
     source: str | None = None  # source language code; None: detected
     read: ReadOptions = field(default_factory=ReadOptions)
     cache: str | None = None
+    force: bool = False  # replace exchange files changed since export wrote them (a copy is kept)
 
 
 @dataclass
 class ExportReport:
     written: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     units: int = 0
     with_target: int = 0
 
@@ -121,7 +158,40 @@ class ExportReport:
             "units": self.units,
             "with_target": self.with_target,
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
+            "notices": self.notices,
         }
+
+
+EXPORTS = "exports.json"  # beside the memory: what export last wrote, by file
+
+
+class Written:
+    """What export last wrote to each exchange file (their SHA-256), kept beside
+    the memory, so that a file a translator changed since is never overwritten."""
+
+    def __init__(self, memory: Path) -> None:
+        self.path = memory.parent / EXPORTS
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.hashes: dict[str, str] = data if isinstance(data, dict) else {}
+
+    def changed(self, dest: Path) -> bool:
+        """A file is there that export did not write as it is now."""
+        current = bytes_sha256(dest)
+        if current is None:
+            return False
+        return self.hashes.get(os.path.realpath(dest)) != current
+
+    def record(self, dest: Path) -> None:
+        digest = bytes_sha256(dest)
+        if digest is not None:
+            self.hashes[os.path.realpath(dest)] = digest
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, json.dumps(self.hashes, indent=1, sort_keys=True) + "\n")
 
 
 def export_path(out: str, source: str, root: str, tag: str, fmt: str) -> Path:
@@ -131,7 +201,12 @@ def export_path(out: str, source: str, root: str, tag: str, fmt: str) -> Path:
 
 
 def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> ExportReport:
-    """Write an exchange file per article under *paths* and locale of *options*."""
+    """Write an exchange file per article under *paths* and locale of *options*.
+
+    Sources already in a target's language are skipped (with a notice); two
+    sources that would write one file are refused before any is written
+    (exit 2); a file changed since export last wrote it (a translator's work)
+    is not overwritten unless ``force`` (a copy is kept)."""
     from . import po, xliff
 
     if options.fmt not in FORMATS:
@@ -140,13 +215,27 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
         raise UsageError(f"unknown XLIFF version {options.xliff_version!r}; choose 2.1 or 1.2")
     report = ExportReport()
     found = discover(paths)
+    report.notices.extend(found.notices)
     sources = [
         (file, root)
         for file, root in zip(found.files, found.roots, strict=True)
         if not is_variant(file)
     ]
-    cache = Path(options.cache) if options.cache else default_path()
+    planned: dict[str, str] = {}
+    for file, root in sources:
+        for target in options.targets:
+            dest = export_path(options.out, file, root, target.tag, options.fmt)
+            key = os.path.normcase(os.path.abspath(dest)).casefold()
+            if key in planned:
+                raise UsageError(
+                    f"{planned[key]} and {file} would both be exported to {dest}; "
+                    "export them separately or from their directory"
+                )
+            planned[key] = file
+    cache = memory_path(options.cache, paths)
     memory = Memory(cache) if cache.exists() else None  # export creates no memory
+    project = find_project(paths)
+    written = Written(cache)
     try:
         for file, root in sources:
             try:
@@ -155,26 +244,64 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
                 report.failures.append((file, str(exc)))
                 continue
             src = parse_locale(options.source).argos if options.source else article.language
+            context = article_context(article, project)
             for target in options.targets:
+                if src == target.argos:
+                    report.notices.append(
+                        f"{file}: already in {target.tag} (nothing to translate); not exported"
+                    )
+                    continue
                 plan = plan_translation(article, target.argos, src)
-                exchange = build_file(plan, target, os.path.relpath(file), memory)
+                people = answers_for(plan, memory, target.tag, context)
+                exchange = build_file(plan, target, os.path.relpath(file), memory, people)
                 if options.fmt == "po":
                     text = po.write(exchange)
                 else:
                     text = xliff.write(exchange, options.xliff_version)
                 dest = export_path(options.out, file, root, target.tag, options.fmt)
+                if written.changed(dest):
+                    if not options.force:
+                        report.failures.append(
+                            (
+                                file,
+                                f"{dest}: changed since export wrote it (a translator's work?); "
+                                "left as it is: translator import it first, or export with "
+                                "--force to replace it (a copy is kept)",
+                            )
+                        )
+                        continue
+                    copy = _keep_copy(dest, cache)
+                    report.notices.append(f"{dest}: replaced (--force); a copy is in {copy}")
                 try:
                     write_atomic(dest, text, root=options.out)
                 except OSError as exc:
                     report.failures.append((file, f"{dest}: cannot write: {exc.strerror or exc}"))
                     continue
+                written.record(dest)
                 report.written.append(str(dest))
                 report.units += len(exchange.units)
                 report.with_target += sum(u.target is not None for u in exchange.units)
     finally:
         if memory is not None:
             memory.close()
+        if report.written:
+            try:
+                written.save()
+            except (OSError, InputError) as exc:
+                report.notices.append(f"cannot record what was exported ({exc})")
     return report
+
+
+def _keep_copy(dest: Path, memory: Path) -> Path:
+    folder = memory.parent / "exports-replaced" / time.strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / dest.name
+    number = 1
+    while copy.exists():
+        number += 1
+        copy = folder / f"{dest.stem}-{number}{dest.suffix}"
+    shutil.copyfile(dest, copy)
+    return copy
 
 
 # -- import ----------------------------------------------------------------------
@@ -273,7 +400,7 @@ def import_files(
     """Read edited exchange files back into the memory (see the module's docstring)."""
     read = read or ReadOptions()
     report = ImportReport()
-    memory = Memory(cache)
+    memory = Memory(memory_path(cache, paths))
     articles: dict[str, Article] = {}  # one article's files for several locales read it once
     try:
         for path in paths:
@@ -294,12 +421,18 @@ def _import_one(
         target = parse_locale(exchange.target_lang)
     except UsageError:
         raise InputError(path, f"unknown target language {exchange.target_lang!r}") from None
+    try:
+        # what CAT tools write (en-US) is the article's language (en)
+        source_lang = parse_locale(exchange.source_lang).argos
+    except UsageError:
+        raise InputError(path, f"unknown source language {exchange.source_lang!r}") from None
     if not os.path.isfile(exchange.source_path):
         raise InputError(path, f"its article {exchange.source_path} is not there")
     key = os.path.realpath(exchange.source_path)
     if key not in articles:
         articles[key] = load_article(exchange.source_path, read)
-    plan = plan_translation(articles[key], target.argos, exchange.source_lang)
+    article = articles[key]
+    plan = plan_translation(article, target.argos, source_lang)
     rows = _segment_rows(plan)
     expected = {
         unit_id: (segment, spans)
@@ -317,8 +450,11 @@ def _import_one(
         if entry is not None:
             entries.append(entry)
     if entries:
+        context = article_context(article, find_project([exchange.source_path]))
         try:
-            memory.put_human(entries, plan.source_lang, plan.target)
+            memory.put_human(
+                entries, plan.source_lang, plan.target, locale=target.tag, article=context
+            )
         except Exception as exc:  # noqa: BLE001 - sqlite3.Error of any kind: nothing stored
             raise InputError(path, f"cannot store in the translation memory: {exc}") from None
     result.imported = len(entries)

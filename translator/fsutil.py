@@ -24,6 +24,28 @@ from .errors import InputError
 TEMP_PREFIX = ".translator-tmp-"
 
 
+class Unchecked:
+    """The type of :data:`UNCHECKED`: write whatever the file holds now."""
+
+
+UNCHECKED = Unchecked()
+
+
+class ChangedOnDisk(InputError):
+    """The file is no longer what the write was planned from (a person saved it
+    meanwhile); it was left as it is."""
+
+
+def bytes_sha256(path: str | os.PathLike[str]) -> str | None:
+    """The SHA-256 of the file at *path* (not following a link), None when there is none."""
+    try:
+        if os.path.islink(path):
+            return "link:" + os.readlink(path)
+        return file_sha256(path)
+    except FileNotFoundError:
+        return None
+
+
 def is_inside(path: str | os.PathLike[str], parent: str | os.PathLike[str]) -> bool:
     """*path* is *parent* or lies below it, once every symbolic link is resolved."""
     child, base = os.path.realpath(path), os.path.realpath(parent)
@@ -79,12 +101,19 @@ def _write_all(fd: int, raw: bytes) -> None:
 
 
 def write_atomic(
-    path: str | os.PathLike[str], data: str | bytes, *, root: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str],
+    data: str | bytes,
+    *,
+    root: str | os.PathLike[str] | None = None,
+    expect: str | None | Unchecked = UNCHECKED,
 ) -> bool:
     """Write *data* to *path* atomically; return False when the file already holds it.
 
     A symbolic link at *path* is replaced, never followed.  With *root*, *path*
-    must lie below it and every directory in between must be a real one.
+    must lie below it and every directory in between must be a real one.  With
+    *expect* (:func:`bytes_sha256` of the file when the write was planned; None:
+    there was none), a file that changed since is not replaced: compare and
+    swap, checked once the new bytes are ready, just before the rename.
     """
     target = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -107,6 +136,12 @@ def write_atomic(
                 os.fchmod(fd, mode)
             finally:
                 os.close(fd)
+            if not isinstance(expect, Unchecked) and bytes_sha256(target) != expect:
+                raise ChangedOnDisk(
+                    str(target),
+                    "changed on disk while this run was working (a person's edit?); left as "
+                    "it is: run again to take the edits in",
+                )
             os.replace(temp, target)
         except BaseException:
             try:

@@ -5,16 +5,22 @@ edited_by_hand`).  When a person has changed it, :func:`harvest` lines the
 edited variant up with the source segments it was made from:
 
 1. blocks by position and kind (the variant's blocks against the source's);
-2. within a block, the sentences the tool wrote (the memory's translation of
-   each source segment, rendered as the variant shows it) are looked for in
+2. within a block, the sentences the tool wrote (each source segment's
+   translation as written, rendered as the variant shows it) are looked for in
    the edited text, in order; what lies between two sentences found is the
-   edited form of the sentence(s) not found.
+   edited form of the sentence(s) not found;
+3. a block whose sentences no longer line up (merged, split, added or
+   deleted) is kept whole: one human translation of the source block.
 
 A sentence whose source segment the memory does not know (the source changed
 since the variant was written) is not taken: its translation is made anew.
-Text that cannot be attributed (a block added, removed or merged, a sentence
-added or deleted) makes the whole variant *uncertain*: nothing is taken and
-the caller leaves the file alone.
+Only blocks added, removed or reordered make the whole variant *uncertain*:
+nothing is taken and the caller leaves the file alone.
+
+:func:`adopt` takes a translation a person wrote at a variant's path (no
+metadata of the tool's) the same way, block by block.  Every entry passes the
+QA checks machine text gets (:func:`translator.qa.entry_problem`) or is left
+out and reported.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from . import qa
 from .article import Article, Block
-from .memory import HumanEntry, normalise
+from .memory import BLOCK, HumanEntry, normalise
 from .protect import PLACEHOLDER, fill, placeholders
 from .segment import split_sentences
 from .translation import Plan, TranslatedBlock, Unit
@@ -38,6 +45,7 @@ class Harvest:
     entries: list[HumanEntry] = field(default_factory=list)
     uncertain: str = ""  # why the edits cannot be lined up; empty when they can
     skipped: list[str] = field(default_factory=list)  # edited sentences not taken, and why
+    markup: bool = True  # the variant shows the source's inline markup (QA compares it)
 
     @property
     def certain(self) -> bool:
@@ -66,12 +74,13 @@ class _Uncertain(Exception):
 
 
 def harvest(
-    plan: Plan, known: dict[str, str], read_back: ReadVariant, *, same_markup: bool
+    plan: Plan, written: list[str | None], read_back: ReadVariant, *, same_markup: bool
 ) -> Harvest:
-    """The edits of *read_back* against *plan*'s segments; *known* holds the
-    memory's translation of each (normalised) source segment it knows.
-    *same_markup*: a Markdown variant of a Markdown source (inline markup kept)."""
-    result = Harvest(read_back.path)
+    """The edits of *read_back* against *plan*'s segments; *written* holds, by
+    segment index, the translation the variant was written with (None where the
+    memory no longer knows it).  *same_markup*: a Markdown variant of a Markdown
+    source (inline markup kept)."""
+    result = Harvest(read_back.path, markup=same_markup)
     variant_blocks = list(read_back.blocks)
     source_fmt = plan.article.format
     try:
@@ -80,7 +89,7 @@ def harvest(
                 if unit is not None:
                     title = read_back.meta.get("title")
                     edited = _flat(str(title)) if title is not None else ""
-                    _block(plan, unit, None, edited, known, same_markup, source_fmt, result)
+                    _block(plan, unit, None, edited, written, same_markup, source_fmt, result)
                 continue
             if not variant_blocks:
                 raise _Uncertain("the variant has fewer blocks than the source")
@@ -91,15 +100,37 @@ def harvest(
                 continue
             if read_back.fmt == "md" and not same_markup:
                 text = inline_plain(text, "markdown")
-            _block(plan, unit, owner, _flat(text), known, same_markup, source_fmt, result)
+            _block(plan, unit, owner, _flat(text), written, same_markup, source_fmt, result)
         if variant_blocks:
             raise _Uncertain("the variant has more blocks than the source")
     except _Uncertain as exc:
         return Harvest(read_back.path, uncertain=str(exc))
-    # one entry per segment: a title in the front matter and as a heading is one
-    by_source = {entry.source: entry for entry in result.entries}
+    return _one_per_source(result)
+
+
+def _one_per_source(result: Harvest) -> Harvest:
+    """One entry per segment: a title in the front matter and as a heading is one."""
+    by_source = {(entry.scope, entry.source): entry for entry in result.entries}
     result.entries = list(by_source.values())
     return result
+
+
+def _keep(
+    result: Harvest, plan: Plan, unit: Unit, source: str, masked: str, scope: str = "segment"
+) -> None:
+    """Add the entry, or (when the QA checks machine text gets find an error in
+    it) leave it out and say why."""
+    problem = qa.entry_problem(
+        fill(source, unit.masked),
+        fill(masked, unit.masked),
+        plan.source_lang,
+        plan.target,
+        markup=result.markup and not unit.html,
+    )
+    if problem is not None:
+        result.skipped.append(f"{fill(masked, unit.masked)[:60]!r}: {problem}")
+        return
+    result.entries.append(HumanEntry(normalise(source), masked, note=result.path, scope=scope))
 
 
 def _block(
@@ -107,7 +138,7 @@ def _block(
     unit: Unit,
     owner: Block | None,
     edited: str,
-    known: dict[str, str],
+    written: list[str | None],
     same_markup: bool,
     source_fmt: str,
     result: Harvest,
@@ -122,13 +153,80 @@ def _block(
             return _flat(text)
         return _flat(plain_text(TranslatedBlock(owner, text), source_fmt))
 
-    expected = [shown(known[normalise(s)]) if normalise(s) in known else None for s in sources]
-    written = [e for e in expected if e is not None]
-    if len(written) == len(expected) and edited in (
-        _flat(" ".join(written)),
-        _flat("".join(written)),  # a language written without spaces
+    expected = [
+        shown(t) if t is not None else None
+        for t in written[unit.first : unit.first + len(unit.sentences)]
+    ]
+    done = [e for e in expected if e is not None]
+    if len(done) == len(expected) and edited in (
+        _flat(" ".join(done)),
+        _flat("".join(done)),  # a language written without spaces
     ):
         return
+    found = Harvest(result.path, markup=result.markup)
+    try:
+        _sentences(edited, expected, sources, unit, plan, found)
+    except _Uncertain:
+        if len(sources) < 2 or None in expected:
+            raise  # the source changed since: nothing to keep the block against
+        _whole_block(plan, unit, edited, result)
+        return
+    result.entries.extend(found.entries)
+    result.skipped.extend(found.skipped)
+
+
+def _whole_block(plan: Plan, unit: Unit, edited: str, result: Harvest) -> None:
+    """*edited* as one human translation of the whole block (or of its one sentence)."""
+    sources = plan.segments[unit.first : unit.first + len(unit.sentences)]
+    joined = " ".join(sources)
+    masked = _masked(edited, joined, unit)
+    if masked is None:
+        result.skipped.append(f"{edited[:60]!r}: a protected span (URL, code, markup) is gone")
+        return
+    _keep(result, plan, unit, joined, masked, BLOCK if len(sources) > 1 else "segment")
+
+
+def adopt(plan: Plan, person: ReadVariant, *, same_markup: bool) -> Harvest:
+    """A translation a person wrote at the variant's path, block by block: each
+    block (and a front-matter title) one human translation of the source's.
+    Uncertain when its blocks do not line up with the source's."""
+    result = Harvest(person.path, markup=same_markup)
+    blocks = list(person.blocks)
+    try:
+        for owner, unit in plan.units:
+            if owner is None:
+                title = person.meta.get("title")
+                if unit is not None:
+                    if not isinstance(title, str) or not title.strip():
+                        raise _Uncertain("it has no title where the source has one")
+                    _whole_block(plan, unit, _flat(title), result)
+                continue
+            if not blocks:
+                raise _Uncertain("it has fewer blocks than the source")
+            kind, text, _line = blocks.pop(0)
+            if kind != owner.kind:
+                raise _Uncertain(f"a {kind} block stands where the source has a {owner.kind}")
+            if unit is None:
+                continue
+            if not same_markup:
+                text = inline_plain(text, "markdown")
+            _whole_block(plan, unit, _flat(text), result)
+        if blocks:
+            raise _Uncertain("it has more blocks than the source")
+    except _Uncertain as exc:
+        return Harvest(person.path, uncertain=str(exc))
+    return _one_per_source(result)
+
+
+def _sentences(
+    edited: str,
+    expected: list[str | None],
+    sources: list[str],
+    unit: Unit,
+    plan: Plan,
+    result: Harvest,
+) -> None:
+    """Line the edited block up with the sentences written, in order."""
     pos = 0
     pending: list[int] = []
     for index, text in enumerate(expected):
@@ -174,7 +272,7 @@ def _settle(
         if masked is None:
             result.skipped.append(f"{piece[:60]!r}: a protected span (URL, code, markup) is gone")
             continue
-        result.entries.append(HumanEntry(normalise(sources[index]), masked, note=result.path))
+        _keep(result, plan, unit, sources[index], masked)
 
 
 def _masked(edited: str, source: str, unit: Unit) -> str | None:

@@ -46,27 +46,38 @@ from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, TranslatorError, UsageError
 from .executors import EXECUTORS, Executor, make_executor, split_batches
-from .fsutil import file_sha256, is_inside, remove_stale_temporaries
-from .harvest import added_fields, harvest
+from .fsutil import (
+    ChangedOnDisk,
+    bytes_sha256,
+    file_sha256,
+    is_inside,
+    remove_stale_temporaries,
+)
+from .harvest import added_fields, adopt, harvest
 from .labels import Labels
 from .locales import Target, parse_locale
-from .memory import Memory, SegmentMemory, default_path, normalise
+from .memory import HumanEntry, Memory, SegmentMemory, normalise, user_cache_dir
+from .people import Answers, answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .progress import Progress
+from .project import Project, find_project, legacy_notice, memory_path
 from .translation import Plan, complete_translation, plan_translation
 from .variants import (
     FORMATS,
     LAYOUTS,
+    REFUSED_FIX,
     VariantMeta,
     is_variant,
     keeps_inline_markup,
     published_line,
     read_metadata,
+    read_person_file,
     read_variant,
     title_text,
     variant_edited,
     variant_path,
     write_variant,
+    written_by_tool,
 )
 
 
@@ -126,6 +137,7 @@ class LocalizeReport:
     human_segments: int = 0  # edited segments taken from variants into the memory
     missing_pairs: set[tuple[str, str]] = field(default_factory=set)  # (source, target)
     copied: int = 0  # variants copied from a source already in the target's language
+    memory: str | None = None  # the translation memory used (None: --no-cache)
 
     @property
     def ok(self) -> bool:
@@ -158,6 +170,7 @@ class LocalizeReport:
                 "human_edits_kept": self.human_segments,
             },
             "copied": self.copied,
+            "memory": self.memory,
             "model_calls": self.model_calls,
             "seconds": round(self.seconds, 3),
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
@@ -233,7 +246,9 @@ def is_fresh(
 
 
 def _human_since(human: dict[tuple[str, str], float], target: Target) -> Callable[[str], float]:
-    return lambda source: human.get((source, target.argos), 0.0)
+    """The time of the newest human translation from a source language into
+    *target*'s locale."""
+    return lambda source: human.get((source, target.tag.lower()), 0.0)
 
 
 COPY = "identity"  # the engine named in a variant copied from a source in its own language
@@ -492,6 +507,8 @@ class Run:
     loaded: dict[str, Article] = field(default_factory=dict)
     human: dict[tuple[str, str], float] = field(default_factory=dict)  # newest per pair
     counts: dict[str, int] = field(default_factory=dict)  # segments per source (progress)
+    project: Project | None = None  # where the articles' human translations belong
+    memory_file: Path | None = None  # the memory's path (copies of edited files go beside it)
 
     def settled(self, file: str, dest: Path, state: str) -> None:
         """A variant that needs no translation (skipped or failed): its segments
@@ -513,6 +530,9 @@ class _Item:
     date: ArticleDate | None
     digest: str
     key: str
+    people: Answers  # people's translations of this article and locale, by segment
+    planned: str | None  # the bytes at dest when planned (compare and swap), None: no file
+    looked_up: float  # when people's translations were read from the memory
 
 
 @contextmanager
@@ -569,6 +589,7 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
             report.warnings.append(f"{file}: no date found; its variants have no date fields")
         digest = article.sha256  # the bytes read, not the file as it is now
         key = translation_key(article, os.path.relpath(file))
+        context = article_context(article, run.project or find_project([file]))
         for target, dest in run.targets_of[file]:
             identity_of = _identity_of(run.engine, src, target)
             if not options.force and is_fresh(
@@ -591,32 +612,37 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
             actual = sum(1 for s in plan.segments if s.strip())
             if estimate > actual:  # chrome was counted in the estimate
                 run.progress.segments(estimate - actual)
-            if variant_edited(dest) and not take_edits(plan, dest, run):
+            planned = bytes_sha256(dest)
+            person = planned is not None and not dest.is_symlink() and dest.is_file()
+            if person and not written_by_tool(dest):
+                if not take_person_file(plan, dest, target, context, run):
+                    run.settled(file, dest, "failed")
+                    continue
+            elif variant_edited(dest) and not take_edits(plan, dest, target, context, run):
                 run.settled(file, dest, "failed")
                 continue
-            items.append(_Item(article, target, dest, plan, date, digest, key))
+            looked_up = time.time()
+            people = answers_for(plan, run.memory.store, target.tag, context)
+            item = _Item(article, target, dest, plan, date, digest, key, people, planned, looked_up)
+            items.append(item)
     return items
 
 
-def take_edits(plan: Plan, dest: Path, run: Run) -> bool:
+def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -> bool:
     """A person edited the variant at *dest*: store their segments in the memory
-    as human translations, so that rewriting it keeps them.  False (the file is
-    left as it is, the failure reported) when the edits cannot all be kept;
-    with ``--force`` a copy of the edited file is kept beside the memory and
-    the variant is rewritten."""
+    as human translations of this article and locale, so that rewriting it keeps
+    them.  False (the file is left as it is, the failure reported) when the
+    edits cannot all be kept; with ``--force`` a copy of the edited file is
+    kept beside the memory and the variant is rewritten."""
     report = run.report
     if run.options.force:
-        copy = keep_edited_copy(dest, run.options.cache)
+        copy = keep_edited_copy(dest, run.memory_file)
         report.notices.append(f"{dest}: edited by hand; --force rewrites it, a copy is in {copy}")
         return True
 
     def refuse(why: str) -> bool:
         report.failures.append(
-            (
-                plan.article.path,
-                f"{dest}: edited by hand and {why}; review it, or run with --force to "
-                "overwrite (a copy of the edited file is kept)",
-            )
+            (plan.article.path, f"{dest}: edited by hand and {why}; " + REFUSED_FIX)
         )
         return False
 
@@ -628,16 +654,16 @@ def take_edits(plan: Plan, dest: Path, run: Run) -> bool:
         return refuse(
             "its edits can only be lined up and kept through the translation memory (--no-cache)"
         )
-    known = run.memory.peek(plan.segments, plan.source_lang, plan.target)
     source_unchanged = str(read_back.meta.get("source_sha256")) == plan.article.sha256
-    if plan.source_lang == plan.target:
+    if plan.source_lang == plan.target and not source_unchanged:
         # A copy's drafts are the source's own segments, but only the source it
         # was copied from: after a change, an edit cannot be told from it.
-        if not source_unchanged:
-            return refuse("it is a copy of a source in its own language, whose text has changed")
-        known = {**_copies(plan.segments), **known}
+        return refuse("it is a copy of a source in its own language, whose text has changed")
+    written = _as_written(plan, target, context, run)
     wanted = {normalise(s) for s in plan.segments if s.strip()}
-    unknown = wanted - set(known)
+    unknown = {
+        normalise(s) for s, w in zip(plan.segments, written, strict=True) if s.strip() and w is None
+    }
     if (source_unchanged and unknown) or len(unknown) * 2 > len(wanted):
         # a segment the memory lacks is taken for a changed source sentence,
         # which only holds when the memory still knows the rest
@@ -646,26 +672,106 @@ def take_edits(plan: Plan, dest: Path, run: Run) -> bool:
     if extra:
         return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
     same_markup = keeps_inline_markup(read_back.fmt, plan.article)
-    found = harvest(plan, known, read_back, same_markup=same_markup)
+    found = harvest(plan, written, read_back, same_markup=same_markup)
     if not found.certain:
         return refuse(f"its structure no longer matches the source ({found.uncertain})")
     if found.skipped:
         return refuse("some edits cannot be kept: " + "; ".join(found.skipped))
-    if found.entries:
-        error = run.memory.keep_human(found.entries, plan.source_lang, plan.target)
-        if error:
-            return refuse(f"its edits cannot be saved ({error})")
-        report.notices.append(
-            f"{dest}: {len(found.entries)} edited segment(s) kept in the translation memory"
-        )
-        report.human_segments += len(found.entries)
+    return _store_people(found.entries, plan, dest, target, context, run, refuse, "edited")
+
+
+def _as_written(plan: Plan, target: Target, context: str, run: Run) -> list[str | None]:
+    """Each segment's translation as the variant was written with it: people's
+    for this article and locale, else the memory's machine draft (a copy's own
+    text); None where the memory no longer knows it."""
+    people = answers_for(plan, run.memory.store, target.tag, context)
+    machine = run.memory.peek(plan.segments, plan.source_lang, plan.target)
+    if plan.source_lang == plan.target:
+        machine = {**_copies(plan.segments), **machine}
+    return [
+        people.by_index[i] if i in people.by_index else machine.get(normalise(s))
+        for i, s in enumerate(plan.segments)
+    ]
+
+
+def _store_people(
+    entries: list[HumanEntry],
+    plan: Plan,
+    dest: Path,
+    target: Target,
+    context: str,
+    run: Run,
+    refuse: Callable[[str], bool],
+    how: str,
+) -> bool:
+    if not entries:
+        return True
+    error = run.memory.keep_human(
+        entries, plan.source_lang, plan.target, locale=target.tag, article=context
+    )
+    if error:
+        return refuse(f"its text cannot be saved ({error})")
+    run.report.notices.append(
+        f"{dest}: {len(entries)} {how} segment(s) kept in the translation memory"
+    )
+    run.report.human_segments += len(entries)
     return True
 
 
-def keep_edited_copy(dest: Path, cache: str | None) -> Path:
-    """Copy an edited variant beside the memory (never into the output tree)."""
-    base = Path(cache).parent if cache else default_path().parent
-    folder = base / "edited" / time.strftime("%Y%m%d-%H%M%S")
+def take_person_file(plan: Plan, dest: Path, target: Target, context: str, run: Run) -> bool:
+    """A file the tool did not write stands at *dest*: a person's translation.
+    Taken into the memory as theirs, block by block, when its blocks line up
+    with the source's (the variant is then written from it, its text unchanged,
+    and the original kept beside the memory); otherwise left as it is and
+    reported.  ``--force`` replaces it, keeping a copy."""
+    report = run.report
+    if run.options.force:
+        copy = keep_edited_copy(dest, run.memory_file)
+        report.notices.append(
+            f"{dest}: a translation written by a person; --force replaces it, a copy is in {copy}"
+        )
+        return True
+
+    def refuse(why: str) -> bool:
+        report.failures.append(
+            (
+                plan.article.path,
+                f"{dest}: a translation written by a person is there and {why}; it is left as "
+                "it is (make its blocks match the source's and run localize to take it in, or "
+                "run with --force to replace it; a copy is kept)",
+            )
+        )
+        return False
+
+    if run.memory.store is None:
+        return refuse("can only be taken in through the translation memory (--no-cache)")
+    try:
+        person = read_person_file(str(dest))
+    except (InputError, OSError, ValueError) as exc:
+        return refuse(f"cannot be taken in ({exc})")
+    extra = added_fields(person, plan.article)
+    if extra:
+        return refuse(f"its field {extra} would be lost")
+    found = adopt(plan, person, same_markup=keeps_inline_markup("md", plan.article))
+    if not found.certain:
+        return refuse(f"its blocks do not line up with the source's ({found.uncertain})")
+    if found.skipped:
+        return refuse("some of it cannot be taken: " + "; ".join(found.skipped))
+    copy = keep_edited_copy(dest, run.memory_file, "adopted")
+    if not _store_people(found.entries, plan, dest, target, context, run, refuse, "person's"):
+        return False
+    report.notices.append(
+        f"{dest}: a translation written by a person, taken in as theirs; written again with "
+        f"the tool's metadata, its text unchanged (the original is in {copy})"
+    )
+    return True
+
+
+def keep_edited_copy(dest: Path, memory: Path | None, kind: str = "edited") -> Path:
+    """Copy a person's file beside the memory (never into the output tree):
+    ``edited/DATE/`` (or ``adopted/DATE/``) in the memory's folder."""
+    base = memory.parent if memory is not None else user_cache_dir()
+    folder = base / kind / time.strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     copy = folder / dest.name
     number = 1
@@ -690,13 +796,14 @@ def _translate_pairs(
     """
     by_pair: dict[tuple[str, str], list[str]] = {}
     for item in items:
-        by_pair.setdefault((item.plan.source_lang, item.plan.target), []).extend(item.plan.segments)
+        # what people translated for this article and locale needs no machine draft
+        wanted = [s for i, s in enumerate(item.plan.segments) if i not in item.people.by_index]
+        by_pair.setdefault((item.plan.source_lang, item.plan.target), []).extend(wanted)
     answers: dict[tuple[str, str], dict[str, str]] = {}
     failed: dict[tuple[str, str], str] = {}
     for (src, tgt), segments in by_pair.items():
         if src == tgt:  # a source already in the target's language is copied
-            people, _copied = run.memory.lookup(segments, src, tgt)  # their edits come first
-            answers[(src, tgt)] = {**_copies(segments), **people}
+            answers[(src, tgt)] = _copies(segments)  # people's edits come first, per item
             run.progress.segments(sum(1 for s in segments if s.strip()))
             run.report.copied += sum(1 for i in items if i.plan.source_lang == src == i.plan.target)
             continue
@@ -732,6 +839,10 @@ def _run_chunk(files: list[str], run: Run) -> None:
             continue
         try:
             variant = write_item(item, answers[pair], run)
+        except ChangedOnDisk as exc:
+            report.failures.append((item.article.path, str(exc)))
+            run.progress.variant(str(item.dest), "failed")
+            continue
         except InputError as exc:
             report.failures.append((item.article.path, str(exc)))
             run.progress.variant(str(item.dest), "failed")
@@ -746,7 +857,11 @@ def _run_chunk(files: list[str], run: Run) -> None:
 def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
     """Assemble, check and write one variant from the chunk's answers."""
     engine = run.engine
-    translated = [known[normalise(s)] if s.strip() else "" for s in item.plan.segments]
+    people = item.people.by_index
+    translated = [
+        people[i] if i in people else known[normalise(s)] if s.strip() else ""
+        for i, s in enumerate(item.plan.segments)
+    ]
     identity = engine_identity(engine, item.plan.source_lang, item.target.argos)
     tr = complete_translation(item.plan, translated, identity)
     for event in tr.events:
@@ -775,21 +890,26 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         engine=identity,
         options=_options_key(engine) or None,
         qa=qa.summary(findings),
-        review=_review(item.plan, run.memory),
+        review=item.people.counts(item.plan),
     )
-    written = write_variant(item.dest, run.options.fmt, tr, meta, pub, root=run.options.out)
+    written = write_variant(
+        item.dest, run.options.fmt, tr, meta, pub, root=run.options.out, expect=item.planned
+    )
     newest_human = _human_since(run.human, item.target)(tr.source_lang)
     if not written and newest_human > item.dest.stat().st_mtime:
         os.utime(item.dest)  # checked against the newest human translations: fresh now
+    if item.people.inconsistent:
+        run.report.warnings.append(
+            f"{item.dest}: sentences translated differently by people in other articles "
+            "(inconsistent); this article's own translations are used"
+        )
+    store = run.memory.store
+    if store is not None and store.newest_human(tr.source_lang, item.target.tag) > item.looked_up:
+        # a person's translation arrived (an import, a save) after this variant's
+        # were read: dated back, so that the next run does not take it for fresh
+        os.utime(item.dest, (item.looked_up, item.looked_up))
     errors = int(meta.qa["errors"]) if meta.qa else 0
     return Variant(item.article.path, item.target.tag, str(item.dest), written, qa_errors=errors)
-
-
-def _review(plan: Plan, memory: SegmentMemory) -> dict[str, int]:
-    """How many of the variant's segments there are, and how many are people's."""
-    segments = {normalise(s) for s in plan.segments if s.strip()}
-    human = memory.human.get((plan.source_lang, plan.target), set())
-    return {"segments": len(segments), "human": len(segments & human)}
 
 
 def localize(
@@ -805,8 +925,17 @@ def localize(
     engine = get_engine(options.engine, decode)
     report = LocalizeReport()
     jobs, targets_of = plan_destinations(paths, options, report)  # no file is read yet
+    project = find_project(paths)
+    if options.use_cache:
+        path = memory_path(options.cache, paths)
+        notice = None if options.cache else legacy_notice(path)
+        if notice:
+            report.notices.append(notice)
+        options = replace(options, cache=str(path))
     with run_lock(options.out, paths):
-        return _localize(jobs, targets_of, options, progress, engine, decode, report, started)
+        return _localize(
+            jobs, targets_of, options, progress, engine, decode, report, started, project
+        )
 
 
 def _localize(
@@ -818,8 +947,10 @@ def _localize(
     decode: DecodeOptions,
     report: LocalizeReport,
     started: float,
+    project: Project,
 ) -> LocalizeReport:
     store = Memory(options.cache) if options.use_cache else None
+    report.memory = str(store.path) if store is not None else None
     human = store.human_updated() if store is not None else {}
     progress.start(sum(len(targets_of[f]) for f, _ in jobs))
     pending = freshness_prepass(jobs, targets_of, engine, options, report, progress, human)
@@ -844,7 +975,19 @@ def _localize(
         cluster_timeout=options.cluster_timeout,
         show_cluster_logs=options.show_cluster_logs,
     )
-    run = Run(options, targets_of, memory, executor, report, progress, loaded, human, counts)
+    run = Run(
+        options,
+        targets_of,
+        memory,
+        executor,
+        report,
+        progress,
+        loaded,
+        human,
+        counts,
+        project,
+        store.path if store is not None else None,
+    )
     try:
         run_chunks([file for file, _ in pending if file in languages], run)
     finally:
@@ -872,7 +1015,7 @@ def _lock_path(out: str | None, paths: list[str] | tuple[str, ...]) -> Path:
     digest = hashlib.sha256(
         "\0".join(sorted(os.path.realpath(p) for p in targets)).encode()
     ).hexdigest()[:16]
-    folder = default_path().parent / "locks"
+    folder = user_cache_dir() / "locks"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not os.access(folder, os.W_OK):

@@ -1,9 +1,18 @@
 """Translation memory: SQLite, shared by runs and processes.
 
-The key is the normalised source segment (NFC, white space folded), the
-source and target languages, the model identity and version, and the
-decoding options; the value is the translation.  WAL mode and a busy timeout
-let two processes share the file.
+A machine translation's key is the normalised source segment (NFC, white
+space folded), the source and target languages, the model identity and
+version, and the decoding options; the value is the translation.  Machine
+drafts are shared by every article and by the locales one model serves (fr
+and fr-CA).
+
+A person's translation belongs to a locale (``fr-ca`` is not ``fr``) and to
+an article (``article``: its translation key or its path in the project; empty
+for entries that came without one, such as a TMX memory), and covers one
+segment or a whole block (``scope``: a paragraph whose sentences a person
+merged or split).  :mod:`translator.people` decides which of them answers a
+segment of a given article.  WAL mode and a busy timeout let two processes
+share the file.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from filelock import FileLock, Timeout
 
 from .engines import Engine
 from .errors import UsageError
+from .project import memory_path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
@@ -37,7 +47,10 @@ CREATE TABLE IF NOT EXISTS memory (
     created REAL NOT NULL,
     origin TEXT NOT NULL DEFAULT 'machine',
     state TEXT NOT NULL DEFAULT 'draft',
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    locale TEXT NOT NULL DEFAULT '',
+    article TEXT NOT NULL DEFAULT '',
+    scope TEXT NOT NULL DEFAULT 'segment'
 )
 """
 # Columns added after the first release: (name, declaration), added on open.
@@ -45,15 +58,21 @@ _ADDED_COLUMNS = [
     ("origin", "TEXT NOT NULL DEFAULT 'machine'"),  # machine or human
     ("state", "TEXT NOT NULL DEFAULT 'draft'"),  # draft (machine), translated, reviewed
     ("note", "TEXT NOT NULL DEFAULT ''"),  # where a human translation came from
+    ("locale", "TEXT NOT NULL DEFAULT ''"),  # a human translation's locale tag, lowercase
+    ("article", "TEXT NOT NULL DEFAULT ''"),  # the article a human translation was made in
+    ("scope", "TEXT NOT NULL DEFAULT 'segment'"),  # segment, or block (a whole paragraph)
 ]
+SEGMENT = "segment"
+BLOCK = "block"
 HUMAN = "human"
 MACHINE = "machine"
 
 
-def default_path() -> Path:
-    """``$XDG_CACHE_HOME/translator/memory.sqlite3`` (``~/.cache`` without it)."""
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/translator`` (``~/.cache`` without it): the run locks and
+    the package index, which belong to the user rather than to a project."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "translator" / "memory.sqlite3"
+    return Path(base) / "translator"
 
 
 def normalise(segment: str) -> str:
@@ -65,9 +84,14 @@ def memory_key(segment: str, source: str, target: str, model: str, options: str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def human_key(segment: str, source: str, target: str) -> str:
-    """A person's translation: one per segment and language pair, whatever the model."""
-    return memory_key(segment, source, target, HUMAN, "")
+def human_key(
+    segment: str, source: str, locale: str, article: str = "", scope: str = "segment"
+) -> str:
+    """A person's translation: one per segment (or block), locale and article,
+    whatever the model.  An entry without an article and of one segment has the
+    key earlier versions gave it (their locale was the target language)."""
+    context = article if scope == SEGMENT else f"{article}\0{scope}"
+    return memory_key(segment, source, locale, HUMAN, context)
 
 
 @dataclass(frozen=True)
@@ -78,6 +102,21 @@ class HumanEntry:
     target: str
     state: str = "translated"  # or "reviewed"
     note: str = ""  # where it came from: a variant, an imported file
+    scope: str = SEGMENT  # or BLOCK: *source* is a whole block's sentences, joined
+
+
+@dataclass(frozen=True)
+class HumanRow:
+    """A person's translation as stored, with what it belongs to."""
+
+    source: str
+    target: str
+    locale: str
+    article: str
+    scope: str
+    state: str
+    created: float
+    note: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +131,9 @@ class MemoryEntry:
     state: str
     note: str
     options: str = ""
+    locale: str = ""  # a person's translation: its locale tag (lowercase)
+    article: str = ""  # and the article it was made in
+    scope: str = SEGMENT
 
 
 @dataclass
@@ -122,7 +164,7 @@ class Memory:
     SETUP_TRIES = 50
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path else default_path()
+        self.path = Path(path) if path else memory_path(None)
         if self.path.is_symlink():
             raise UsageError(
                 f"translation memory {self.path} is a symbolic link; give the file's real path"
@@ -165,6 +207,16 @@ class Memory:
                 self.db.execute(
                     "CREATE INDEX IF NOT EXISTS memory_source"
                     " ON memory (source, source_lang, target_lang)"
+                )
+                self.db.execute(
+                    "CREATE INDEX IF NOT EXISTS memory_people"
+                    " ON memory (origin, source_lang, locale, created)"
+                )
+                # people's translations stored before locales were kept: their
+                # locale is the target language they were stored under
+                self.db.execute(
+                    "UPDATE memory SET locale = lower(target_lang)"
+                    " WHERE origin = 'human' AND locale = ''"
                 )
                 self.db.commit()
                 return None
@@ -221,17 +273,23 @@ class Memory:
         source_lang: str,
         target_lang: str,
         *,
+        locale: str | None = None,
+        article: str = "",
         commit: bool = True,
     ) -> int:
         """Store people's translations in one transaction (all or none); the count stored.
 
-        A human translation replaces an earlier human one of the same segment;
-        machine translations stay, but are never used while it exists.
+        *locale* is the full locale tag (default: the target language), *article*
+        the article they were made in (empty: none in particular).  A human
+        translation replaces an earlier one of the same segment, locale and
+        article only; other articles' and locales' stay, and machine
+        translations stay, but are not used while it exists.
         """
         now = time.time()
+        tag = (locale or target_lang).lower()
         rows = [
             (
-                human_key(e.source, source_lang, target_lang),
+                human_key(e.source, source_lang, tag, article, e.scope),
                 normalise(e.source),
                 e.target,
                 source_lang,
@@ -242,48 +300,81 @@ class Memory:
                 HUMAN,
                 e.state,
                 e.note,
+                tag,
+                article,
+                e.scope,
             )
             for e in entries
         ]
         with self.db if commit else contextlib.nullcontext():
             self.db.executemany(
                 "INSERT OR REPLACE INTO memory (key, source, target, source_lang, target_lang,"
-                " model, options, created, origin, state, note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " model, options, created, origin, state, note, locale, article, scope)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         return len(rows)
 
-    def current(
+    def human_rows(self, sources: Sequence[str], source_lang: str, locale: str) -> list[HumanRow]:
+        """People's translations of *sources* (normalised) from *source_lang* for
+        *locale*, every article's, oldest first."""
+        if not self.has_table:
+            return []
+        unique = list(dict.fromkeys(normalise(s) for s in sources if s.strip()))
+        query = (
+            "SELECT source, target, locale, article, scope, state, created, note FROM memory"
+            " WHERE origin = 'human' AND source_lang = ? AND locale = ? AND source IN ({})"
+            " ORDER BY created, article"
+        )
+        rows: list[HumanRow] = []
+        for i in range(0, len(unique), 500):
+            chunk = unique[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(query.format(marks), [source_lang, locale.lower(), *chunk]):
+                rows.append(HumanRow(*row))
+        return rows
+
+    def drafts(
         self, segments: Sequence[str], source_lang: str, target_lang: str
     ) -> dict[str, MemoryEntry]:
-        """Each segment's current translation, by normalised segment: a person's if
-        there is one, else the newest machine draft, whatever its model."""
+        """Each segment's newest machine draft, whatever its model, by normalised
+        segment (people's translations: :mod:`translator.people`)."""
         found: dict[str, MemoryEntry] = {}
         if not self.has_table:
             return found
         unique = list(dict.fromkeys(normalise(s) for s in segments if s.strip()))
         query = (
             "SELECT source, target, source_lang, target_lang, model, created, origin, state, note"
-            " FROM memory WHERE source_lang = ? AND target_lang = ? AND source IN ({})"
-            " ORDER BY (origin = 'human'), created"
+            " FROM memory WHERE source_lang = ? AND target_lang = ? AND origin = 'machine'"
+            " AND source IN ({}) ORDER BY created"
         )
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(query.format(marks), [source_lang, target_lang, *chunk]):
-                found[row[0]] = MemoryEntry(*row)  # the last one wins: human, else newest
+                found[row[0]] = MemoryEntry(*row)  # the last one wins: the newest
         return found
 
     def human_updated(self) -> dict[tuple[str, str], float]:
-        """The time of the newest human translation per (source, target) language."""
+        """The time of the newest human translation per (source language, locale)."""
         if not self.has_table:
             return {}
         query = (
-            "SELECT source_lang, target_lang, MAX(created) FROM memory WHERE model = ?"
-            " GROUP BY source_lang, target_lang"
+            "SELECT source_lang, locale, MAX(created) FROM memory WHERE model = ?"
+            " GROUP BY source_lang, locale"
         )
         return {(s, t): float(when) for s, t, when in self.db.execute(query, (HUMAN,))}
+
+    def newest_human(self, source_lang: str, locale: str) -> float:
+        """When the newest human translation from *source_lang* into *locale* was stored."""
+        if not self.has_table:
+            return 0.0
+        row = self.db.execute(
+            "SELECT MAX(created) FROM memory WHERE origin = 'human' AND source_lang = ?"
+            " AND locale = ?",
+            (source_lang, locale.lower()),
+        ).fetchone()
+        return float(row[0] or 0.0)
 
     def entries(self) -> Iterator[MemoryEntry]:
         """Every entry, in a stable order (for export)."""
@@ -291,7 +382,8 @@ class Memory:
             return
         query = (
             "SELECT source, target, source_lang, target_lang, model, created, origin, state, note,"
-            " options FROM memory ORDER BY source_lang, target_lang, source, origin, model"
+            " options, locale, article, scope FROM memory"
+            " ORDER BY source_lang, target_lang, source, origin, model, locale, article, scope"
         )
         for row in self.db.execute(query):
             yield MemoryEntry(*row)
@@ -328,7 +420,7 @@ class Memory:
 
 def memory_stats(path: str | os.PathLike[str] | None = None) -> MemoryStats:
     """``translator cache stats``: a memory that does not exist is not created."""
-    target = Path(path) if path else default_path()
+    target = Path(path) if path else memory_path(None)
     if not target.exists() and not target.is_symlink():
         return MemoryStats(str(target), 0, 0, {}, exists=False)
     memory = Memory(target)
@@ -371,8 +463,6 @@ class SegmentMemory:
         self.store = store
         self.translated = 0  # segments sent to the model
         self.from_memory = 0  # segments answered without a model call
-        # the segments people translated, per (source, target) language
-        self.human: dict[tuple[str, str], set[str]] = {}
         self.error: str | None = None  # why the memory stopped taking new entries
         if store is not None and store.unwritable is not None:
             self.error = f"cannot save to the translation memory {store.path}: {store.unwritable}"
@@ -392,34 +482,40 @@ class SegmentMemory:
         wanted = list(dict.fromkeys(normalise(s) for s in segments if s.strip()))
         answers: dict[str, str] = {}
         if self.store is not None and wanted:
-            # a person's translation first, whatever the model; then the model's own
-            human = {s: human_key(s, source, target) for s in wanted}
-            known = self.store.get_many(list(human.values()))
-            answers = {s: known[k] for s, k in human.items() if k in known}
-            self.human.setdefault((source, target), set()).update(answers)
-            rest = {s: self._key(s, source, target) for s in wanted if s not in answers}
-            known = self.store.get_many(list(rest.values()))
-            answers.update({s: known[k] for s, k in rest.items() if k in known})
+            # this model's own drafts (people's translations are answered per
+            # article and locale before: translator.people)
+            keys = {s: self._key(s, source, target) for s in wanted}
+            known = self.store.get_many(list(keys.values()))
+            answers = {s: known[k] for s, k in keys.items() if k in known}
         missing = [s for s in wanted if s not in answers]
         self.from_memory += sum(1 for s in segments if s.strip()) - len(missing)
         return answers, missing
 
     def peek(self, segments: Sequence[str], source: str, target: str) -> dict[str, str]:
-        """What the memory answers for *segments* (people's translations first), by
-        normalised segment, without counting anything."""
-        counted = (self.from_memory, {k: set(v) for k, v in self.human.items()})
+        """What the memory's machine drafts answer for *segments*, by normalised
+        segment, without counting anything."""
+        counted = self.from_memory
         answers, _missing = self.lookup(segments, source, target)
-        self.from_memory, self.human = counted
+        self.from_memory = counted
         return answers
 
-    def keep_human(self, entries: Sequence[HumanEntry], source: str, target: str) -> str | None:
-        """Store people's translations; why they could not be stored, or None."""
+    def keep_human(
+        self,
+        entries: Sequence[HumanEntry],
+        source: str,
+        target: str,
+        *,
+        locale: str,
+        article: str,
+    ) -> str | None:
+        """Store people's translations of one article and locale; why they could
+        not be stored, or None."""
         if self.store is None:
             return "no translation memory (--no-cache)"
         if self.error is not None:
             return self.error
         try:
-            self.store.put_human(entries, source, target)
+            self.store.put_human(entries, source, target, locale=locale, article=article)
         except sqlite3.Error as exc:
             return str(exc)
         return None
@@ -475,7 +571,7 @@ class Cleared:
 def clear_memory(path: str | os.PathLike[str] | None = None) -> Cleared:
     """Empty the memory; a broken one (or a file that is not a memory) is moved
     aside, never overwritten, and a new empty memory takes its place."""
-    target = Path(path) if path else default_path()
+    target = Path(path) if path else memory_path(None)
     if not target.exists() and not target.is_symlink():
         return Cleared(target, 0)  # nothing to clear; none is created
     moved = None

@@ -302,10 +302,10 @@ _OFFLINE_HINT = (
 
 
 def index_cache_path() -> Path:
-    """Where the last package index fetched is kept, beside the memory."""
-    from .memory import default_path
+    """Where the last package index fetched is kept, in the user's cache directory."""
+    from .memory import user_cache_dir
 
-    return default_path().parent / "package-index.json"
+    return user_cache_dir() / "package-index.json"
 
 
 def fetch_index(timeout: float = 30.0) -> list[Any]:

@@ -17,9 +17,11 @@ from .dates import ArticleDate, article_date
 from .engines import DecodeOptions, get_engine
 from .errors import UsageError
 from .fsutil import write_atomic
-from .locales import language_name, parse_locale
-from .memory import Memory, default_path, normalise
+from .locales import Target, language_name, parse_locale
+from .memory import Memory, normalise
+from .people import answers_for, article_context
 from .pipeline import ReadOptions, load_article
+from .project import find_project, memory_path
 from .qa import ERROR, Finding, check_alignment, check_ids, check_pairs
 from .translation import plan_translation, translate_article
 from .variants import inline_plain, plain_text, read_variant, templates
@@ -109,7 +111,7 @@ def build_preview(
                 s, t = inline_plain(s, "markdown"), inline_plain(t, "markdown")
             rows.append(Row(kind, line, s, t))
         engine_name = str(rv.meta.get("engine") or "unknown")
-        _mark_origins(rows, article, src, parse_locale(lang).argos, cache)
+        _mark_origins(rows, article, src, parse_locale(lang), cache)
     else:
         assert target_code is not None
         translator = get_engine(engine, decode)
@@ -154,28 +156,36 @@ def build_preview(
 
 
 def _mark_origins(
-    rows: list[Row], article: Article, source: str, target: str, cache: str | None
+    rows: list[Row], article: Article, source: str, target: Target, cache: str | None
 ) -> None:
     """Mark each row human, machine or mixed from what the memory holds for its
-    segments (a memory that does not exist marks nothing)."""
-    path = Path(cache) if cache else default_path()
+    segments in this article and locale (a memory that does not exist marks
+    nothing)."""
+    path = memory_path(cache, [article.path])
     if not path.is_file():
         return
-    plan = plan_translation(article, target, source)
-    units = [u for owner, u in plan.units if owner is not None and u is not None]
+    plan = plan_translation(article, target.argos, source)
     memory = Memory(path)
     try:
-        for row, unit in zip((r for r in rows if r.kind != "code"), units, strict=False):
-            segments = plan.segments[unit.first : unit.first + len(unit.sentences)]
-            known = memory.current(segments, plan.source_lang, plan.target)
-            origins = {known[normalise(s)].origin for s in segments if normalise(s) in known}
-            states = {known[normalise(s)].state for s in segments if normalise(s) in known}
-            if origins:
-                row.origin = origins.pop() if len(origins) == 1 else "mixed"
-                human_states = states - {"draft"}
-                row.state = ", ".join(sorted(human_states))
+        context = article_context(article, find_project([article.path]))
+        people = answers_for(plan, memory, target.tag, context)
+        drafts = memory.drafts(plan.segments, plan.source_lang, plan.target)
     finally:
         memory.close()
+    units = [u for owner, u in plan.units if owner is not None and u is not None]
+    for row, unit in zip((r for r in rows if r.kind != "code"), units, strict=False):
+        indexes = range(unit.first, unit.first + len(unit.sentences))
+        origins: set[str] = set()
+        states: set[str] = set()
+        for i in indexes:
+            if i in people.rows:
+                origins.add("human")
+                states.add(people.rows[i].state)
+            elif normalise(plan.segments[i]) in drafts:
+                origins.add("machine")
+        if origins:
+            row.origin = origins.pop() if len(origins) == 1 else "mixed"
+            row.state = ", ".join(sorted(states))
 
 
 def render_preview(page: PreviewPage) -> str:

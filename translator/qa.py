@@ -177,10 +177,22 @@ def _markup(text: str) -> Counter[str]:
     counts["__"] = len(re.findall(r"(?<!\w)__|__(?!\w)", text))
     bare = text.replace("**", "")
     counts["*"] = len(re.findall(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", bare))
-    for match in re.finditer(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>", text):
-        closing, name, void = match.groups()
-        counts[f"<{'/' if closing else ''}{name.lower()}>"] += 0 if void else 1
+    for match in _TAG.finditer(text):
+        closing, name = match.group(1), match.group(2)
+        # a void or self-closing element (<img/>, <br>) counts like any other
+        counts[f"<{'/' if closing else ''}{name.lower()}>"] += 1
     return +counts
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?/?>")
+_HANDLER = re.compile(r"(?i)<[^<>]*\son[a-z]+\s*=")
+_UNSAFE_URL = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
+_LINK_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:\s*\S")
+_BLOCK_START = re.compile(r"(?m)^ {0,3}(?:#{1,6}(?:\s|$)|(?:-{3,}|\*{3,}|_{3,}|\+{3,})\s*$)")
+# Characters XML 1.0 forbids (its exports could not be read back), the C1
+# controls and DEL (YAML and TOML refuse them in front matter), lone surrogates
+# and the noncharacters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _norm(text: str) -> str:
@@ -331,6 +343,62 @@ def check_markup(p: Pair) -> Iterator[str]:
     if a != b:
         diff = ", ".join(f"{k}: {a[k]} vs {b[k]}" for k in sorted(set(a) | set(b)) if a[k] != b[k])
         yield f"inline markup differs ({diff})"
+
+
+@check("unsafe-markup", ERROR)
+def check_unsafe_markup(p: Pair) -> Iterator[str]:
+    """The target brings markup its source lacks that would be live on a page or
+    change its structure: an HTML element (self-closing and void ones too), an
+    event-handler attribute, a javascript:, vbscript: or data: address, a link
+    reference definition, a line break, a heading or a --- line.
+
+    Machine text cannot bring these; the check is there for what people write
+    (hand edits, imported XLIFF, PO and TMX), which never reaches a page
+    without it.
+    """
+    source_tags = Counter(m.group(2).lower() for m in _TAG.finditer(p.source) if not m.group(1))
+    target_tags = Counter(m.group(2).lower() for m in _TAG.finditer(p.target) if not m.group(1))
+    for name, count in sorted(target_tags.items()):
+        if count > source_tags[name]:
+            yield f"raw HTML the source lacks: <{name}>"
+    for pattern, what in (
+        (_HANDLER, "an event-handler attribute"),
+        (_UNSAFE_URL, "a javascript:, vbscript: or data: address"),
+        (_LINK_DEFINITION, "a link reference definition"),
+        (_BLOCK_START, "a heading or a --- line"),
+    ):
+        if pattern.search(p.target) and not pattern.search(p.source):
+            yield f"{what} the source lacks"
+    if "\n" in p.target.strip() and "\n" not in p.source.strip():
+        yield "a line break the source lacks (new block structure)"
+
+
+@check("control-characters", ERROR)
+def check_control_characters(p: Pair) -> Iterator[str]:
+    """The target holds a control character (U+0001, U+0092…) or another
+    character XML 1.0 forbids, which the source lacks: exports and front matter
+    could not be read back."""
+    found = sorted({m.group(0) for m in _CONTROL.finditer(p.target)} - set(p.source))
+    if found:
+        shown = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+        yield f"control characters the source lacks: {shown}"
+
+
+def entry_problem(
+    source: str, target: str, source_lang: str, target_lang: str, *, markup: bool = True
+) -> str | None:
+    """Why a person's translation of *source* cannot be taken (the first error
+    the QA checks find in it, as ``check: message``), or None.
+
+    The one entry check for everything a person writes: hand edits, imported
+    XLIFF, PO and TMX.  *markup*: the target shows the source's inline markup
+    (not a plain-text variant of an HTML page); unsafe markup is checked either way.
+    """
+    found = check_pair(0, 0, source, target, source_lang, target_lang, markup=markup)
+    errors = [f for f in found if f.severity == ERROR]
+    first = ("unsafe-markup", "control-characters")  # the reason that matters most
+    errors.sort(key=lambda f: f.check not in first)
+    return f"QA {errors[0].check}: {errors[0].message}" if errors else None
 
 
 def _untranslated(p: Pair) -> bool:

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from . import __version__, xmlsafe
+from . import __version__, qa, xmlsafe
 from .errors import InputError, UsageError
 from .exchange_model import remask
 from .fsutil import write_atomic
-from .memory import HUMAN, MACHINE, HumanEntry, Memory, memory_key, normalise
+from .memory import BLOCK, HUMAN, MACHINE, SEGMENT, HumanEntry, Memory, memory_key, normalise
 from .protect import mask
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -80,9 +80,16 @@ def export_tmx(path: str, cache: str | None = None) -> TmxExport:
                 parts.append(_prop("options", entry.options))
             if entry.note:
                 parts.append(_prop("note", entry.note))
+            if entry.article:
+                parts.append(_prop("article", entry.article))
+            if entry.scope != SEGMENT:
+                parts.append(_prop("scope", entry.scope))
+            target_tag = (
+                entry.locale if entry.origin == HUMAN and entry.locale else entry.target_lang
+            )
             for lang, text in (
                 (entry.source_lang, entry.source),
-                (entry.target_lang, entry.target),
+                (target_tag, entry.target),
             ):
                 parts.append(
                     f"      <tuv xml:lang={quoteattr(lang)}><seg>{_seg(text)}</seg></tuv>\n"
@@ -181,6 +188,16 @@ def _language(code: str) -> str:
         return code.split("-")[0].lower()
 
 
+def _locale_tag(code: str) -> str:
+    """``fr-CA`` → ``fr-ca``: the locale a person's translation belongs to."""
+    from .locales import parse_locale
+
+    try:
+        return parse_locale(code).tag.lower()
+    except UsageError:
+        return code.lower()
+
+
 def import_tmx(path: str, cache: str | None = None, origin: str | None = None) -> TmxImport:
     """Read the TMX file *path* into the memory at *cache*, in one transaction.
 
@@ -191,13 +208,13 @@ def import_tmx(path: str, cache: str | None = None, origin: str | None = None) -
         raise UsageError(f"--origin is human or machine, not {origin!r}")
     result = TmxImport(path)
     memory = Memory(cache)
-    human: dict[tuple[str, str], list[HumanEntry]] = {}
+    human: dict[tuple[str, str, str, str], list[HumanEntry]] = {}
     machine: list[tuple[str, str, str, str, str, str, str]] = []
 
     def flush() -> None:
         """Write what was read so far (inside the one transaction)."""
-        for (src, tgt), entries in human.items():
-            memory.put_human(entries, src, tgt, commit=False)
+        for (src, tgt, locale, article), entries in human.items():
+            memory.put_human(entries, src, tgt, locale=locale, article=article, commit=False)
             result.imported += len(entries)
         memory.put_many(machine, commit=False)
         result.imported += len(machine)
@@ -225,7 +242,7 @@ def _take(
     path: str,
     origin: str | None,
     result: TmxImport,
-    human: dict[tuple[str, str], list[HumanEntry]],
+    human: dict[tuple[str, str, str, str], list[HumanEntry]],
     machine: list[tuple[str, str, str, str, str, str, str]],
 ) -> None:
     if len(unit.langs) < 2:
@@ -241,10 +258,17 @@ def _take(
         source, target = masked.text, remasked
     src, tgt = _language(src_lang), _language(tgt_lang)
     if (origin or unit.props.get("origin", HUMAN)) != MACHINE:
+        # a person's text passes the checks machine text gets, or stays out
+        problem = qa.entry_problem(source, target, src, tgt)
+        if problem is not None:
+            result.skip(f"unit {number}: {problem}")
+            return
         state = unit.props.get("state", "translated")
         state = state if state in ("translated", "reviewed") else "translated"
-        human.setdefault((src, tgt), []).append(
-            HumanEntry(normalise(source), target, state, unit.props.get("note", path))
+        scope = BLOCK if unit.props.get("scope") == BLOCK else SEGMENT
+        locale = _locale_tag(tgt_lang)
+        human.setdefault((src, tgt, locale, unit.props.get("article", "")), []).append(
+            HumanEntry(normalise(source), target, state, unit.props.get("note", path), scope)
         )
     else:
         model = unit.props.get("model", "tmx")

@@ -33,6 +33,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePath
 from typing import Any, TextIO
 
+import yaml
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
@@ -42,7 +43,7 @@ from . import labels as L
 from .article import Article
 from .dates import ArticleDate
 from .errors import InputError, UsageError
-from .fsutil import write_atomic
+from .fsutil import UNCHECKED, Unchecked, write_atomic
 from .locales import Target, language_name, parse_locale
 from .readers.maintext import INLINE_TAGS
 from .textio import read_text
@@ -544,16 +545,20 @@ def write_variant(
     pub: Published,
     *,
     root: str | None = None,
+    expect: str | None | Unchecked = UNCHECKED,
 ) -> bool:
     """Render and write one variant atomically; False when the file already held it.
 
     Markdown and HTML variants keep the source's line endings; JSON uses ``\\n``.
     With *root* (``--out``), nothing is written through a symbolic link below it.
+    With *expect* (the SHA-256 the file had when the variant was planned, None
+    for no file), a file changed since is left as it is
+    (:class:`~translator.fsutil.ChangedOnDisk`).
     """
     text = render_variant(fmt, tr, meta, pub)
     if fmt != "json":
         text = tr.article.with_newlines(text)
-    return write_atomic(path, with_content_hash(text), root=root)
+    return write_atomic(path, with_content_hash(text), root=root, expect=expect)
 
 
 def with_content_hash(text: str) -> str:
@@ -705,6 +710,45 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
         if fmt == "html":
             return _html_metadata(fh.read(HEAD_LIMIT))
         return _md_metadata(fh)
+
+
+# What to do about a variant a person edited, as localize and coverage both say it.
+EDITED_FIX = (
+    "run translator localize to take the edits into the translation memory; where they "
+    "cannot be lined up it leaves the file as it is and says why: make its blocks match "
+    "the source's again (one block per source block, in order), or run localize with "
+    "--force to replace it (a copy is kept)"
+)
+REFUSED_FIX = (
+    "left as it is: make its blocks match the source's again (one block per source block, "
+    "in order) and run localize, or run it with --force to replace it (a copy is kept)"
+)
+
+
+def written_by_tool(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at *path* is a variant this tool wrote (edited since or
+    not): it carries the content hash, or (written by an earlier version) the
+    source's hash and the engine.  Anything else at a variant's path is a
+    person's translation."""
+    if variant_edited(path) is not None:
+        return True
+    try:
+        meta = read_metadata(path)
+    except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return "source_sha256" in meta and "engine" in meta
+
+
+def read_person_file(path: str) -> ReadVariant:
+    """A Markdown translation a person wrote at a variant's path: its front
+    matter and every block (it has no first line of the tool's)."""
+    from .readers import markdown as md_reader
+
+    if variant_format(path) != "md":
+        raise InputError(path, "only a Markdown translation can be taken in")
+    article_md = md_reader.parse(path, read_text(path))
+    blocks: list[tuple[str, str, int]] = [(b.kind, b.text, b.line) for b in article_md.blocks]
+    return ReadVariant(path, "md", article_md.front_matter, blocks)
 
 
 def read_variant(path: str) -> ReadVariant:

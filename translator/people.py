@@ -1,0 +1,132 @@
+"""People's translations: which one answers a segment of a given article.
+
+A person's translation belongs to a locale and to the article it was made in
+(:mod:`translator.memory`).  For one article and locale:
+
+1. the article's own translation of a block (a paragraph whose sentences a
+   person merged or split) answers the whole block, unless the article has a
+   newer translation of one of its sentences;
+2. else each sentence takes the article's own translation of it (in-context,
+   as CAT tools have it);
+3. else another article's translation of the same sentence in the same locale
+   (the newest, when several differ); then another article's translation of
+   the whole block;
+4. what is left goes to the machine drafts.
+
+Two articles never overwrite each other's text: each keeps its own entries.
+Sentences whose human translations differ between articles are reported
+*inconsistent*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .article import Article
+from .memory import BLOCK, HumanRow, Memory, normalise
+from .project import Project
+from .translation import Plan, Unit
+
+
+def article_context(article: Article, project: Project) -> str:
+    """The name an article's human translations are kept under: its Hugo
+    ``translationKey`` (or ``translation_key``) when it sets one, else its path
+    in the project."""
+    for key in ("translationKey", "translation_key"):
+        value = article.front_matter.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return project.article_id(article.path)
+
+
+def block_source(plan: Plan, unit: Unit) -> str:
+    """The normalised source of a whole block: its sentences, joined."""
+    return normalise(" ".join(plan.segments[unit.first : unit.first + len(unit.sentences)]))
+
+
+@dataclass
+class Answers:
+    """People's answers for one article and locale, by segment index."""
+
+    by_index: dict[int, str] = field(default_factory=dict)
+    rows: dict[int, HumanRow] = field(default_factory=dict)  # the entry behind each answer
+    inconsistent: set[str] = field(default_factory=set)  # normalised sentences
+
+    def human_segments(self, plan: Plan) -> int:
+        """How many distinct non-blank segments of *plan* people answered."""
+        return len({normalise(plan.segments[i]) for i in self.by_index if plan.segments[i].strip()})
+
+    def counts(self, plan: Plan) -> dict[str, Any]:
+        """The variant's ``review`` field: its segments, people's, inconsistent ones."""
+        segments = {normalise(s) for s in plan.segments if s.strip()}
+        out: dict[str, Any] = {"segments": len(segments), "human": self.human_segments(plan)}
+        if self.inconsistent:
+            out["inconsistent"] = len(self.inconsistent & segments)
+        return out
+
+
+def _newest(rows: list[HumanRow]) -> HumanRow | None:
+    return max(rows, key=lambda r: r.created) if rows else None
+
+
+def answers_for(plan: Plan, store: Memory | None, locale: str, article: str) -> Answers:
+    """People's answers to *plan*'s segments in *locale*, for the article named
+    *article* (see the module's docstring for the order)."""
+    answers = Answers()
+    units = [u for _owner, u in plan.units if u is not None and u.sentences]
+    if store is None or not units:
+        return answers
+    keys = [normalise(s) for s in plan.segments if s.strip()]
+    keys += [block_source(plan, u) for u in units if len(u.sentences) > 1]
+    rows = store.human_rows(keys, plan.source_lang, locale.lower())
+    if not rows:
+        return answers
+    own: dict[tuple[str, str], HumanRow] = {}
+    others: dict[tuple[str, str], list[HumanRow]] = {}
+    targets: dict[str, set[str]] = {}
+    for row in rows:  # oldest first: the newest of each kind wins
+        kind = BLOCK if row.scope == BLOCK else "segment"
+        if row.article == article:
+            own[(kind, row.source)] = row
+        else:
+            others.setdefault((kind, row.source), []).append(row)
+        if kind != BLOCK:
+            targets.setdefault(row.source, set()).add(" ".join(row.target.split()))
+    answers.inconsistent = {source for source, seen in targets.items() if len(seen) > 1}
+    for unit in units:
+        _answer_unit(plan, unit, own, others, answers)
+    return answers
+
+
+def _answer_unit(
+    plan: Plan,
+    unit: Unit,
+    own: dict[tuple[str, str], HumanRow],
+    others: dict[tuple[str, str], list[HumanRow]],
+    answers: Answers,
+) -> None:
+    indexes = [i for i in range(unit.first, unit.first + len(unit.sentences))]
+    sentences = [normalise(plan.segments[i]) for i in indexes]
+    whole = block_source(plan, unit) if len(indexes) > 1 else None
+    own_sentences = [own[("segment", s)] for s in sentences if ("segment", s) in own]
+    block = own.get((BLOCK, whole)) if whole else None
+    if block is not None and all(r.created <= block.created for r in own_sentences):
+        _give_block(indexes, block, answers)
+        return
+    for index, sentence in zip(indexes, sentences, strict=True):
+        row = own.get(("segment", sentence)) or _newest(others.get(("segment", sentence), []))
+        if row is not None:
+            answers.by_index[index] = row.target
+            answers.rows[index] = row
+    if whole and not any(i in answers.by_index for i in indexes):
+        shared = _newest(others.get((BLOCK, whole), []))
+        if shared is not None:
+            _give_block(indexes, shared, answers)
+
+
+def _give_block(indexes: list[int], row: HumanRow, answers: Answers) -> None:
+    """The block's text answers its first sentence; the others are empty."""
+    for position, index in enumerate(indexes):
+        answers.by_index[index] = row.target if position == 0 else ""
+        answers.rows[index] = row
