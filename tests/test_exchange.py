@@ -122,10 +122,13 @@ def test_a_lost_span_or_a_changed_source_is_not_imported(site, run_cli):
         encoding="utf-8",
     )
     result = run_cli("import", str(path), str(other), "--cache", "m.sqlite3")
-    assert result.exit_code == 0, result.stderr
+    # a file is taken whole or not at all: the one with a rejected unit gives nothing
+    assert result.exit_code == 1, result.stderr
     assert "rejected" in result.stderr and "protected span" in result.stderr
+    assert "nothing taken from this file" in result.stderr
     assert "the source changed since export" in result.stderr
-    assert "report.md.fr.xlf: 2 imported, 0 stale, 1 rejected" in result.stdout
+    assert "report.md.fr.xlf: 0 imported, 0 stale, 1 rejected" in result.stdout
+    assert "2 not taken (the file was refused)" in result.stdout
     assert "de-fahrrad.md.fr.xlf: " in result.stdout and " 1 stale," in result.stdout
 
 

@@ -355,7 +355,7 @@ def translate(
     "--cache",
     "cache",
     type=click.Path(dir_okay=False),
-    help="Translation memory file (default: in $XDG_CACHE_HOME).",
+    help="Translation memory file (default: the project's .translator/memory.sqlite3).",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation memory.")
 @click.option("-q", "--quiet", is_flag=True, help="Errors only: no progress, summary or warnings.")
@@ -504,7 +504,8 @@ def localize(
                 if summary["copied"]
                 else ""
             )
-            + f"{summary['seconds']:.1f} s",
+            + f"{summary['seconds']:.1f} s"
+            + (f"; memory {os.path.relpath(report.memory)}" if report.memory else ""),
             err=True,
         )
         with_errors = summary["qa_errors"]
@@ -649,6 +650,11 @@ class _Progress(Progress):
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Where to write.")
 @click.option("--from", "source", metavar="LANG", help="Source language (default: detected).")
 @click.option("--cache", type=click.Path(dir_okay=False), help="The translation memory file.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace exchange files changed since export wrote them (a copy is kept).",
+)
 @read_options
 def export_command(
     sources: tuple[str, ...],
@@ -658,6 +664,7 @@ def export_command(
     out: str,
     source: str | None,
     cache: str | None,
+    force: bool,
     encoding: str | None,
     max_bytes: int,
 ) -> None:
@@ -683,6 +690,7 @@ def export_command(
         source=source,
         read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         cache=cache,
+        force=force,
     )
     report = export(sources, options)
     for path in report.written:
@@ -692,7 +700,7 @@ def export_command(
         "translation)",
         err=True,
     )
-    report_failures(report.failures, [])
+    report_failures(report.failures, report.notices)
     if not report.ok:
         sys.exit(EXIT_FAILURES)
 
@@ -725,6 +733,7 @@ def import_command(
         click.echo(
             f"{result.path}: {result.imported} imported, {len(result.stale)} stale, "
             f"{len(result.rejected)} rejected, {result.skipped} not translated"
+            + (f", {result.refused} not taken (the file was refused)" if result.refused else "")
         )
         for line in result.rejected:
             click.echo(f"warning: {result.path}: rejected {line}", err=True)
@@ -751,7 +760,7 @@ cache_file_option = click.option(
     "--cache",
     "cache_file",
     type=click.Path(dir_okay=False),
-    help="The memory file (default: in $XDG_CACHE_HOME).",
+    help="The memory file (default: the project's .translator/memory.sqlite3).",
 )
 
 

@@ -314,6 +314,7 @@ class FileImport:
     stale: list[str] = field(default_factory=list)  # unit ids whose source changed
     rejected: list[str] = field(default_factory=list)  # "id: why"
     skipped: int = 0  # units with no target, or not translated yet
+    refused: int = 0  # good units not taken because another unit of the file was rejected
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -322,6 +323,7 @@ class FileImport:
             "stale": self.stale,
             "rejected": self.rejected,
             "skipped": self.skipped,
+            "refused": self.refused,
         }
 
 
@@ -378,15 +380,9 @@ def _accepted(
         return None
     source_text = fill_spans(segment, spans)
     target_text = fill_spans(target, spans)
-    errors = [
-        f
-        for f in qa.check_pair(
-            0, unit.line, source_text, target_text, plan.source_lang, plan.target
-        )
-        if f.severity == qa.ERROR
-    ]
-    if errors:
-        result.rejected.append(f"{unit.id}: QA {errors[0].check}: {errors[0].message}")
+    problem = qa.entry_problem(source_text, target_text, plan.source_lang, plan.target)
+    if problem is not None:
+        result.rejected.append(f"{unit.id}: {problem}")
         return None
     return HumanEntry(normalise(segment), target, unit.state, result.path)
 
@@ -405,9 +401,20 @@ def import_files(
     try:
         for path in paths:
             try:
-                report.files.append(_import_one(path, memory, read, articles))
+                result = _import_one(path, memory, read, articles)
             except TranslatorError as exc:
                 report.failures.append((path, str(exc)))
+                continue
+            report.files.append(result)
+            if result.rejected:
+                report.failures.append(
+                    (
+                        path,
+                        f"{path}: {len(result.rejected)} unit(s) rejected; nothing taken from "
+                        "this file (a file is taken whole or not at all): fix them and import "
+                        "it again",
+                    )
+                )
     finally:
         memory.close()
     return report
@@ -449,6 +456,10 @@ def _import_one(
         entry = _accepted(unit, expected[unit.id], result, plan, exchange.masked)
         if entry is not None:
             entries.append(entry)
+    if result.rejected:
+        # a file is taken whole or not at all: one rejected unit keeps it all out
+        result.refused = len(entries)
+        return result
     if entries:
         context = article_context(article, find_project([exchange.source_path]))
         try:

@@ -46,6 +46,7 @@ class Harvest:
     uncertain: str = ""  # why the edits cannot be lined up; empty when they can
     skipped: list[str] = field(default_factory=list)  # edited sentences not taken, and why
     markup: bool = True  # the variant shows the source's inline markup (QA compares it)
+    drafts: list[str | None] = field(default_factory=list)  # machine drafts, by segment
 
     @property
     def certain(self) -> bool:
@@ -74,13 +75,21 @@ class _Uncertain(Exception):
 
 
 def harvest(
-    plan: Plan, written: list[str | None], read_back: ReadVariant, *, same_markup: bool
+    plan: Plan,
+    written: list[str | None],
+    read_back: ReadVariant,
+    *,
+    same_markup: bool,
+    drafts: list[str | None] | None = None,
 ) -> Harvest:
     """The edits of *read_back* against *plan*'s segments; *written* holds, by
     segment index, the translation the variant was written with (None where the
-    memory no longer knows it).  *same_markup*: a Markdown variant of a Markdown
-    source (inline markup kept)."""
+    memory no longer knows it), *drafts* the machine drafts the memory holds:
+    text that is a machine draft is never taken for a person's, even where a
+    person's translation arrived (an import) after the variant was written.
+    *same_markup*: a Markdown variant of a Markdown source (inline markup kept)."""
     result = Harvest(read_back.path, markup=same_markup)
+    result.drafts = drafts or [None] * len(plan.segments)
     variant_blocks = list(read_back.blocks)
     source_fmt = plan.article.format
     try:
@@ -157,6 +166,15 @@ def _block(
         shown(t) if t is not None else None
         for t in written[unit.first : unit.first + len(unit.sentences)]
     ]
+    machine = [
+        shown(t) if t is not None else None
+        for t in result.drafts[unit.first : unit.first + len(unit.sentences)]
+    ]
+    if None not in machine and edited in (
+        _flat(" ".join(m for m in machine if m)),
+        _flat("".join(m for m in machine if m)),
+    ):
+        return  # the machine's text, as written before a person's arrived: nothing to take
     done = [e for e in expected if e is not None]
     if len(done) == len(expected) and edited in (
         _flat(" ".join(done)),
@@ -165,7 +183,7 @@ def _block(
         return
     found = Harvest(result.path, markup=result.markup)
     try:
-        _sentences(edited, expected, sources, unit, plan, found)
+        _sentences(edited, expected, machine, sources, unit, plan, found)
     except _Uncertain:
         if len(sources) < 2 or None in expected:
             raise  # the source changed since: nothing to keep the block against
@@ -221,6 +239,7 @@ def adopt(plan: Plan, person: ReadVariant, *, same_markup: bool) -> Harvest:
 def _sentences(
     edited: str,
     expected: list[str | None],
+    machine: list[str | None],
     sources: list[str],
     unit: Unit,
     plan: Plan,
@@ -234,10 +253,10 @@ def _sentences(
         if text is None or at < 0:
             pending.append(index)
             continue
-        _settle(pending, edited[pos:at].strip(), sources, expected, unit, plan, result)
+        _settle(pending, edited[pos:at].strip(), sources, expected, machine, unit, plan, result)
         pos = at + len(text)
         pending = []
-    _settle(pending, edited[pos:].strip(), sources, expected, unit, plan, result)
+    _settle(pending, edited[pos:].strip(), sources, expected, machine, unit, plan, result)
 
 
 def _settle(
@@ -245,6 +264,7 @@ def _settle(
     gap: str,
     sources: list[str],
     expected: list[str | None],
+    machine: list[str | None],
     unit: Unit,
     plan: Plan,
     result: Harvest,
@@ -266,8 +286,8 @@ def _settle(
     for index, piece in zip(pending, pieces, strict=True):
         if expected[index] is None:
             continue  # its source changed: translated anew
-        if _flat(piece) == expected[index]:
-            continue
+        if _flat(piece) in (expected[index], machine[index]):
+            continue  # as written, or the machine's draft: not a person's text
         masked = _masked(piece, sources[index], unit)
         if masked is None:
             result.skipped.append(f"{piece[:60]!r}: a protected span (URL, code, markup) is gone")

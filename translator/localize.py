@@ -672,11 +672,21 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     if extra:
         return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
     same_markup = keeps_inline_markup(read_back.fmt, plan.article)
-    found = harvest(plan, written, read_back, same_markup=same_markup)
+    machine = run.memory.peek(plan.segments, plan.source_lang, plan.target)
+    drafts = [machine.get(normalise(s)) for s in plan.segments]
+    found = harvest(plan, written, read_back, same_markup=same_markup, drafts=drafts)
     if not found.certain:
         return refuse(f"its structure no longer matches the source ({found.uncertain})")
     if found.skipped:
         return refuse("some edits cannot be kept: " + "; ".join(found.skipped))
+    if unknown:
+        # sentences whose source changed since get a new draft: whatever a person
+        # wrote for them stays in a copy of the file
+        copy = keep_edited_copy(dest, run.memory_file)
+        report.notices.append(
+            f"{dest}: edited by hand while its source changed; the sentences whose source "
+            f"changed are translated anew, and the edited file is kept in {copy}"
+        )
     return _store_people(found.entries, plan, dest, target, context, run, refuse, "edited")
 
 

@@ -53,6 +53,24 @@ CREATE TABLE IF NOT EXISTS memory (
     scope TEXT NOT NULL DEFAULT 'segment'
 )
 """
+# A person's translation replaced by another person's (a later edit or import
+# of the same segment, locale and article) is kept here, never lost.
+PREVIOUS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS previous (
+    key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    article TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    state TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created REAL NOT NULL,
+    replaced REAL NOT NULL
+)
+"""
 # Columns added after the first release: (name, declaration), added on open.
 _ADDED_COLUMNS = [
     ("origin", "TEXT NOT NULL DEFAULT 'machine'"),  # machine or human
@@ -200,6 +218,7 @@ class Memory:
             try:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute(SCHEMA)
+                self.db.execute(PREVIOUS_SCHEMA)
                 present = {row[1] for row in self.db.execute("PRAGMA table_info(memory)")}
                 for name, declaration in _ADDED_COLUMNS:
                     if name not in present:
@@ -232,6 +251,12 @@ class Memory:
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -307,6 +332,13 @@ class Memory:
             for e in entries
         ]
         with self.db if commit else contextlib.nullcontext():
+            # the text a person's translation replaces is kept (table previous)
+            self.db.executemany(
+                "INSERT INTO previous SELECT key, source, target, source_lang, target_lang,"
+                " locale, article, scope, state, note, created, ? FROM memory"
+                " WHERE key = ? AND origin = 'human' AND target != ?",
+                [(now, row[0], row[2]) for row in rows],
+            )
             self.db.executemany(
                 "INSERT OR REPLACE INTO memory (key, source, target, source_lang, target_lang,"
                 " model, options, created, origin, state, note, locale, article, scope)"
@@ -314,6 +346,18 @@ class Memory:
                 rows,
             )
         return len(rows)
+
+    def previous(self) -> list[tuple[str, str, str, str, float]]:
+        """People's translations replaced by later ones: (source, target, locale,
+        article, when replaced), oldest first."""
+        if not self.has_table or not self._has("previous"):
+            return []
+        query = "SELECT source, target, locale, article, replaced FROM previous ORDER BY replaced"
+        return [tuple(row) for row in self.db.execute(query)]
+
+    def _has(self, table: str) -> bool:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return self.db.execute(query, (table,)).fetchone() is not None
 
     def human_rows(self, sources: Sequence[str], source_lang: str, locale: str) -> list[HumanRow]:
         """People's translations of *sources* (normalised) from *source_lang* for
@@ -412,6 +456,8 @@ class Memory:
         try:
             with self.db:
                 removed = self.db.execute("DELETE FROM memory").rowcount
+                if self._has("previous"):
+                    self.db.execute("DELETE FROM previous")
             self.db.execute("VACUUM")
         except sqlite3.OperationalError as exc:  # read-only, disk full
             raise UsageError(f"translation memory {self.path} cannot be cleared: {exc}") from None
