@@ -645,3 +645,32 @@ def test_real_process_an_import_during_a_run_reaches_its_variant(tmp_path, monke
     assert code == 0, err
     assert _localize(run_cli, to="fr", path="many").exit_code == 0
     assert "Le bureau ouvre lundi à dix heures." in imported["variant"].read_text(encoding="utf-8")
+
+
+# a person's sentence whose source changed: kept, offered back for review
+
+
+def test_a_human_sentence_whose_source_changed_is_offered_for_review(site, run_cli):
+    assert _localize(run_cli, to="fr").exit_code == 0
+    variant = site / "site" / "b.fr.md"
+    _edit(variant, shown("The new library opens in spring."), "La bibliothèque ouvre au printemps.")
+    assert _localize(run_cli, to="fr").exit_code == 0
+    _edit(site / "site" / "b.md", "opens in spring", "opens in early spring")
+    result = _localize(run_cli, to="fr")
+    assert result.exit_code == 0 and "get machine drafts" in result.stderr
+    text = variant.read_text(encoding="utf-8")
+    assert shown("The new library opens in early spring.") in text
+    assert "needs_review: 1" in text
+    coverage = run_cli("coverage", "site", "--locales", "fr")
+    assert coverage.exit_code == 0 and "1 sentence(s) a person translated before" in coverage.stdout
+    args = ["export", "site/b.md", "--to", "fr", "--out", "x", "--cache", "m.sqlite3"]
+    assert run_cli(*args, "--format", "po").exit_code == 0
+    po_text = (site / "x" / "b.md.fr.po").read_text(encoding="utf-8")
+    assert '#| msgid "The new library opens in spring."' in po_text
+    assert (
+        'msgid "The new library opens in early spring."\nmsgstr "La bibliothèque ouvre au printemps."'
+        in po_text
+    )
+    assert run_cli(*args, "--xliff-version", "1.2", "--force").exit_code == 0
+    xlf = (site / "x" / "b.md.fr.xlf").read_text(encoding="utf-8")
+    assert 'state="needs-review-translation">La bibliothèque ouvre au printemps.' in xlf

@@ -71,6 +71,7 @@ class Cell:
     segments: int = 0  # the variant's segments, as its review field says
     human: int = 0  # of which people translated or reviewed
     inconsistent: int = 0  # sentences whose human translations differ between articles
+    needs_review: int = 0  # sentences a person translated before their source changed
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +81,7 @@ class Cell:
             "segments": self.segments,
             "human": self.human,
             "inconsistent": self.inconsistent,
+            "needs_review": self.needs_review,
         }
 
 
@@ -144,6 +146,10 @@ class CoverageReport:
         tags = [tag] if tag else self.locales
         return sum(row.cells[t].inconsistent for row in self.articles for t in tags)
 
+    def needs_review(self, tag: str | None = None) -> int:
+        tags = [tag] if tag else self.locales
+        return sum(row.cells[t].needs_review for row in self.articles for t in tags)
+
     def as_dict(self) -> dict[str, Any]:
         locales = {}
         for tag in self.locales:
@@ -152,6 +158,7 @@ class CoverageReport:
                 "percent": self.percent(tag),
                 "reviewed_percent": self.reviewed(tag),
                 "inconsistent": self.inconsistent(tag),
+                "needs_review": self.needs_review(tag),
             }
         cells = len(self.articles) * len(self.locales)
         return {
@@ -204,10 +211,11 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
             try:
                 segments, human = int(review.get("segments", 0)), int(review.get("human", 0))
                 inconsistent = int(review.get("inconsistent", 0))
+                needs_review = int(review.get("needs_review", 0))
             except (TypeError, ValueError):
                 return Cell("invalid", shown, "its review field is not counts")
             cell = Cell("ok", shown, segments=segments, human=min(human, segments))
-            cell.inconsistent = inconsistent
+            cell.inconsistent, cell.needs_review = inconsistent, needs_review
             return cell
         return Cell("ok", shown)
     return Cell("missing", None, FIXES["missing"])
@@ -226,8 +234,11 @@ def _rechecked(source: str, cell: Cell, read: ReadOptions | None) -> Cell:
         reason = (
             f"{checked.errors} QA errors (first: line {first.line}, {first.check}): {FIXES['qa']}"
         )
-        return Cell("qa", cell.variant, reason, cell.segments, cell.human, cell.inconsistent)
-    return Cell("ok", cell.variant, "", cell.segments, cell.human, cell.inconsistent)
+        fresh = Cell("qa", cell.variant, reason, cell.segments, cell.human)
+    else:
+        fresh = Cell("ok", cell.variant, "", cell.segments, cell.human)
+    fresh.inconsistent, fresh.needs_review = cell.inconsistent, cell.needs_review
+    return fresh
 
 
 def coverage(
@@ -303,8 +314,15 @@ def to_text(report: CoverageReport) -> str:
     for tag in report.locales:
         if report.inconsistent(tag):
             out.append(
-                f"{tag}: {report.inconsistent(tag)} sentence(s) translated differently by "
-                "people in different articles (inconsistent; translator export shows them)"
+                f"{tag}: {report.inconsistent(tag)} sentence(s) in its variants translated "
+                "differently by people in other articles (inconsistent; translator export "
+                "shows them)"
+            )
+        if report.needs_review(tag):
+            out.append(
+                f"{tag}: {report.needs_review(tag)} sentence(s) a person translated before "
+                "their source changed: machine drafts stand in (needs review; translator "
+                "export offers the previous translations)"
             )
     if report.catalogs:
         out.append("")

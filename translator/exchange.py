@@ -96,6 +96,11 @@ def build_file(
         for i, text in people.by_index.items()
         if plan.segments[i].strip()
     }
+    previous = {
+        normalise(plan.segments[i]): row
+        for i, row in people.previous.items()
+        if plan.segments[i].strip()
+    }
     out = ExchangeFile(source_path, plan.source_lang, target.tag)
     for unit_id, (segment, line, spans) in zip(unit_ids([r[0] for r in rows]), rows, strict=True):
         key = normalise(segment)
@@ -110,6 +115,16 @@ def build_file(
                 unit.notes.append(
                     "inconsistent: other articles translate this sentence differently"
                 )
+            pseudo = False
+        elif key in previous and _same_spans(previous[key].target, segment):
+            row = previous[key]
+            unit = ExchangeUnit(unit_id, segment, row.target, "initial", line, spans)
+            unit.previous_source = row.source
+            unit.notes.append(
+                f"needs review: a person's translation of the source as it was before it "
+                f"changed ({row.source!r})"
+                + (f"; machine draft: {draft.target!r}" if draft is not None else "")
+            )
             pseudo = False
         elif draft is not None:
             unit = ExchangeUnit(unit_id, segment, draft.target, "initial", line, spans)
@@ -126,6 +141,11 @@ def build_file(
             unit.notes.append(f"QA {finding.severity}: {finding.check}: {finding.message}")
         out.units.append(unit)
     return out
+
+
+def _same_spans(target: str, segment: str) -> bool:
+    """An old translation can stand for *segment* only with its protected spans."""
+    return sorted(placeholders(target)) == sorted(placeholders(segment))
 
 
 @dataclass

@@ -19,6 +19,9 @@ class ExchangeUnit:
     line: int
     spans: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # the source a person translated before it changed: the target is their
+    # previous translation, offered for review (PO ``#|``, XLIFF 1.2 needs-review)
+    previous_source: str | None = None
 
     def filled(self, text: str) -> str:
         """*text* with its placeholders replaced by the spans they stand for."""

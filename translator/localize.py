@@ -908,7 +908,13 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
     newest_human = _human_since(run.human, item.target)(tr.source_lang)
     if not written and newest_human > item.dest.stat().st_mtime:
         os.utime(item.dest)  # checked against the newest human translations: fresh now
-    if item.people.inconsistent:
+    if item.people.previous:
+        run.report.notices.append(
+            f"{item.dest}: {len(item.people.previous)} sentence(s) a person translated before "
+            "their source changed get machine drafts; the previous translations stay in the "
+            "memory for review (translator export offers them)"
+        )
+    if item.people.inconsistent & {normalise(s) for s in item.plan.segments}:
         run.report.warnings.append(
             f"{item.dest}: sentences translated differently by people in other articles "
             "(inconsistent); this article's own translations are used"

@@ -347,6 +347,17 @@ class Memory:
             )
         return len(rows)
 
+    def article_rows(self, source_lang: str, locale: str, article: str) -> list[HumanRow]:
+        """Every translation people made in one article and locale, oldest first."""
+        if not self.has_table:
+            return []
+        query = (
+            "SELECT source, target, locale, article, scope, state, created, note FROM memory"
+            " WHERE origin = 'human' AND source_lang = ? AND locale = ? AND article = ?"
+            " ORDER BY created"
+        )
+        return [HumanRow(*row) for row in self.db.execute(query, (source_lang, locale, article))]
+
     def previous(self) -> list[tuple[str, str, str, str, float]]:
         """People's translations replaced by later ones: (source, target, locale,
         article, when replaced), oldest first."""

@@ -16,11 +16,17 @@ A person's translation belongs to a locale and to the article it was made in
 Two articles never overwrite each other's text: each keeps its own entries.
 Sentences whose human translations differ between articles are reported
 *inconsistent*.
+
+A sentence whose source changed since a person translated it gets a machine
+draft; the article's own translation of the old source stays in the memory
+and is offered as its *previous* translation (the closest old source by
+similarity, each used once), for export and review to show.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from .article import Article
@@ -52,6 +58,8 @@ class Answers:
     by_index: dict[int, str] = field(default_factory=dict)
     rows: dict[int, HumanRow] = field(default_factory=dict)  # the entry behind each answer
     inconsistent: set[str] = field(default_factory=set)  # normalised sentences
+    # segments without a person's answer whose old source a person translated
+    previous: dict[int, HumanRow] = field(default_factory=dict)
 
     def human_segments(self, plan: Plan) -> int:
         """How many distinct non-blank segments of *plan* people answered."""
@@ -61,8 +69,10 @@ class Answers:
         """The variant's ``review`` field: its segments, people's, inconsistent ones."""
         segments = {normalise(s) for s in plan.segments if s.strip()}
         out: dict[str, Any] = {"segments": len(segments), "human": self.human_segments(plan)}
-        if self.inconsistent:
+        if self.inconsistent & segments:
             out["inconsistent"] = len(self.inconsistent & segments)
+        if self.previous:
+            out["needs_review"] = len(self.previous)
         return out
 
 
@@ -80,8 +90,42 @@ def answers_for(plan: Plan, store: Memory | None, locale: str, article: str) -> 
     keys = [normalise(s) for s in plan.segments if s.strip()]
     keys += [block_source(plan, u) for u in units if len(u.sentences) > 1]
     rows = store.human_rows(keys, plan.source_lang, locale.lower())
-    if not rows:
-        return answers
+    if rows:
+        _answer(plan, units, rows, article, answers)
+    _previous(plan, store.article_rows(plan.source_lang, locale.lower(), article), keys, answers)
+    return answers
+
+
+MIN_SIMILARITY = 0.6  # how close an old source must be to offer its translation
+
+
+def _previous(plan: Plan, mine: list[HumanRow], keys: list[str], answers: Answers) -> None:
+    """Offer the article's translations of sources it no longer has to the
+    unanswered segments they are closest to."""
+    current = set(keys)
+    orphans = [row for row in mine if row.source not in current]
+    if not orphans:
+        return
+    pairs = []
+    for index, segment in enumerate(plan.segments):
+        if not segment.strip() or index in answers.by_index:
+            continue
+        text = normalise(segment)
+        for number, row in enumerate(orphans):
+            ratio = SequenceMatcher(None, text, row.source, autojunk=False).ratio()
+            if ratio >= MIN_SIMILARITY:
+                pairs.append((ratio, index, number))
+    used: set[int] = set()
+    for _ratio, index, number in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if index in answers.previous or number in used:
+            continue
+        answers.previous[index] = orphans[number]
+        used.add(number)
+
+
+def _answer(
+    plan: Plan, units: list[Unit], rows: list[HumanRow], article: str, answers: Answers
+) -> None:
     own: dict[tuple[str, str], HumanRow] = {}
     others: dict[tuple[str, str], list[HumanRow]] = {}
     targets: dict[str, set[str]] = {}
@@ -96,7 +140,6 @@ def answers_for(plan: Plan, store: Memory | None, locale: str, article: str) -> 
     answers.inconsistent = {source for source, seen in targets.items() if len(seen) > 1}
     for unit in units:
         _answer_unit(plan, unit, own, others, answers)
-    return answers
 
 
 def _answer_unit(

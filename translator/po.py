@@ -67,9 +67,12 @@ def write(exchange: ExchangeFile) -> str:
             flags=flags,
             auto_comments=comments,
             context=unit.id,
+            previous_id=(
+                unit.filled(unit.previous_source) if unit.previous_source is not None else ()
+            ),
         )
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0)
+    write_po(buffer, catalog, width=0, include_previous=True)
     return buffer.getvalue().decode("utf-8")
 
 

@@ -183,9 +183,11 @@ def _mark_origins(
                 states.add(people.rows[i].state)
             elif normalise(plan.segments[i]) in drafts:
                 origins.add("machine")
+        if any(i in people.previous for i in indexes):
+            states.add("needs review: a person translated its old source")
         if origins:
             row.origin = origins.pop() if len(origins) == 1 else "mixed"
-            row.state = ", ".join(sorted(states))
+        row.state = ", ".join(sorted(states))
 
 
 def render_preview(page: PreviewPage) -> str:

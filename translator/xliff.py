@@ -106,9 +106,10 @@ def write(exchange: ExchangeFile, version: str = "2.1") -> str:
                 ET.SubElement(unit_el, f"{{{NS12}}}source"), unit.source, unit.spans, "1.2", NS12
             )
             if unit.target is not None:
-                target = ET.SubElement(
-                    unit_el, f"{{{NS12}}}target", {"state": _STATE_12_OUT[unit.state]}
-                )
+                state = _STATE_12_OUT[unit.state]
+                if unit.previous_source is not None:
+                    state = "needs-review-translation"  # a person's, for a changed source
+                target = ET.SubElement(unit_el, f"{{{NS12}}}target", {"state": state})
                 _inline(target, unit.target, unit.spans, "1.2", NS12)
             for text in unit.notes:
                 ET.SubElement(unit_el, f"{{{NS12}}}note").text = text
