@@ -33,11 +33,11 @@ from hypothesis.stateful import (
     rule,
 )
 
-from translator import po, xliff
-from translator.exchange import ExportOptions, export, import_files, read_exchange
+from translator.exchange import po, xliff
+from translator.exchange.memory_tmx import export_tmx, import_tmx
+from translator.exchange.roundtrip import ExportOptions, export, import_files, read_exchange
 from translator.locales import parse_locales
 from translator.localize import LocalizeOptions, localize
-from translator.tmx import export_tmx, import_tmx
 from translator.variants import variant_edited
 
 A = """---

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from translator.exchange.memory_tmx import export_tmx, import_tmx
 from translator.memory import HumanEntry, Memory
-from translator.tmx import export_tmx, import_tmx
 
 tt_tmx = pytest.importorskip("translate.storage.tmx", reason="translate-toolkit missing")
 

@@ -679,7 +679,7 @@ def export_command(
     Example:
       translator export samples/ --to fr --format xliff --out review/
     """
-    from .exchange import ExportOptions, export
+    from .exchange.roundtrip import ExportOptions, export
     from .locales import parse_locales
 
     options = ExportOptions(
@@ -724,7 +724,7 @@ def import_command(
     Example:
       translator import review/*.xlf && translator localize samples/ --to fr --out build/
     """
-    from .exchange import import_files
+    from .exchange.roundtrip import import_files
 
     report = import_files(
         files, cache=cache, read=ReadOptions(encoding=encoding, max_bytes=max_bytes)
@@ -798,7 +798,7 @@ def cache_export(file: str, fmt: str, cache_file: str | None) -> None:
     Example:
       translator cache export --format tmx memory.tmx
     """
-    from .tmx import export_tmx
+    from .exchange.memory_tmx import export_tmx
 
     result = export_tmx(file, cache_file)
     click.echo(f"{result.path}: {result.units} units")
@@ -819,7 +819,7 @@ def cache_import(file: str, origin: str | None, cache_file: str | None) -> None:
     Example:
       translator cache import from-omegat.tmx --origin human
     """
-    from .tmx import import_tmx
+    from .exchange.memory_tmx import import_tmx
 
     result = import_tmx(file, cache_file, origin)
     click.echo(f"{result.path}: {result.imported} units imported, {result.skipped_count} skipped")

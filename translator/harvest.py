@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 from . import qa
 from .article import Article, Block
+from .exchange import codec
 from .memory import BLOCK, HumanEntry, normalise
-from .protect import PLACEHOLDER, fill, placeholders
+from .protect import fill, placeholders
 from .segment import split_sentences
 from .translation import Plan, TranslatedBlock, Unit
 from .variants import OWNED, ReadVariant, inline_plain, plain_text
@@ -301,14 +302,11 @@ def _masked(edited: str, source: str, unit: Unit) -> str | None:
     are not in its (plain-text) variants, so they may be missing: the
     translation is stored without them, and rendering adds them back at the
     end of the block, where a plain-text variant drops them again."""
-    out = edited
+    spans: dict[int, str] = {}
+    optional: set[int] = set()
     for index in placeholders(source):
         span = unit.masked.spans[index]
-        shown = span if not unit.html else html.unescape(span)
-        at = out.find(shown)
-        if at < 0 and unit.html and span.startswith("<"):
-            continue  # an HTML tag, which a variant never shows: not the person's to keep
-        if at < 0:
-            return None
-        out = out[:at] + PLACEHOLDER.format(index) + out[at + len(shown) :]
-    return out
+        spans[index] = span if not unit.html else html.unescape(span)
+        if unit.html and span.startswith("<"):
+            optional.add(index)  # an HTML tag, which a variant never shows
+    return codec.put_back(edited, spans, optional)

@@ -116,7 +116,7 @@ def human_key(
 class HumanEntry:
     """A translation by a person, for :meth:`Memory.put_human`."""
 
-    source: str  # the segment as the tool segments it (placeholders ⟦n⟧ for protected spans)
+    source: str  # the segment as the tool segments it (placeholders for protected spans)
     target: str
     state: str = "translated"  # or "reviewed"
     note: str = ""  # where it came from: a variant, an imported file

@@ -4,7 +4,8 @@ URLs, e-mail addresses, inline code, ``{name}``, ``%s``, ``%(name)s``,
 ``%1$s``, site-generator template tags (Hugo shortcodes ``{{< >}}`` and
 ``{{% %}}``, Liquid/Jinja ``{% %}`` and ``{{ }}``; a ``highlight`` shortcode
 with its code), and inline markup (Markdown links and emphasis markers, HTML
-tags and comments) are replaced by placeholders ``⟦0⟧``, ``⟦1⟧``… before translation and put
+tags and comments) are replaced by numbered placeholders
+(:mod:`translator.exchange.codec` writes them) before translation and put
 back afterwards.  A placeholder the engine dropped is put back at the end of
 its text and recorded as an event for QA.
 """
@@ -16,10 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .article import Format
-
-PLACEHOLDER = "⟦{}⟧"
-_FOUND = re.compile(r"⟦\s*(\d+)\s*⟧")
-_LITERAL = re.compile(r"⟦[^⟧]*⟧?|⟧")
+from .exchange import codec
 
 URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"
 # The look-behind starts a match only at the start of a run of address
@@ -125,16 +123,18 @@ def mask(text: str, fmt: Format = "text") -> Masked:
     """Replace protected spans with placeholders.
 
     >>> m = mask("See [the report](https://example.org/a_b.pdf) or mail x@example.org.", "markdown")
-    >>> m.text
-    'See ⟦0⟧the report⟦1⟧ or mail ⟦2⟧.'
+    >>> codec.split(m.text)
+    ['See ', 0, 'the report', 1, ' or mail ', 2, '.']
+    >>> m.spans
+    ['[', '](https://example.org/a_b.pdf)', 'x@example.org']
     >>> unmask(m.text.replace("the report", "le rapport"), m)[0]
     'See [le rapport](https://example.org/a_b.pdf) or mail x@example.org.'
     """
     ranges = _ranges(text, fmt)
-    if "⟦" in text:
+    if codec.has_brackets(text):
         # Literal placeholder brackets in the source are protected themselves,
         # and win over any range they overlap.
-        literal = [m.span() for m in _LITERAL.finditer(text)]
+        literal = codec.literal_ranges(text)
         starts = [a for a, _ in literal]
         ends = [b for _, b in literal]
         kept = []
@@ -148,7 +148,7 @@ def mask(text: str, fmt: Format = "text") -> Masked:
     pos = 0
     for a, b in ranges:
         out.append(text[pos:a])
-        out.append(PLACEHOLDER.format(len(spans)))
+        out.append(codec.placeholder(len(spans)))
         spans.append(text[a:b])
         pos = b
     out.append(text[pos:])
@@ -158,22 +158,17 @@ def mask(text: str, fmt: Format = "text") -> Masked:
 def placeholders(text: str) -> list[int]:
     """The placeholder numbers in *text*, in order.
 
-    >>> placeholders("See ⟦0⟧the report⟦1⟧.")
+    >>> placeholders(mask("See `x` and `y`.", "markdown").text)
     [0, 1]
     """
-    return [int(m.group(1)) for m in _FOUND.finditer(text)]
+    return codec.numbers(text)
 
 
 def fill(text: str, masked: Masked) -> str:
     """*text* with the placeholders it holds replaced by their spans; unlike
     :func:`unmask`, spans it does not hold are not added (one sentence of many).
     """
-    return _FOUND.sub(
-        lambda m: (
-            masked.spans[int(m.group(1))] if int(m.group(1)) < len(masked.spans) else m.group(0)
-        ),
-        text,
-    )
+    return codec.fill(text, masked.spans)
 
 
 def unmask(translated: str, masked: Masked) -> tuple[str, list[SpanEvent]]:
@@ -181,8 +176,7 @@ def unmask(translated: str, masked: Masked) -> tuple[str, list[SpanEvent]]:
     events: list[SpanEvent] = []
     used: set[int] = set()
 
-    def put_back(match: re.Match[str]) -> str:
-        index = int(match.group(1))
+    def put_back(index: int) -> str:
         if index >= len(masked.spans) or index in used:
             if index < len(masked.spans):
                 events.append(SpanEvent("removed", masked.spans[index]))
@@ -190,7 +184,7 @@ def unmask(translated: str, masked: Masked) -> tuple[str, list[SpanEvent]]:
         used.add(index)
         return masked.spans[index]
 
-    text = _FOUND.sub(put_back, translated)
+    text = codec.replace(translated, put_back)
     missing = [s for i, s in enumerate(masked.spans) if i not in used]
     for span in missing:
         events.append(SpanEvent("restored", span))

@@ -4,8 +4,8 @@
 * ``argos``: Argos Translate packages run through CTranslate2 directly.
 
 Engines receive segments whose protected spans are already placeholders
-(``⟦0⟧``) and must return one string per segment, in order.  An empty
-segment gives an empty translation and never reaches a model.
+(:mod:`translator.exchange.codec`) and must return one string per segment, in
+order.  An empty segment gives an empty translation and never reaches a model.
 """
 
 from __future__ import annotations

@@ -8,15 +8,14 @@ digits and punctuation are left as they are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from ..exchange import codec
 from . import Engine
 
 _PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _FANCY = "ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ"
 _TABLE = str.maketrans(_PLAIN, _FANCY)
-_PLACEHOLDER = re.compile(r"(⟦\s*\d+\s*⟧)")
 EXPANSION = 0.3
 
 
@@ -34,8 +33,9 @@ def pseudo_localize(text: str, target: str = "") -> str:
     and its preview lay out, wrap and punctuate like a right-to-left
     language while the characters stay the same underneath.
 
-    >>> pseudo_localize("Open 3 files at ⟦0⟧")
-    '[Ǿƥḗƞ 3 ƒīŀḗş ȧŧ ⟦0⟧ ~~~~~]'
+    >>> at = codec.placeholder(0)
+    >>> pseudo_localize("Open 3 files at " + at) == "[Ǿƥḗƞ 3 ƒīŀḗş ȧŧ " + at + " ~~~~~]"
+    True
     >>> pseudo_localize("Open", "ar") == "\u200f\u202e[Ǿƥḗƞ ~]\u202c\u200f"
     True
     >>> pseudo_localize("")
@@ -43,9 +43,11 @@ def pseudo_localize(text: str, target: str = "") -> str:
     """
     if not text.strip():
         return text
-    parts = _PLACEHOLDER.split(text)
-    out = "".join(p if i % 2 else p.translate(_TABLE) for i, p in enumerate(parts))
-    visible = len(_PLACEHOLDER.sub("", text))
+    out = "".join(
+        codec.placeholder(p) if isinstance(p, int) else p.translate(_TABLE)
+        for p in codec.split(text)
+    )
+    visible = len(codec.strip(text))
     pad = max(1, round(visible * EXPANSION))
     pseudo = f"[{out} {'~' * pad}]"
     if target.split("-")[0].split("_")[0] in RTL_LANGUAGES:

@@ -12,7 +12,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from defusedxml.ElementTree import iterparse as _iterparse
 
-from .errors import InputError
+from ..errors import InputError
 
 _RULES = {"forbid_dtd": False, "forbid_entities": True, "forbid_external": True}
 

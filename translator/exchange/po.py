@@ -3,7 +3,9 @@
 
 One message per segment: ``msgctxt`` is the unit id, ``msgid`` the source
 and ``msgstr`` the target, with protected spans byte-exact in both and listed
-in an extracted comment (``#. protected: …``) so the translator keeps them.
+with their numbers in extracted comments (``#. protected: <placeholder> =
+…``) so the translator keeps them and :func:`read` puts their placeholders
+back.
 A machine draft is ``#, fuzzy``: Poedit and msgfmt treat it as unreviewed.
 The header comment names the article and its language.
 """
@@ -17,10 +19,11 @@ from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from . import __version__
-from .errors import InputError
-from .exchange_model import ExchangeFile, ExchangeUnit
-from .textio import read_bytes
+from .. import __version__
+from ..errors import InputError
+from ..textio import read_bytes
+from . import codec
+from .model import ExchangeFile, ExchangeUnit
 
 _SOURCE = "translator-source: "
 _SOURCE_LANG = "translator-source-language: "
@@ -58,7 +61,9 @@ def write(exchange: ExchangeFile) -> str:
             flags.append("fuzzy")
         elif unit.state == "reviewed":
             flags.append(_REVIEWED)
-        comments = [f"{_PROTECTED}{span}" for _n, span in sorted(unit.spans.items())]
+        comments = [
+            f"{_PROTECTED}{codec.listed(n, span)}" for n, span in sorted(unit.spans.items())
+        ]
         comments += unit.notes
         catalog.add(
             unit.filled(unit.source),
@@ -77,7 +82,9 @@ def write(exchange: ExchangeFile) -> str:
 
 
 def read(path: str, *, max_bytes: int) -> ExchangeFile:
-    """A PO file written by :func:`write`, units with spans filled in
+    """A PO file written by :func:`write`: each unit's spans (from its
+    ``protected`` comments) back as placeholders in its source and target.  A
+    file from before the comments named their numbers has its spans filled in
     (``ExchangeFile.masked`` is False: the caller puts placeholders back)."""
     data = read_bytes(path, max_bytes)
     try:
@@ -95,7 +102,7 @@ def read(path: str, *, max_bytes: int) -> ExchangeFile:
     missing = [k.rstrip(": ") for k in (_SOURCE, _SOURCE_LANG, _TARGET_LANG) if k not in header]
     if missing:
         raise InputError(path, f"its header comment does not name the {missing[0]}", line=1)
-    out = ExchangeFile(header[_SOURCE], header[_SOURCE_LANG], header[_TARGET_LANG], masked=False)
+    out = ExchangeFile(header[_SOURCE], header[_SOURCE_LANG], header[_TARGET_LANG])
     for message in catalog:
         if not message.id or not message.context:
             continue  # the header
@@ -109,12 +116,30 @@ def read(path: str, *, max_bytes: int) -> ExchangeFile:
                 if _REVIEWED in message.flags
                 else "translated"
             )
-        out.units.append(
-            ExchangeUnit(
-                str(message.context), str(message.id), target or None, state, message.lineno or 0
-            )
+        unit = ExchangeUnit(
+            str(message.context), str(message.id), target or None, state, message.lineno or 0
         )
+        listed = [codec.parse_listed(c.removeprefix(_PROTECTED)) for c in message.auto_comments]
+        spans = dict(item for item in listed if item is not None)
+        old_style = any(c.startswith(_PROTECTED) for c in message.auto_comments) and not spans
+        if old_style:
+            out.masked = False
+        elif spans:
+            _put_back(unit, spans, path)
+        out.units.append(unit)
     return out
+
+
+def _put_back(unit: ExchangeUnit, spans: dict[int, str], path: str) -> None:
+    """The unit's spans back as placeholders; a target that lost one keeps its
+    text and is refused at import (its spans no longer match the source's)."""
+    source = codec.put_back(unit.source, spans)
+    if source is None:
+        raise InputError(path, f"unit {unit.id}: its source no longer holds its protected spans")
+    unit.source = source
+    unit.spans = spans
+    if unit.target is not None:
+        unit.target = codec.put_back(unit.target, spans, optional=spans) or unit.target
 
 
 __all__ = ["read", "write"]

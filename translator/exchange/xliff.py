@@ -11,18 +11,16 @@ reviewed); 1.2 ``new`` or ``needs-review-translation`` (initial),
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from . import xmlsafe
-from .errors import InputError
-from .exchange_model import ExchangeFile, ExchangeUnit
-from .textio import read_bytes
+from ..errors import InputError
+from ..textio import read_bytes
+from . import codec, xmlsafe
+from .model import ExchangeFile, ExchangeUnit
 
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
-_PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
 _STATE_12_OUT = {
     "initial": "needs-review-translation",
     "translated": "translated",
@@ -32,28 +30,22 @@ _STATE_12_IN = {"translated": "translated", "signed-off": "reviewed", "final": "
 
 
 def _inline(parent: ET.Element, text: str, spans: dict[int, str], version: str, ns: str) -> None:
-    """Fill *parent* with *text*, each ``⟦n⟧`` becoming a placeholder element."""
+    """Fill *parent* with *text*, each placeholder becoming an element."""
     last: ET.Element | None = None
-    pos = 0
     parent.text = ""
-    for match in _PLACEHOLDER.finditer(text):
-        piece = text[pos : match.start()]
-        if last is None:
-            parent.text += piece
-        else:
-            last.tail = (last.tail or "") + piece
-        number = match.group(1)
-        span = spans.get(int(number), "")
+    for piece in codec.split(text):
+        if isinstance(piece, str):
+            if last is None:
+                parent.text += piece
+            else:
+                last.tail = (last.tail or "") + piece
+            continue
+        span = spans.get(piece, "")
         if version == "2.1":
-            last = ET.SubElement(parent, f"{{{ns}}}ph", {"id": number, "disp": span, "equiv": span})
+            attributes = {"id": str(piece), "disp": span, "equiv": span}
+            last = ET.SubElement(parent, f"{{{ns}}}ph", attributes)
         else:
-            last = ET.SubElement(parent, f"{{{ns}}}x", {"id": number, "equiv-text": span})
-        pos = match.end()
-    rest = text[pos:]
-    if last is None:
-        parent.text += rest
-    else:
-        last.tail = (last.tail or "") + rest
+            last = ET.SubElement(parent, f"{{{ns}}}x", {"id": str(piece), "equiv-text": span})
 
 
 def write(exchange: ExchangeFile, version: str = "2.1") -> str:
@@ -143,7 +135,7 @@ MAX_INLINE_DEPTH = 64
 
 
 def _text(el: ET.Element | None, path: str, depth: int = 0) -> str:
-    """An element's mixed content with placeholders back as ``⟦n⟧``."""
+    """An element's mixed content with its placeholder elements back as placeholders."""
     if el is None:
         return ""
     if depth > MAX_INLINE_DEPTH:
@@ -157,7 +149,7 @@ def _text(el: ET.Element | None, path: str, depth: int = 0) -> str:
                 raise InputError(
                     path, f"a placeholder with id {number!r} that this tool did not write"
                 )
-            parts.append(f"⟦{number}⟧")
+            parts.append(codec.placeholder(int(number)))
         else:  # paired codes a tool added (pc, g, mrk…): their text counts
             parts.append(_text(child, path, depth + 1))
         parts.append(child.tail or "")

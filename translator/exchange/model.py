@@ -1,16 +1,18 @@
 """What ``export`` writes and ``import`` reads, whatever the file format: the
-model that :mod:`translator.xliff` and :mod:`translator.po` turn into files
-and back."""
+model that every format of :mod:`translator.exchange` turns into a file and
+back.  Unit texts hold placeholders (:mod:`.codec`) where protected spans are."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import codec
+
 
 @dataclass
 class ExchangeUnit:
-    """One segment for a person: source and target with placeholders ``⟦n⟧``
-    where protected spans are, and the spans themselves."""
+    """One segment for a person: source and target with placeholders where
+    protected spans are, and the spans themselves."""
 
     id: str
     source: str
@@ -22,6 +24,11 @@ class ExchangeUnit:
     # the source a person translated before it changed: the target is their
     # previous translation, offered for review (PO ``#|``, XLIFF 1.2 needs-review)
     previous_source: str | None = None
+    # TMX: each unit names its own languages, and its properties
+    source_lang: str = ""
+    target_lang: str = ""
+    props: dict[str, str] = field(default_factory=dict)
+    masked: bool = True  # its text holds placeholders (False: a CAT tool's plain text)
 
     def filled(self, text: str) -> str:
         """*text* with its placeholders replaced by the spans they stand for."""
@@ -38,20 +45,11 @@ class ExchangeFile:
 
 
 def fill_spans(text: str, spans: dict[int, str]) -> str:
-    """*text* with each ``⟦n⟧`` of *spans* written out."""
-    out = text
-    for number, span in spans.items():
-        out = out.replace(f"⟦{number}⟧", span)
-    return out
+    """*text* with each placeholder of *spans* written out (one pass)."""
+    return codec.fill(text, spans)
 
 
 def remask(text: str, spans: dict[int, str]) -> str | None:
-    """*text* with each span of *spans* back as its placeholder (longest span
-    first); None when one of them is not in it."""
-    out = text
-    for number, span in sorted(spans.items(), key=lambda kv: -len(kv[1])):
-        at = out.find(span)
-        if at < 0:
-            return None
-        out = out[:at] + f"⟦{number}⟧" + out[at + len(span) :]
-    return out
+    """*text* with each span of *spans* back as its placeholder; None when one
+    of them is not in it (:func:`.codec.put_back`)."""
+    return codec.put_back(text, spans)

@@ -1,7 +1,7 @@
 """Work for people, in the formats their tools read: export and import.
 
 ``translator export`` writes one file per article and locale (XLIFF 2.1 or
-1.2, :mod:`translator.xliff`; or PO, :mod:`translator.po`) holding every
+1.2, or PO, through :mod:`.formats`) holding every
 segment's source, its current target (a person's if the memory has one, else
 the newest machine draft), a stable id, its state, the source line and the QA
 findings.  ``translator import`` reads edited files back: each unit's id and
@@ -9,8 +9,8 @@ source must still match the article, protected spans must have survived and
 the QA checks must find no error; accepted targets become human translations
 in the memory, all of a file's at once or none (one transaction).
 
-The model here is :class:`ExchangeFile`; each format's module reads and
-writes it and nothing else does.
+The model here is :class:`~.model.ExchangeFile`; each format's module reads
+and writes it and nothing else does.
 """
 
 from __future__ import annotations
@@ -25,22 +25,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import qa
-from .article import Article
-from .discover import discover
-from .errors import InputError, TranslatorError, UsageError
-from .exchange_model import ExchangeFile, ExchangeUnit, fill_spans, remask
-from .fsutil import bytes_sha256, write_atomic
-from .locales import Target, parse_locale
-from .memory import HumanEntry, Memory, normalise
-from .people import Answers, answers_for, article_context
-from .pipeline import ReadOptions, load_article
-from .project import find_project, memory_path
-from .protect import placeholders
-from .translation import Plan, plan_translation
-from .variants import is_variant
+from .. import qa
+from ..article import Article
+from ..discover import discover
+from ..errors import InputError, TranslatorError, UsageError
+from ..fsutil import bytes_sha256, write_atomic
+from ..locales import Target, parse_locale
+from ..memory import HumanEntry, Memory, normalise
+from ..people import Answers, answers_for, article_context
+from ..pipeline import ReadOptions, load_article
+from ..project import find_project, memory_path
+from ..translation import Plan, plan_translation
+from ..variants import is_variant
+from . import codec, formats
+from .model import ExchangeFile, ExchangeUnit, fill_spans, remask
 
-FORMATS = {"xliff": "xlf", "po": "po"}
 XLIFF_VERSIONS = ("2.1", "1.2")
 
 
@@ -71,7 +70,7 @@ def _segment_rows(plan: Plan) -> list[tuple[str, int, dict[int, str]]]:
         for sentence in sentences:
             if not sentence.strip():
                 continue
-            spans = {n: unit.masked.spans[n] for n in placeholders(sentence)}
+            spans = {n: unit.masked.spans[n] for n in codec.numbers(sentence)}
             rows.append((sentence, owner.line if owner is not None else 1, spans))
     return rows
 
@@ -145,7 +144,7 @@ def build_file(
 
 def _same_spans(target: str, segment: str) -> bool:
     """An old translation can stand for *segment* only with its protected spans."""
-    return sorted(placeholders(target)) == sorted(placeholders(segment))
+    return sorted(codec.numbers(target)) == sorted(codec.numbers(segment))
 
 
 @dataclass
@@ -217,7 +216,7 @@ class Written:
 def export_path(out: str, source: str, root: str, tag: str, fmt: str) -> Path:
     """``OUT/<the source's path under its root>.<tag>.<xlf|po>``."""
     relative = Path(os.path.relpath(source, root) if os.path.isdir(root) else Path(source).name)
-    return Path(out) / relative.parent / f"{relative.name}.{tag}.{FORMATS[fmt]}"
+    return Path(out) / relative.parent / f"{relative.name}.{tag}.{formats.FORMATS[fmt].extension}"
 
 
 def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> ExportReport:
@@ -227,12 +226,9 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
     sources that would write one file are refused before any is written
     (exit 2); a file changed since export last wrote it (a translator's work)
     is not overwritten unless ``force`` (a copy is kept)."""
-    from . import po, xliff
-
-    if options.fmt not in FORMATS:
-        raise UsageError(f"unknown format {options.fmt!r}; choose xliff or po")
     if options.xliff_version not in XLIFF_VERSIONS:
         raise UsageError(f"unknown XLIFF version {options.xliff_version!r}; choose 2.1 or 1.2")
+    writer = formats.by_name(options.fmt, options.xliff_version)
     report = ExportReport()
     found = discover(paths)
     report.notices.extend(found.notices)
@@ -274,10 +270,7 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
                 plan = plan_translation(article, target.argos, src)
                 people = answers_for(plan, memory, target.tag, context)
                 exchange = build_file(plan, target, os.path.relpath(file), memory, people)
-                if options.fmt == "po":
-                    text = po.write(exchange)
-                else:
-                    text = xliff.write(exchange, options.xliff_version)
+                text = writer.write(exchange)
                 dest = export_path(options.out, file, root, target.tag, options.fmt)
                 if written.changed(dest):
                     if not options.force:
@@ -365,14 +358,8 @@ class ImportReport:
 
 
 def read_exchange(path: str, max_bytes: int) -> ExchangeFile:
-    """An exported file read back (XLIFF 1.2/2.1 or PO, by its extension)."""
-    from . import po, xliff
-
-    if path.endswith(".po"):
-        return po.read(path, max_bytes=max_bytes)
-    if path.endswith((".xlf", ".xliff")):
-        return xliff.read(path, max_bytes=max_bytes)
-    raise InputError(path, "not an exported file: the name must end in .xlf, .xliff or .po")
+    """An exported file read back (XLIFF 1.2/2.1 or PO, by its name)."""
+    return formats.for_file(path).read(path, max_bytes)
 
 
 def _accepted(
@@ -395,7 +382,7 @@ def _accepted(
         result.stale.append(unit.id)
         return None
     target = unit.target if masked else remask(unit.target, spans)
-    if target is None or sorted(placeholders(target)) != sorted(placeholders(segment)):
+    if target is None or sorted(codec.numbers(target)) != sorted(codec.numbers(segment)):
         result.rejected.append(f"{unit.id}: a protected span was lost, altered or added")
         return None
     source_text = fill_spans(segment, spans)
