@@ -60,6 +60,16 @@ def test_repeated_placeholder_is_removed_and_recorded():
     assert [e.action for e in events] == ["removed"]
 
 
-def test_decode_options_defaults_match_argos():
+def test_decode_options_defaults_match_argos(monkeypatch):
+    """The defaults are argostranslate's own (read from its settings module,
+    with no ARGOS_* variable set)."""
+    import importlib
+
+    for name in ("ARGOS_BEAM_SIZE", "ARGOS_DEVICE_TYPE"):
+        monkeypatch.delenv(name, raising=False)
+    import argostranslate.settings as argos_settings
+
+    argos_settings = importlib.reload(argos_settings)
     options = DecodeOptions()
-    assert options.beam == 4 and options.device == "cpu"
+    assert options.beam == argos_settings.beam_size
+    assert options.device == argos_settings.device

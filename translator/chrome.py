@@ -127,16 +127,20 @@ def rule_reason(text: str) -> str | None:
     category = r.labels.get(key)
     if category is not None:
         return _LABEL_REASON.get(category, LABEL)
-    # A run of labels: "Facebook Twitter WhatsApp", "Home | World | Sport".
+    return LABEL if _label_run(stripped, key, r) else None
+
+
+def _label_run(stripped: str, key: str, r: _Rules) -> bool:
+    """A run of labels: "Facebook Twitter WhatsApp", "Home | World | Sport"."""
     parts = [p for p in _PART_SPLIT.split(key) if p]
-    if len(parts) >= 2:
-        if all(p in r.categories["social"] for p in parts):
-            return LABEL
-        if "|" in stripped or "•" in stripped or "·" in stripped:
-            pieces = [normalise(p) for p in re.split(r"[|•·]", stripped) if p.strip()]
-            if pieces and all(p in r.labels for p in pieces):
-                return LABEL
-    return None
+    if len(parts) < 2:
+        return False
+    if all(p in r.categories["social"] for p in parts):
+        return True
+    if not any(mark in stripped for mark in "|•·"):
+        return False
+    pieces = [normalise(p) for p in re.split(r"[|•·]", stripped) if p.strip()]
+    return bool(pieces) and all(p in r.labels for p in pieces)
 
 
 def word_count(text: str) -> int:

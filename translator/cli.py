@@ -445,7 +445,6 @@ def localize(
     """
     from . import localize as loc
     from .dates import parse_option
-    from .fsutil import write_atomic
     from .locales import parse_locales
     from .qa import parse_skip
 
@@ -471,8 +470,6 @@ def localize(
         skip_missing_pairs=skip_missing_pairs,
         show_cluster_logs=bool((click.get_current_context().find_root().obj or {}).get("debug")),
     )
-    if scheduler and executor != "dask":
-        raise click.UsageError("--scheduler goes with --executor dask")
     if executor == "dask" and not options.show_cluster_logs:
         from .executors import quiet_cluster_logs
 
@@ -483,14 +480,27 @@ def localize(
         report = loc.localize(paths, options, progress)
     finally:
         progress.close()
+    _print_localize_report(report, quiet, verbose, report_file)
+
+
+def _print_localize_report(
+    report: Any, quiet: bool, verbose: bool, report_file: str | None
+) -> None:
+    """The summary, notices and failures of a localize run (and --report)."""
+    from .fsutil import write_atomic
+
     if verbose:
         for variant in report.variants:
             if not variant.skipped:
                 click.echo(f"{'written  ' if variant.written else 'unchanged'}  {variant.path}")
     if not quiet:
-        for line in report.notices if verbose else grouped(report.notices):
+        from .notices import grouped
+
+        notices = [str(n) for n in report.notices] if verbose else grouped(report.notices)
+        for line in notices:
             click.echo(f"notice: {line}", err=True)
-        for line in report.warnings if verbose else grouped(report.warnings):
+        warnings = [str(n) for n in report.warnings] if verbose else grouped(report.warnings)
+        for line in warnings:
             click.echo(f"warning: {line}", err=True)
     summary = report.as_dict()
     if not quiet:
@@ -520,30 +530,6 @@ def localize(
     report_failures(report.failures, [])
     if not report.ok:
         sys.exit(EXIT_FAILURES)
-
-
-def grouped(lines: list[str], shown: int = 2) -> list[str]:
-    """``PATH: message`` lines with the same message folded into one line with
-    a count and the first paths; other lines as they are, in order.
-
-    >>> grouped(["a.md: no date", "b.md: no date", "c.md: no date", "skipped: x"])
-    ['no date (3 files: a.md, b.md, …; --report lists them)', 'skipped: x']
-    """
-    paths: dict[str, list[str]] = {}
-    for line in lines:
-        head, sep, rest = line.partition(": ")
-        key = rest if sep and " " not in head and ("/" in head or "." in head) else line
-        who = paths.setdefault(key, [])
-        if (head if key == rest else "") not in who:  # one per file, whatever the locales
-            who.append(head if key == rest else "")
-    out = []
-    for message, who in paths.items():
-        if len(who) == 1 or not who[0]:
-            out.append(message if not who[0] else f"{who[0]}: {message}")
-            continue
-        first = ", ".join(who[:shown]) + (", …" if len(who) > shown else "")
-        out.append(f"{message} ({len(who)} files: {first}; --report lists them)")
-    return out
 
 
 class _Progress(Progress):

@@ -221,6 +221,22 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
     return Cell("missing", None, FIXES["missing"])
 
 
+def _locate(file: str, root: str, sha: str, variants: str | None, tag: str, layout: str) -> Cell:
+    """The cell of one article and locale; a missing variant that is there in
+    the other layout says so."""
+    cell = _cell(sha, candidates(file, root, variants, tag, layout))
+    if cell.status != "missing":
+        return cell
+    other = "dir" if layout == "filename" else "filename"
+    there = next((p for p in candidates(file, root, variants, tag, other) if p.is_file()), None)
+    if there is not None:
+        cell.reason = (
+            f"none in the {layout} layout, but {os.path.relpath(there)} is there: "
+            f"run coverage with --layout {other}"
+        )
+    return cell
+
+
 def _rechecked(source: str, cell: Cell, read: ReadOptions | None) -> Cell:
     from .qa import check_variant
 
@@ -274,19 +290,7 @@ def coverage(
         sha = file_sha256(file)
         row = Row(file)
         for target in targets:
-            paths = candidates(file, root, variants, target.tag, layout)
-            cell = _cell(sha, paths)
-            if cell.status == "missing":
-                other = "dir" if layout == "filename" else "filename"
-                there = next(
-                    (p for p in candidates(file, root, variants, target.tag, other) if p.is_file()),
-                    None,
-                )
-                if there is not None:
-                    cell.reason = (
-                        f"none in the {layout} layout, but {os.path.relpath(there)} is there: "
-                        f"run coverage with --layout {other}"
-                    )
+            cell = _locate(file, root, sha, variants, target.tag, layout)
             if rerun_qa and cell.status in ("ok", "qa") and cell.variant is not None:
                 cell = _rechecked(file, cell, read)
             row.cells[target.tag] = cell
@@ -311,6 +315,28 @@ def to_text(report: CoverageReport) -> str:
             f"{n['edited']:7d} {report.percent(tag):8.1f}%  reviewed {report.reviewed(tag):.1f}%"
         )
     out.append(f"{'all':10s} {'':>45s} {report.percent():8.1f}%  (minimum {report.minimum:g}%)")
+    out += _review_lines(report)
+    if report.catalogs:
+        out += ["", "catalogs"]
+        for c in report.catalogs:
+            state = "ok" if c.complete else "incomplete" if not c.errors else "invalid"
+            out.append(
+                f"  {c.path}  {c.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
+                f"{c.untranslated} untranslated, {c.obsolete} obsolete  [{state}]"
+            )
+    fixes = _fixes(report)
+    if fixes:
+        out += ["", "to fix:", *fixes]
+    out.append("")
+    failed = report.failed_gates
+    if any(not c.complete for c in report.catalogs):
+        failed.append("catalogs incomplete")
+    out.append("PASSED" if report.passed else "FAILED: " + "; ".join(failed))
+    return "\n".join(out) + "\n"
+
+
+def _review_lines(report: CoverageReport) -> list[str]:
+    out = []
     for tag in report.locales:
         if report.inconsistent(tag):
             out.append(
@@ -324,32 +350,21 @@ def to_text(report: CoverageReport) -> str:
                 "their source changed: machine drafts stand in (needs review; translator "
                 "export offers the previous translations)"
             )
-    if report.catalogs:
-        out.append("")
-        out.append("catalogs")
-        for c in report.catalogs:
-            state = "ok" if c.complete else "incomplete" if not c.errors else "invalid"
-            out.append(
-                f"  {c.path}  {c.locale}: {c.translated} translated, {c.fuzzy} fuzzy, "
-                f"{c.untranslated} untranslated, {c.obsolete} obsolete  [{state}]"
-            )
-    fixes = []
-    for row in report.articles:
-        for tag, cell in row.cells.items():
-            if cell.status != "ok":
-                fixes.append(f"  {row.path} [{tag}] {cell.status}: {cell.reason}")
+    return out
+
+
+def _fixes(report: CoverageReport) -> list[str]:
+    fixes = [
+        f"  {row.path} [{tag}] {cell.status}: {cell.reason}"
+        for row in report.articles
+        for tag, cell in row.cells.items()
+        if cell.status != "ok"
+    ]
     for c in report.catalogs:
         fixes.extend(f"  {e}" for e in c.errors)
         if not c.errors and (c.fuzzy or c.untranslated):
             fixes.append(f"  {c.path}: {c.fuzzy} fuzzy and {c.untranslated} untranslated messages")
-    if fixes:
-        out += ["", "to fix:", *fixes]
-    out.append("")
-    failed = report.failed_gates
-    if any(not c.complete for c in report.catalogs):
-        failed.append("catalogs incomplete")
-    out.append("PASSED" if report.passed else "FAILED: " + "; ".join(failed))
-    return "\n".join(out) + "\n"
+    return fixes
 
 
 def to_json(report: CoverageReport) -> str:

@@ -150,23 +150,11 @@ def _title_only(article: Article) -> bool:
 
 def analyze(article: Article) -> Article:
     """Fill in chrome flags and languages of *article*'s blocks, and its language."""
-    chrome.apply_rules(article.blocks)
-    if article.format == "markdown":
-        # In a site's own Markdown a shortcode or template tag is content, kept
-        # byte-exact (protect.TEMPLATE), not a leaked widget as on a scraped page.
-        for block in article.blocks:
-            if block.chrome == chrome.WIDGET and protect.is_template_only(block.text):
-                block.chrome = None
-    content = [b for b in article.blocks if not b.is_chrome and b.kind != "code"]
-    if not content and _title_only(article):
-        return article
+    content = _content_blocks(article)
     if not content:
-        if any(b.chrome == chrome.NO_LETTERS for b in article.blocks) and not any(
-            b.chrome and b.chrome != chrome.NO_LETTERS for b in article.blocks
-        ):
-            raise NoTextError(article.path, "no letters to read: only numbers, symbols or emoji")
-        raise NoTextError(article.path, "no article text: every line is page chrome")
-
+        if _title_only(article):
+            return article
+        _refuse_without_text(article)
     found = _identify(content, extracted=article.extracted)
     for block in content:
         block.language, block.confidence = (
@@ -176,12 +164,47 @@ def analyze(article: Article) -> Article:
     lang, _ = _vote([(b, found[id(b)]) for b in content])
     if lang == UNDETERMINED:
         raise NoTextError(article.path, "language undetermined: no block has usable letters")
+    _mark_foreign_lines(article, content, lang)
+    content = [b for b in content if not b.is_chrome]
+    if not content:
+        raise NoTextError(article.path, "no article text: every line is page chrome")
+    article.language, article.confidence = _vote([(b, found[id(b)]) for b in content])
+    _lean_to_the_article(article, content, found)
+    _first_line_title(article, content)
+    return article
 
+
+def _content_blocks(article: Article) -> list[Block]:
+    """Apply the chrome rules; the blocks left to read (code aside)."""
+    chrome.apply_rules(article.blocks)
+    if article.format == "markdown":
+        # In a site's own Markdown a shortcode or template tag is content, kept
+        # byte-exact (protect.TEMPLATE), not a leaked widget as on a scraped page.
+        for block in article.blocks:
+            if block.chrome == chrome.WIDGET and protect.is_template_only(block.text):
+                block.chrome = None
+    return [b for b in article.blocks if not b.is_chrome and b.kind != "code"]
+
+
+def _refuse_without_text(article: Article) -> None:
+    only_symbols = any(b.chrome == chrome.NO_LETTERS for b in article.blocks) and not any(
+        b.chrome and b.chrome != chrome.NO_LETTERS for b in article.blocks
+    )
+    if only_symbols:
+        raise NoTextError(article.path, "no letters to read: only numbers, symbols or emoji")
+    raise NoTextError(article.path, "no article text: every line is page chrome")
+
+
+def _mark_foreign_lines(article: Article, content: list[Block], lang: str) -> None:
+    """Short lines in another script, or confidently in another language at the
+    article's edges, are chrome (not on a page's extracted main text)."""
+    if article.extracted:
+        return
     main_script = langid.script(" ".join(b.text for b in content if b.language == lang))
     edges = _edge_indexes(content)
     structural_title = article.format != "text"
     for index, block in enumerate(content):
-        if article.extracted or block.language == lang or not chrome.is_short(block.text):
+        if block.language == lang or not chrome.is_short(block.text):
             continue
         if structural_title and block.kind == "title":
             continue
@@ -189,30 +212,36 @@ def analyze(article: Article) -> Article:
             block.chrome = chrome.FOREIGN
         elif index in edges and block.confidence >= EDGE_CONFIDENCE:
             block.chrome = chrome.FOREIGN
-    content = [b for b in content if not b.is_chrome]
-    if not content:
-        raise NoTextError(article.path, "no article text: every line is page chrome")
-    article.language, article.confidence = _vote([(b, found[id(b)]) for b in content])
 
-    # Short or uncertain blocks lean to the article's language when langdetect
-    # offers it at all: a few words are too few to overrule the page.
+
+def _lean_to_the_article(
+    article: Article, content: list[Block], found: dict[int, list[tuple[str, float]]]
+) -> None:
+    """Short or uncertain blocks lean to the article's language when langdetect
+    offers it at all: a few words are too few to overrule the page."""
     for block in content:
-        if block.language != article.language and (
+        if block.language == article.language:
+            continue
+        weak = (
             chrome.is_short(block.text)
             or block.confidence < UNCERTAIN
             or langid.letter_weight(block.text) < SHORT_LETTERS
-        ):
-            for cand, prob in found[id(block)]:
-                if cand == article.language:
-                    block.language, block.confidence = cand, round(prob, 4)
+        )
+        if not weak:
+            continue
+        for cand, prob in found[id(block)]:
+            if cand == article.language:
+                block.language, block.confidence = cand, round(prob, 4)
 
-    if article.format == "text":
-        first = content[0]
-        if (
-            first.kind == "paragraph"
-            and first.line == first.end_line
-            and len(first.text) <= MAX_TITLE_CHARS
-            and len(content) > 1
-        ):
-            first.kind = "title"
-    return article
+
+def _first_line_title(article: Article, content: list[Block]) -> None:
+    """A plain-text article's short first line is its title."""
+    if article.format != "text" or len(content) < 2:
+        return
+    first = content[0]
+    if (
+        first.kind == "paragraph"
+        and first.line == first.end_line
+        and len(first.text) <= MAX_TITLE_CHARS
+    ):
+        first.kind = "title"

@@ -57,6 +57,7 @@ from .harvest import added_fields, adopt, harvest
 from .labels import Labels
 from .locales import Target, parse_locale
 from .memory import HumanEntry, Memory, SegmentMemory, normalise, user_cache_dir
+from .notices import Notice, warning
 from .people import Answers, answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .progress import Progress
@@ -125,8 +126,8 @@ class Variant:
 class LocalizeReport:
     variants: list[Variant] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sources that are variants themselves
     segments_translated: int = 0
     segments_from_memory: int = 0
@@ -177,8 +178,8 @@ class LocalizeReport:
             "missing_pairs": [f"{a}-{b}" for a, b in sorted(self.missing_pairs)],
             "written": [v.path for v in self.variants if v.written],
             "qa_errors": {v.path: v.qa_errors for v in self.variants if v.qa_errors},
-            "warnings": self.warnings,
-            "notices": self.notices,
+            "warnings": [str(n) for n in self.warnings],
+            "notices": [str(n) for n in self.notices],
             **({"workers": self.workers} if self.workers else {}),
             **({"memory_error": self.memory_error} if self.memory_error else {}),
         }
@@ -286,6 +287,8 @@ def check_options(options: LocalizeOptions) -> DecodeOptions:
         raise UsageError("--jobs must be at least 1")
     if options.executor not in EXECUTORS:
         raise UsageError(f"unknown executor {options.executor!r}")
+    if options.scheduler and options.executor != "dask":
+        raise UsageError("--scheduler goes with --executor dask")
     qa.check_ids(options.skip_checks)
     decode = options.decode
     if options.jobs > 1 and options.executor == "inline":
@@ -335,7 +338,7 @@ def plan_destinations(
     """The sources to localize (variants found among the inputs are set aside)
     and each one's variant paths."""
     found = discover(paths)
-    report.notices.extend(found.notices)
+    report.notices.extend(Notice(n) for n in found.notices)
     jobs: list[Job] = []
     for file, root in zip(found.files, found.roots, strict=True):
         if is_variant(file):
@@ -488,7 +491,7 @@ def _missing_pairs(
             "\n".join(missing)
             + "\n(--skip-missing-pairs translates every pair there is a model for)"
         )
-    report.warnings.extend(f"skipped: {line}" for line in missing)
+    report.warnings.extend(warning(f"skipped: {line}") for line in missing)
 
 
 # -- phase 5 ---------------------------------------------------------------------------
@@ -563,8 +566,10 @@ def run_chunks(files: list[str], run: Run) -> None:
     removed = remove_stale_temporaries(folders)
     if removed:
         run.report.notices.append(
-            f"removed {len(removed)} temporary file(s) left by an interrupted run, "
-            f"e.g. {removed[0]}"
+            Notice(
+                f"removed {len(removed)} temporary file(s) left by an interrupted run, "
+                f"e.g. {removed[0]}"
+            )
         )
     size = run.options.batch_files
     for i in range(0, len(files), size):
@@ -583,49 +588,67 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
             for _target, dest in run.targets_of[file]:
                 run.settled(file, dest, "failed")
             continue
-        src = options.source_code or article.language
         date = article_date(article, options.date)
         if date is None:
-            report.warnings.append(f"{file}: no date found; its variants have no date fields")
-        digest = article.sha256  # the bytes read, not the file as it is now
-        key = translation_key(article, os.path.relpath(file))
-        context = article_context(article, run.project or find_project([file]))
+            report.warnings.append(warning("no date found; its variants have no date fields", file))
         for target, dest in run.targets_of[file]:
-            identity_of = _identity_of(run.engine, src, target)
-            if not options.force and is_fresh(
-                dest,
-                digest,
-                identity_of,
-                _options_key(run.engine),
-                options.date,
-                _human_since(run.human, target),
-            ):
-                report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
-                run.settled(file, dest, "skipped")
-                continue
-            if (src, target.argos) in report.missing_pairs:
-                report.failures.append((file, f"{dest}: no model for {src} → {target.tag}"))
-                run.settled(file, dest, "failed")
-                continue
-            plan = plan_translation(article, target.argos, src)
-            estimate = run.counts.get(file, 0)
-            actual = sum(1 for s in plan.segments if s.strip())
-            if estimate > actual:  # chrome was counted in the estimate
-                run.progress.segments(estimate - actual)
-            planned = bytes_sha256(dest)
-            person = planned is not None and not dest.is_symlink() and dest.is_file()
-            if person and not written_by_tool(dest):
-                if not take_person_file(plan, dest, target, context, run):
-                    run.settled(file, dest, "failed")
-                    continue
-            elif variant_edited(dest) and not take_edits(plan, dest, target, context, run):
-                run.settled(file, dest, "failed")
-                continue
-            looked_up = time.time()
-            people = answers_for(plan, run.memory.store, target.tag, context)
-            item = _Item(article, target, dest, plan, date, digest, key, people, planned, looked_up)
-            items.append(item)
+            item = _plan_item(article, target, dest, date, run)
+            if item is not None:
+                items.append(item)
     return items
+
+
+def _plan_item(
+    article: Article, target: Target, dest: Path, date: ArticleDate | None, run: Run
+) -> _Item | None:
+    """One variant's plan, or None when it is fresh or cannot be made (reported);
+    what a person left at its path is taken in first."""
+    options, report, file = run.options, run.report, article.path
+    src = options.source_code or article.language
+    digest = article.sha256  # the bytes read, not the file as it is now
+    identity_of = _identity_of(run.engine, src, target)
+    if not options.force and is_fresh(
+        dest,
+        digest,
+        identity_of,
+        _options_key(run.engine),
+        options.date,
+        _human_since(run.human, target),
+    ):
+        report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
+        run.settled(file, dest, "skipped")
+        return None
+    if (src, target.argos) in report.missing_pairs:
+        report.failures.append((file, f"{dest}: no model for {src} → {target.tag}"))
+        run.settled(file, dest, "failed")
+        return None
+    plan = plan_translation(article, target.argos, src)
+    estimate = run.counts.get(file, 0)
+    actual = sum(1 for s in plan.segments if s.strip())
+    if estimate > actual:  # chrome was counted in the estimate
+        run.progress.segments(estimate - actual)
+    context = article_context(article, run.project or find_project([file]))
+    planned = bytes_sha256(dest)
+    if not _take_what_a_person_left(plan, dest, planned, target, context, run):
+        run.settled(file, dest, "failed")
+        return None
+    looked_up = time.time()
+    people = answers_for(plan, run.memory.store, target.tag, context)
+    key = translation_key(article, os.path.relpath(file))
+    return _Item(article, target, dest, plan, date, digest, key, people, planned, looked_up)
+
+
+def _take_what_a_person_left(
+    plan: Plan, dest: Path, planned: str | None, target: Target, context: str, run: Run
+) -> bool:
+    """A person's own file at *dest*, or their edits of the variant, into the
+    memory; False when that cannot be done (reported, the file left alone)."""
+    person = planned is not None and not dest.is_symlink() and dest.is_file()
+    if person and not written_by_tool(dest):
+        return take_person_file(plan, dest, target, context, run)
+    if variant_edited(dest):
+        return take_edits(plan, dest, target, context, run)
+    return True
 
 
 def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -> bool:
@@ -637,7 +660,9 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     report = run.report
     if run.options.force:
         copy = keep_edited_copy(dest, run.memory_file)
-        report.notices.append(f"{dest}: edited by hand; --force rewrites it, a copy is in {copy}")
+        report.notices.append(
+            Notice(f"edited by hand; --force rewrites it, a copy is in {copy}", str(dest))
+        )
         return True
 
     def refuse(why: str) -> bool:
@@ -684,8 +709,11 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
         # wrote for them stays in a copy of the file
         copy = keep_edited_copy(dest, run.memory_file)
         report.notices.append(
-            f"{dest}: edited by hand while its source changed; the sentences whose source "
-            f"changed are translated anew, and the edited file is kept in {copy}"
+            Notice(
+                "edited by hand while its source changed; the sentences whose source "
+                f"changed are translated anew, and the edited file is kept in {copy}",
+                str(dest),
+            )
         )
     return _store_people(found.entries, plan, dest, target, context, run, refuse, "edited")
 
@@ -722,7 +750,7 @@ def _store_people(
     if error:
         return refuse(f"its text cannot be saved ({error})")
     run.report.notices.append(
-        f"{dest}: {len(entries)} {how} segment(s) kept in the translation memory"
+        Notice(f"{len(entries)} {how} segment(s) kept in the translation memory", str(dest))
     )
     run.report.human_segments += len(entries)
     return True
@@ -738,7 +766,10 @@ def take_person_file(plan: Plan, dest: Path, target: Target, context: str, run: 
     if run.options.force:
         copy = keep_edited_copy(dest, run.memory_file)
         report.notices.append(
-            f"{dest}: a translation written by a person; --force replaces it, a copy is in {copy}"
+            Notice(
+                f"a translation written by a person; --force replaces it, a copy is in {copy}",
+                str(dest),
+            )
         )
         return True
 
@@ -771,8 +802,11 @@ def take_person_file(plan: Plan, dest: Path, target: Target, context: str, run: 
     if not _store_people(found.entries, plan, dest, target, context, run, refuse, "person's"):
         return False
     report.notices.append(
-        f"{dest}: a translation written by a person, taken in as theirs; written again with "
-        f"the tool's metadata, its text unchanged (the original is in {copy})"
+        Notice(
+            "a translation written by a person, taken in as theirs; written again with "
+            f"the tool's metadata, its text unchanged (the original is in {copy})",
+            str(dest),
+        )
     )
     return True
 
@@ -833,7 +867,7 @@ def _translate_pairs(
             failed[(src, tgt)] = f"translation failed: {exc}"
         answers[(src, tgt)] = known
     notices = run.report.notices
-    notices.extend(n for n in run.engine.notes if n not in notices)
+    notices.extend(Notice(n) for n in run.engine.notes if Notice(n) not in notices)
     return answers, failed
 
 
@@ -876,7 +910,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
     tr = complete_translation(item.plan, translated, identity)
     for event in tr.events:
         run.report.notices.append(
-            f"{item.article.path}:{event.line}: protected span {event.action}: {event.span}"
+            Notice(f"protected span {event.action}: {event.span}", item.article.path, event.line)
         )
     findings = qa.check_pairs(
         translation_pairs(tr),
@@ -910,14 +944,20 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         os.utime(item.dest)  # checked against the newest human translations: fresh now
     if item.people.previous:
         run.report.notices.append(
-            f"{item.dest}: {len(item.people.previous)} sentence(s) a person translated before "
-            "their source changed get machine drafts; the previous translations stay in the "
-            "memory for review (translator export offers them)"
+            Notice(
+                f"{len(item.people.previous)} sentence(s) a person translated before their "
+                "source changed get machine drafts; the previous translations stay in the "
+                "memory for review (translator export offers them)",
+                str(item.dest),
+            )
         )
     if item.people.inconsistent & {normalise(s) for s in item.plan.segments}:
         run.report.warnings.append(
-            f"{item.dest}: sentences translated differently by people in other articles "
-            "(inconsistent); this article's own translations are used"
+            warning(
+                "sentences translated differently by people in other articles "
+                "(inconsistent); this article's own translations are used",
+                str(item.dest),
+            )
         )
     store = run.memory.store
     if store is not None and store.newest_human(tr.source_lang, item.target.tag) > item.looked_up:
@@ -946,7 +986,7 @@ def localize(
         path = memory_path(options.cache, paths)
         notice = None if options.cache else legacy_notice(path)
         if notice:
-            report.notices.append(notice)
+            report.notices.append(Notice(notice))
         options = replace(options, cache=str(path))
     with run_lock(options.out, paths):
         return _localize(
@@ -978,7 +1018,7 @@ def _localize(
     for target in options.targets:
         if Labels.for_locale(target.locale).fallback:
             report.warnings.append(
-                f"no catalog for {target.tag} in locales/: labels stay in English"
+                warning(f"no catalog for {target.tag} in locales/: labels stay in English")
             )
     memory = SegmentMemory(engine, store)
     executor = make_executor(
@@ -1015,8 +1055,10 @@ def _localize(
         if memory.error is not None:
             report.memory_error = memory.error
             report.warnings.append(
-                f"{memory.error}; the variants were written, but these translations were "
-                "not saved for later runs"
+                warning(
+                    f"{memory.error}; the variants were written, but these translations were "
+                    "not saved for later runs"
+                )
             )
         report.model_calls = executor.calls
         report.workers = dict(executor.workers)

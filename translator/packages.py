@@ -92,7 +92,8 @@ def _refuse(path: Path, reason: str) -> InputError:
 
 
 def validate_archive(path: Path, limits: Limits | None = None) -> ArchiveMeta:
-    """Check an ``.argosmodel`` file without extracting it."""
+    """Check an ``.argosmodel`` file without extracting it: its entries
+    (:func:`_check_entries`), then its metadata and model files."""
     limits = limits or Limits()
     if not path.is_file():
         raise InputError(str(path), "no such file")
@@ -103,70 +104,83 @@ def validate_archive(path: Path, limits: Limits | None = None) -> ArchiveMeta:
     except OSError as exc:
         raise InputError(str(path), exc.strerror or str(exc)) from None
     with zf:
-        infos = zf.infolist()
-        if len(infos) > limits.max_entries:
-            raise _refuse(path, f"{len(infos)} entries, over the limit of {limits.max_entries}")
-        tops: set[str] = set()
-        names: set[str] = set()
-        total = 0
-        for info in infos:
-            name = info.filename
-            pure = PurePosixPath(name.replace("\\", "/"))
-            if (
-                name.startswith(("/", "\\"))
-                or pure.is_absolute()
-                or (len(name) > 1 and name[1] == ":")
-            ):
-                raise _refuse(path, f"absolute entry name {name!r}")
-            if ".." in pure.parts:
-                raise _refuse(path, f"entry name with '..': {name!r}")
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise _refuse(path, f"symbolic link entry {name!r}")
-            if not pure.parts:
-                continue
-            if len(pure.parts) == 1 and not info.is_dir():
-                raise _refuse(path, f"file {name!r} outside the package's top-level directory")
-            tops.add(pure.parts[0])
-            names.add(str(pure))
-            total += info.file_size
-            if total > limits.max_bytes:
-                raise _refuse(path, f"uncompressed size over the limit of {limits.max_bytes} bytes")
-            if info.file_size >= RATIO_MIN_BYTES:
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > limits.max_ratio:
-                    raise _refuse(
-                        path,
-                        f"entry {name!r} expands {ratio:.0f}:1, over the limit of {limits.max_ratio:g}:1",
-                    )
-        if len(tops) != 1:
-            found = ", ".join(sorted(tops)) or "none"
-            raise _refuse(path, f"expected one top-level directory, found: {found}")
-        top = tops.pop()
-        if f"{top}/metadata.json" not in names:
-            raise _refuse(path, "metadata.json is missing")
-        try:
-            metadata = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise _refuse(path, f"metadata.json is not valid JSON ({exc})") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise _refuse(path, f"metadata.json cannot be read ({exc})") from None
-        if not isinstance(metadata, dict):
-            raise _refuse(path, "metadata.json is not a JSON object")
-        codes = {k: metadata.get(k) for k in ("from_code", "to_code")}
-        for key, value in codes.items():
-            if not isinstance(value, str) or not value.strip():
-                raise _refuse(path, f"metadata.json has no {key}")
-        if f"{top}/model/model.bin" not in names:
-            raise _refuse(path, "model/model.bin is missing")
-        if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
-            raise _refuse(path, "no tokenizer (sentencepiece.model or bpe.model)")
+        top, names = _check_entries(path, zf.infolist(), limits)
+        metadata = _metadata(path, zf, top, names)
+    codes = {k: metadata.get(k) for k in ("from_code", "to_code")}
+    for key, value in codes.items():
+        if not isinstance(value, str) or not value.strip():
+            raise _refuse(path, f"metadata.json has no {key}")
+    if f"{top}/model/model.bin" not in names:
+        raise _refuse(path, "model/model.bin is missing")
+    if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+        raise _refuse(path, "no tokenizer (sentencepiece.model or bpe.model)")
     return ArchiveMeta(
         top,
         str(codes["from_code"]),
         str(codes["to_code"]),
         str(metadata.get("package_version", "")),
     )
+
+
+def _entry_name(path: Path, info: zipfile.ZipInfo) -> PurePosixPath:
+    """An entry's name, refused when absolute, climbing out or a link."""
+    name = info.filename
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if name.startswith(("/", "\\")) or pure.is_absolute() or (len(name) > 1 and name[1] == ":"):
+        raise _refuse(path, f"absolute entry name {name!r}")
+    if ".." in pure.parts:
+        raise _refuse(path, f"entry name with '..': {name!r}")
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise _refuse(path, f"symbolic link entry {name!r}")
+    return pure
+
+
+def _check_entries(
+    path: Path, infos: list[zipfile.ZipInfo], limits: Limits
+) -> tuple[str, set[str]]:
+    """The archive's one top-level directory and its entry names; refused past
+    the limits (entries, bytes, expansion ratio)."""
+    if len(infos) > limits.max_entries:
+        raise _refuse(path, f"{len(infos)} entries, over the limit of {limits.max_entries}")
+    tops: set[str] = set()
+    names: set[str] = set()
+    total = 0
+    for info in infos:
+        pure = _entry_name(path, info)
+        if not pure.parts:
+            continue
+        if len(pure.parts) == 1 and not info.is_dir():
+            raise _refuse(path, f"file {info.filename!r} outside the package's top-level directory")
+        tops.add(pure.parts[0])
+        names.add(str(pure))
+        total += info.file_size
+        if total > limits.max_bytes:
+            raise _refuse(path, f"uncompressed size over the limit of {limits.max_bytes} bytes")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_MIN_BYTES and ratio > limits.max_ratio:
+            raise _refuse(
+                path,
+                f"entry {info.filename!r} expands {ratio:.0f}:1, over the limit of "
+                f"{limits.max_ratio:g}:1",
+            )
+    if len(tops) != 1:
+        found = ", ".join(sorted(tops)) or "none"
+        raise _refuse(path, f"expected one top-level directory, found: {found}")
+    return tops.pop(), names
+
+
+def _metadata(path: Path, zf: zipfile.ZipFile, top: str, names: set[str]) -> dict[str, Any]:
+    if f"{top}/metadata.json" not in names:
+        raise _refuse(path, "metadata.json is missing")
+    try:
+        metadata = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _refuse(path, f"metadata.json is not valid JSON ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _refuse(path, f"metadata.json cannot be read ({exc})") from None
+    if not isinstance(metadata, dict):
+        raise _refuse(path, "metadata.json is not a JSON object")
+    return metadata
 
 
 @dataclass(frozen=True)

@@ -96,52 +96,16 @@ def build_preview(
     src_code = parse_locale(source_lang).argos if source_lang else None
     article = load_article(source, read)
     date = article_date(article)
-    rows: list[Row] = []
     if variant is not None:
-        rv = read_variant(variant)
-        al = align(article, rv)
-        lang = al.target_lang or target_code or ""
-        if not lang:
-            raise UsageError(f"{variant}: no lang in its metadata; give --to")
-        al.target_lang = lang
-        src = al.source_lang
-        findings = check_alignment(al, skip)
-        for line, kind, s, t in al.rows:
-            if kind != "code" and al.same_markup:
-                s, t = inline_plain(s, "markdown"), inline_plain(t, "markdown")
-            rows.append(Row(kind, line, s, t))
-        engine_name = str(rv.meta.get("engine") or "unknown")
-        _mark_origins(rows, article, src, parse_locale(lang), cache)
+        rows, findings, src, lang, engine_name = _against_variant(
+            article, variant, target_code, skip, cache
+        )
     else:
         assert target_code is not None
-        translator = get_engine(engine, decode)
-        target = parse_locale(target_code)
-        src = src_code or article.language
-        translator.check_pair(src, target.argos)
-        tr = translate_article(article, translator, target.argos, source=src)
-        findings = check_pairs(
-            translation_pairs(tr),
-            tr.source_lang,
-            tr.target,
-            pseudo=translator.name == "pseudo",
-            skip=skip,
+        rows, findings, src, engine_name = _on_the_fly(
+            article, target_code, src_code, engine, decode, skip
         )
         lang = target_code
-        if tr.front_matter_title is not None:
-            title = article.front_matter["title"]
-            rows.append(Row("title", 1, str(title), tr.front_matter_title))
-        for tb in tr.blocks:
-            if tb.block.kind == "code":
-                continue
-            rows.append(
-                Row(
-                    tb.block.kind,
-                    tb.block.line,
-                    inline_plain(tb.block.markup or tb.block.text, article.format),
-                    plain_text(tb, article.format),
-                )
-            )
-        engine_name = tr.engine
     for f in findings:
         if 0 <= f.segment < len(rows):
             rows[f.segment].findings.append(f)
@@ -153,6 +117,60 @@ def build_preview(
         rows=rows,
         chrome=article.chrome,
     )
+
+
+def _against_variant(
+    article: Article, variant: str, target_code: str | None, skip: frozenset[str], cache: str | None
+) -> tuple[list[Row], list[Finding], str, str, str]:
+    """Rows of a source next to an existing variant: (rows, findings, source
+    language, target language, engine)."""
+    rv = read_variant(variant)
+    al = align(article, rv)
+    lang = al.target_lang or target_code or ""
+    if not lang:
+        raise UsageError(f"{variant}: no lang in its metadata; give --to")
+    al.target_lang = lang
+    findings = check_alignment(al, skip)
+    rows: list[Row] = []
+    for line, kind, s, t in al.rows:
+        if kind != "code" and al.same_markup:
+            s, t = inline_plain(s, "markdown"), inline_plain(t, "markdown")
+        rows.append(Row(kind, line, s, t))
+    _mark_origins(rows, article, al.source_lang, parse_locale(lang), cache)
+    return rows, findings, al.source_lang, lang, str(rv.meta.get("engine") or "unknown")
+
+
+def _on_the_fly(
+    article: Article,
+    target_code: str,
+    src_code: str | None,
+    engine: str,
+    decode: DecodeOptions | None,
+    skip: frozenset[str],
+) -> tuple[list[Row], list[Finding], str, str]:
+    """Rows of a source translated now: (rows, findings, source language, engine)."""
+    translator = get_engine(engine, decode)
+    target = parse_locale(target_code)
+    src = src_code or article.language
+    translator.check_pair(src, target.argos)
+    tr = translate_article(article, translator, target.argos, source=src)
+    findings = check_pairs(
+        translation_pairs(tr),
+        tr.source_lang,
+        tr.target,
+        pseudo=translator.name == "pseudo",
+        skip=skip,
+    )
+    rows: list[Row] = []
+    if tr.front_matter_title is not None:
+        title = article.front_matter["title"]
+        rows.append(Row("title", 1, str(title), tr.front_matter_title))
+    for tb in tr.blocks:
+        if tb.block.kind == "code":
+            continue
+        source_text = inline_plain(tb.block.markup or tb.block.text, article.format)
+        rows.append(Row(tb.block.kind, tb.block.line, source_text, plain_text(tb, article.format)))
+    return rows, findings, src, tr.engine
 
 
 def _mark_origins(

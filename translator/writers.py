@@ -126,15 +126,25 @@ def render_markdown(
         head = front_matter
     elif tr.front_matter_title is not None and head:
         head = _with_title(article.front_matter_format, head, tr.front_matter_title, article)
-    starts = {tb.block.line: tb for tb in tr.blocks if tb.block.kind != "code"}
-    skip: set[int] = set()
-    for tb in tr.blocks:
-        if tb.block.kind != "code":
-            skip.update(range(tb.block.line + 1, tb.block.end_line + 1))
-    dropped: set[int] = set()
-    for block in article.blocks:
-        if block.is_chrome:
-            dropped.update(range(block.line, block.end_line + 1))
+    body = _body(tr, lines)
+    if head and body[:2] == ["", ""] and len(body) > 1:
+        body = body[1:]
+    if lead is not None:
+        body = ["", lead, *body] if body and body[0] == "" else ["", lead, "", *body]
+    return "\n".join(head + body)
+
+
+def _body(tr: Translation, lines: list[str]) -> list[str]:
+    """The source's body lines with each translated block in place of its own,
+    chrome left out (and no double blank line where it was)."""
+    article = tr.article
+    text_blocks = [tb for tb in tr.blocks if tb.block.kind != "code"]
+    starts = {tb.block.line: tb for tb in text_blocks}
+    skip = {n for tb in text_blocks for n in range(tb.block.line + 1, tb.block.end_line + 1)}
+    dropped = {
+        n for block in article.blocks if block.is_chrome
+        for n in range(block.line, block.end_line + 1)
+    }  # fmt: skip
     body: list[str] = []
     after_drop = False
     for number in range(article.header_lines + 1, len(lines) + 1):
@@ -147,16 +157,9 @@ def render_markdown(
         if after_drop and not line.strip() and (not body or not body[-1].strip()):
             continue  # no double blank line where chrome was
         after_drop = False
-        if number in starts:
-            tb = starts[number]
-            body.append(tb.block.prefix + tb.text)
-        else:
-            body.append(line)
-    if head and body and body[0] == "" and len(body) > 1 and body[1] == "":
-        body = body[1:]
-    if lead is not None:
-        body = ["", lead, *body] if body and body[0] == "" else ["", lead, "", *body]
-    return "\n".join(head + body)
+        tb = starts.get(number)
+        body.append(tb.block.prefix + tb.text if tb is not None else line)
+    return body
 
 
 def _defuse(root: Tag) -> None:

@@ -289,19 +289,7 @@ class ArgosEngine(Engine):
 
     def _run(self, info: PackageInfo, texts: list[str]) -> list[str]:
         translator, tokenizer = load(info, self.options)
-        limit = self.options.max_input_tokens
-        items: list[tuple[int, list[str]]] = []  # (segment index, tokens)
-        for index, text in enumerate(texts):
-            if not text.strip():
-                continue
-            tokens = tokenizer.encode(text)
-            chunks = split_tokens(tokens, limit, tokenizer)
-            if len(chunks) > 1:
-                self.notes.append(
-                    f"a sentence of {len(tokens)} tokens was split into {len(chunks)} parts "
-                    f"before {info.name} (limit {limit})"
-                )
-            items.extend((index, chunk) for chunk in chunks)
+        items = self._tokens(info, tokenizer, texts)
         if not items:
             return ["" for _ in texts]
         order = sorted(range(len(items)), key=lambda k: len(items[k][1]))
@@ -321,22 +309,41 @@ class ArgosEngine(Engine):
             max_decoding_length=max_length,
         )
         self.calls += len(batch)
-        pieces: dict[int, list[str]] = {}
+        pieces: dict[int, str] = {}
         for position, result in zip(order, results, strict=True):
             tokens = list(result.hypotheses[0])
             if info.target_prefix and tokens and tokens[0] == info.target_prefix:
                 tokens = tokens[1:]
             if len(tokens) >= max_length:
                 self.notes.append(f"{info.name} stopped at its length limit ({max_length} tokens)")
-            text = tokenizer.decode(tokens).strip()
-            pieces.setdefault(position, []).append(text)
-        out = ["" for _ in texts]
+            pieces[position] = tokenizer.decode(tokens).strip()
         by_segment: dict[int, list[str]] = {}
-        for position in range(len(items)):
-            by_segment.setdefault(items[position][0], []).extend(pieces[position])
+        for position, (index, _tokens) in enumerate(items):
+            by_segment.setdefault(index, []).append(pieces[position])
+        out = ["" for _ in texts]
         for index, parts in by_segment.items():
             out[index] = " ".join(p for p in parts if p)
         return out
+
+    def _tokens(
+        self, info: PackageInfo, tokenizer: Any, texts: list[str]
+    ) -> list[tuple[int, list[str]]]:
+        """(segment index, tokens) of each non-empty segment, split into parts
+        where it is longer than the model takes."""
+        limit = self.options.max_input_tokens
+        items: list[tuple[int, list[str]]] = []
+        for index, text in enumerate(texts):
+            if not text.strip():
+                continue
+            tokens = tokenizer.encode(text)
+            chunks = split_tokens(tokens, limit, tokenizer)
+            if len(chunks) > 1:
+                self.notes.append(
+                    f"a sentence of {len(tokens)} tokens was split into {len(chunks)} parts "
+                    f"before {info.name} (limit {limit})"
+                )
+            items.extend((index, chunk) for chunk in chunks)
+        return items
 
 
 def verify(info: PackageInfo, options: DecodeOptions) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
@@ -89,12 +90,28 @@ def read(path: str, *, max_bytes: int) -> ExchangeFile:
     data = read_bytes(path, max_bytes)
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
-    except PoFileError as exc:
+    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(path, f"not a valid PO file: {exc}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InputError(path, f"not a valid PO file: {exc}") from None
+    header = _header(path, catalog.header_comment or "")
+    out = ExchangeFile(header[_SOURCE], header[_SOURCE_LANG], header[_TARGET_LANG])
+    for message in catalog:
+        if not message.id or not message.context:
+            continue  # the header
+        unit = _unit(message)
+        listed = [codec.parse_listed(c.removeprefix(_PROTECTED)) for c in message.auto_comments]
+        spans = dict(item for item in listed if item is not None)
+        if spans:
+            _put_back(unit, spans, path)
+        elif any(c.startswith(_PROTECTED) for c in message.auto_comments):
+            out.masked = False  # written before spans were numbered
+        out.units.append(unit)
+    return out
+
+
+def _header(path: str, comment: str) -> dict[str, str]:
+    """The article and languages the header comment names."""
     header = {}
-    for line in (catalog.header_comment or "").splitlines():
+    for line in comment.splitlines():
         text = line.lstrip("#").strip()
         for key in (_SOURCE, _SOURCE_LANG, _TARGET_LANG):
             if text.startswith(key):
@@ -102,32 +119,18 @@ def read(path: str, *, max_bytes: int) -> ExchangeFile:
     missing = [k.rstrip(": ") for k in (_SOURCE, _SOURCE_LANG, _TARGET_LANG) if k not in header]
     if missing:
         raise InputError(path, f"its header comment does not name the {missing[0]}", line=1)
-    out = ExchangeFile(header[_SOURCE], header[_SOURCE_LANG], header[_TARGET_LANG])
-    for message in catalog:
-        if not message.id or not message.context:
-            continue  # the header
-        target = message.string if isinstance(message.string, str) else None
-        state = "initial"
-        if target:
-            state = (
-                "initial"
-                if message.fuzzy
-                else "reviewed"
-                if _REVIEWED in message.flags
-                else "translated"
-            )
-        unit = ExchangeUnit(
-            str(message.context), str(message.id), target or None, state, message.lineno or 0
-        )
-        listed = [codec.parse_listed(c.removeprefix(_PROTECTED)) for c in message.auto_comments]
-        spans = dict(item for item in listed if item is not None)
-        old_style = any(c.startswith(_PROTECTED) for c in message.auto_comments) and not spans
-        if old_style:
-            out.masked = False
-        elif spans:
-            _put_back(unit, spans, path)
-        out.units.append(unit)
-    return out
+    return header
+
+
+def _unit(message: Any) -> ExchangeUnit:
+    """A message as a unit: fuzzy is a draft (initial), ``#, reviewed`` reviewed."""
+    target = message.string if isinstance(message.string, str) else None
+    state = "initial"
+    if target and not message.fuzzy:
+        state = "reviewed" if _REVIEWED in message.flags else "translated"
+    return ExchangeUnit(
+        str(message.context), str(message.id), target or None, state, message.lineno or 0
+    )
 
 
 def _put_back(unit: ExchangeUnit, spans: dict[int, str], path: str) -> None:

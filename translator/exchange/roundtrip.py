@@ -230,24 +230,7 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
         raise UsageError(f"unknown XLIFF version {options.xliff_version!r}; choose 2.1 or 1.2")
     writer = formats.by_name(options.fmt, options.xliff_version)
     report = ExportReport()
-    found = discover(paths)
-    report.notices.extend(found.notices)
-    sources = [
-        (file, root)
-        for file, root in zip(found.files, found.roots, strict=True)
-        if not is_variant(file)
-    ]
-    planned: dict[str, str] = {}
-    for file, root in sources:
-        for target in options.targets:
-            dest = export_path(options.out, file, root, target.tag, options.fmt)
-            key = os.path.normcase(os.path.abspath(dest)).casefold()
-            if key in planned:
-                raise UsageError(
-                    f"{planned[key]} and {file} would both be exported to {dest}; "
-                    "export them separately or from their directory"
-                )
-            planned[key] = file
+    sources = _sources(paths, options, report)
     cache = memory_path(options.cache, paths)
     memory = Memory(cache) if cache.exists() else None  # export creates no memory
     project = find_project(paths)
@@ -270,30 +253,10 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
                 plan = plan_translation(article, target.argos, src)
                 people = answers_for(plan, memory, target.tag, context)
                 exchange = build_file(plan, target, os.path.relpath(file), memory, people)
-                text = writer.write(exchange)
                 dest = export_path(options.out, file, root, target.tag, options.fmt)
-                if written.changed(dest):
-                    if not options.force:
-                        report.failures.append(
-                            (
-                                file,
-                                f"{dest}: changed since export wrote it (a translator's work?); "
-                                "left as it is: translator import it first, or export with "
-                                "--force to replace it (a copy is kept)",
-                            )
-                        )
-                        continue
-                    copy = _keep_copy(dest, cache)
-                    report.notices.append(f"{dest}: replaced (--force); a copy is in {copy}")
-                try:
-                    write_atomic(dest, text, root=options.out)
-                except OSError as exc:
-                    report.failures.append((file, f"{dest}: cannot write: {exc.strerror or exc}"))
-                    continue
-                written.record(dest)
-                report.written.append(str(dest))
-                report.units += len(exchange.units)
-                report.with_target += sum(u.target is not None for u in exchange.units)
+                if _write(dest, writer.write(exchange), file, written, cache, options, report):
+                    report.units += len(exchange.units)
+                    report.with_target += sum(u.target is not None for u in exchange.units)
     finally:
         if memory is not None:
             memory.close()
@@ -303,6 +266,66 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
             except (OSError, InputError) as exc:
                 report.notices.append(f"cannot record what was exported ({exc})")
     return report
+
+
+def _sources(
+    paths: list[str] | tuple[str, ...], options: ExportOptions, report: ExportReport
+) -> list[tuple[str, str]]:
+    """The articles under *paths* (variants left out); two that would write one
+    exchange file are refused before any is written."""
+    found = discover(paths)
+    report.notices.extend(found.notices)
+    sources = [
+        (file, root)
+        for file, root in zip(found.files, found.roots, strict=True)
+        if not is_variant(file)
+    ]
+    planned: dict[str, str] = {}
+    for file, root in sources:
+        for target in options.targets:
+            dest = export_path(options.out, file, root, target.tag, options.fmt)
+            key = os.path.normcase(os.path.abspath(dest)).casefold()
+            if key in planned:
+                raise UsageError(
+                    f"{planned[key]} and {file} would both be exported to {dest}; "
+                    "export them separately or from their directory"
+                )
+            planned[key] = file
+    return sources
+
+
+def _write(
+    dest: Path,
+    text: str,
+    file: str,
+    written: Written,
+    cache: Path,
+    options: ExportOptions,
+    report: ExportReport,
+) -> bool:
+    """Write one exchange file, unless a translator changed it since export
+    wrote it (then only with ``force``, keeping a copy); whether it was written."""
+    if written.changed(dest):
+        if not options.force:
+            report.failures.append(
+                (
+                    file,
+                    f"{dest}: changed since export wrote it (a translator's work?); left as "
+                    "it is: translator import it first, or export with --force to replace it "
+                    "(a copy is kept)",
+                )
+            )
+            return False
+        copy = _keep_copy(dest, cache)
+        report.notices.append(f"{dest}: replaced (--force); a copy is in {copy}")
+    try:
+        write_atomic(dest, text, root=options.out)
+    except (OSError, InputError) as exc:
+        report.failures.append((file, f"{dest}: cannot write: {exc}"))
+        return False
+    written.record(dest)
+    report.written.append(str(dest))
+    return True
 
 
 def _keep_copy(dest: Path, memory: Path) -> Path:

@@ -147,46 +147,54 @@ class _Inline:
         return text, markup
 
 
-def _blocks(body: etree._Element) -> Iterator[tuple[etree._Element, BlockKind, str, str, str]]:
+_Found = tuple[etree._Element, BlockKind, str, str, str]
+
+
+def _inline(el: etree._Element) -> tuple[str, str]:
+    """An element's (text, markup), inline tags kept."""
+    inline = _Inline()
+    inline.walk(el)
+    return inline.result()
+
+
+def _blocks(body: etree._Element) -> Iterator[_Found]:
     """(element, kind, prefix, text, markup) for each block of trafilatura's body."""
     for el in body:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "head":
-            inline = _Inline()
-            inline.walk(el)
-            yield el, "paragraph", str(el.get("rend") or "h2"), *inline.result()
-        elif tag == "p":
-            inline = _Inline()
-            inline.walk(el)
-            yield el, "paragraph", "p", *inline.result()
+            yield el, "paragraph", str(el.get("rend") or "h2"), *_inline(el)
         elif tag == "list":
             yield from _items(el)
         elif tag == "quote":
-            parts = [c for c in el if c.tag in {"p", "list", "head"}]
-            if parts and not (el.text or "").strip():
-                for sub in _blocks(el):
-                    yield sub[0], "quote", "blockquote", sub[3], sub[4]
-            else:
-                inline = _Inline()
-                inline.walk(el)
-                yield el, "quote", "blockquote", *inline.result()
+            yield from _quote(el)
         elif tag == "code":
             text = _visible("".join(el.itertext())).strip("\n")
             yield el, "code", "pre", text, ""
         elif tag == "table":
-            for cell in el.iter("cell"):
-                if any(sub.tag == "cell" for sub in cell.iterdescendants()):
-                    continue
-                inline = _Inline()
-                inline.walk(cell)
-                prefix = "th" if cell.get("role") == "head" else "td"
-                yield cell, "paragraph", prefix, *inline.result()
+            yield from _cells(el)
         elif tag in {"div", "section"}:
             yield from _blocks(el)
-        elif tag not in {"graphic", "lb"}:
-            inline = _Inline()
-            inline.walk(el)
-            yield el, "paragraph", "p", *inline.result()
+        elif tag not in {"graphic", "lb"}:  # p, and anything else with text
+            yield el, "paragraph", "p", *_inline(el)
+
+
+def _quote(el: etree._Element) -> Iterator[_Found]:
+    """A quote of paragraphs gives each as a quote block; else the quote is one."""
+    parts = [c for c in el if c.tag in {"p", "list", "head"}]
+    if parts and not (el.text or "").strip():
+        for sub in _blocks(el):
+            yield sub[0], "quote", "blockquote", sub[3], sub[4]
+    else:
+        yield el, "quote", "blockquote", *_inline(el)
+
+
+def _cells(table: etree._Element) -> Iterator[_Found]:
+    """A table's innermost cells, one block each."""
+    for cell in table.iter("cell"):
+        if any(sub.tag == "cell" for sub in cell.iterdescendants()):
+            continue
+        prefix = "th" if cell.get("role") == "head" else "td"
+        yield cell, "paragraph", prefix, *_inline(cell)
 
 
 def _items(lst: etree._Element) -> Iterator[tuple[etree._Element, BlockKind, str, str, str]]:

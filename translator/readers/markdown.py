@@ -215,12 +215,57 @@ def _closing_line(lines: list[str]) -> int:
     return 0
 
 
-def parse(path: str, source: str) -> Article:
-    raw, data, body, offset = split_front_matter(path, source)
-    lines = source.split("\n")
+_OPENS = {"bullet_list_open": "list", "ordered_list_open": "list", "blockquote_open": "quote"}
+_CLOSES = ("bullet_list_close", "ordered_list_close", "blockquote_close")
+
+
+def _blocks(tokens: list[Any], lines: list[str], offset: int) -> list[Block]:
+    """The blocks of markdown-it's tokens, with their source lines."""
     blocks: list[Block] = []
     containers: list[str] = []
     have_title = False
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type in _OPENS:
+            containers.append(_OPENS[tok.type])
+        elif tok.type in _CLOSES:
+            containers.pop()
+        elif tok.type in ("heading_open", "paragraph_open") and tok.map:
+            blocks.append(_text_block(tok, tokens[i + 1], containers, have_title, lines, offset))
+            have_title = have_title or blocks[-1].kind == "title"
+            i += 2
+        elif tok.type in ("fence", "code_block") and tok.map:
+            blocks.append(Block("code", tok.content, tok.map[0] + offset + 1, tok.map[1] + offset))
+        i += 1
+    return blocks
+
+
+def _text_block(
+    tok: Any, inline: Any, containers: list[str], have_title: bool, lines: list[str], offset: int
+) -> Block:
+    """A heading or paragraph (in a list or quote: that kind) and its marker."""
+    start = tok.map[0] + offset + 1
+    end = tok.map[1] + offset
+    kind: BlockKind
+    if tok.type == "heading_open":
+        title = tok.tag == "h1" and not have_title and not containers
+        kind = "title" if title else "paragraph"
+    else:
+        kind = containers[-1] if containers else "paragraph"  # type: ignore[assignment]
+    content = inline.content
+    first = content.split("\n", 1)[0]
+    src_line = lines[start - 1] if 0 < start <= len(lines) else ""
+    at = src_line.find(first) if first else -1
+    prefix = src_line[:at] if at > 0 else ""
+    if tok.type == "heading_open" and not prefix:
+        prefix = "#" * int(tok.tag[1]) + " "  # setext heading: write it ATX-style
+    return Block(kind, content, start, end, prefix=prefix)
+
+
+def parse(path: str, source: str) -> Article:
+    raw, data, body, offset = split_front_matter(path, source)
+    lines = source.split("\n")
     tokens = _MD.parse(body)
     deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
     if deep is not None:
@@ -230,39 +275,7 @@ def parse(path: str, source: str) -> Article:
             "counts twice); refused rather than lose the text after this line",
             line=(deep.map[0] + offset + 1) if deep.map else None,
         )
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
-            containers.append("quote" if tok.type == "blockquote_open" else "list")
-        elif tok.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
-            containers.pop()
-        elif tok.type in ("heading_open", "paragraph_open") and tok.map:
-            inline = tokens[i + 1]
-            start = tok.map[0] + offset + 1
-            end = tok.map[1] + offset
-            kind: BlockKind
-            if tok.type == "heading_open":
-                kind = (
-                    "title"
-                    if tok.tag == "h1" and not have_title and not containers
-                    else "paragraph"
-                )
-                have_title = have_title or kind == "title"
-            else:
-                kind = containers[-1] if containers else "paragraph"  # type: ignore[assignment]
-            content = inline.content
-            first = content.split("\n", 1)[0]
-            src_line = lines[start - 1] if 0 < start <= len(lines) else ""
-            at = src_line.find(first) if first else -1
-            prefix = src_line[:at] if at > 0 else ""
-            if tok.type == "heading_open" and not prefix:
-                prefix = "#" * int(tok.tag[1]) + " "  # setext heading: write it ATX-style
-            blocks.append(Block(kind, content, start, end, prefix=prefix))
-            i += 2
-        elif tok.type in ("fence", "code_block") and tok.map:
-            blocks.append(Block("code", tok.content, tok.map[0] + offset + 1, tok.map[1] + offset))
-        i += 1
+    blocks = _blocks(tokens, lines, offset)
     fm_format = front_matter_format(source) or "yaml"
     if fm_format == "json":
         header = offset

@@ -101,43 +101,52 @@ def prepare(source: str) -> Page:
         meta["time"] = str(time_tag["datetime"])
     for tag in soup.find_all(_INVISIBLE):
         tag.decompose()
-
     dropped: list[Block] = []
-
-    def drop_where(reason: Callable[[Tag], str | None]) -> None:
-        """Drop the outermost elements *reason* names, reporting their text.
-
-        One walk down the tree; an element inside a dropped one is skipped
-        (asking bs4 whether an element was decomposed searches its subtree,
-        which is quadratic on deep nesting).
-        """
-        gone: set[int] = set()
-        chosen: list[Tag] = []
-        for el in root.descendants:
-            if not isinstance(el, Tag):
-                continue
-            if id(el.parent) in gone:
-                gone.add(id(el))
-                continue
-            why = reason(el)
-            if why:
-                gone.add(id(el))
-                chosen.append(el)
-                text = " ".join(el.get_text(" ").split())
-                if text:
-                    line = el.sourceline or 1
-                    dropped.append(Block("paragraph", text, line, line, chrome=why))
-        for el in chosen:
-            el.decompose()
-
     # Whatever lies outside the container is never read; chrome inside it is reported.
-    drop_where(lambda el: f"html-{el.name}" if el.name in _STRUCTURAL_CHROME else None)
+    _drop_where(
+        root, dropped, lambda el: f"html-{el.name}" if el.name in _STRUCTURAL_CHROME else None
+    )
     if root.name == "body":
-        drop_where(lambda el: f"html-{el.name}" if el.name in _PAGE_CHROME else None)
-    drop_where(lambda el: "html-ad-container" if _is_ad_container(el) else None)
+        _drop_where(
+            root, dropped, lambda el: f"html-{el.name}" if el.name in _PAGE_CHROME else None
+        )
+    _drop_where(root, dropped, lambda el: "html-ad-container" if _is_ad_container(el) else None)
+    return Page(soup, root, meta, dropped, _leaves(root))
 
-    # One pass down and one pass up the tree (linear time however deep it is):
-    # which elements hold a block element, and which lie in <pre> or <blockquote>.
+
+def _drop_where(root: Tag, dropped: list[Block], reason: Callable[[Tag], str | None]) -> None:
+    """Drop the outermost elements *reason* names, reporting their text.
+
+    One walk down the tree; an element inside a dropped one is skipped
+    (asking bs4 whether an element was decomposed searches its subtree,
+    which is quadratic on deep nesting).
+    """
+    gone: set[int] = set()
+    chosen: list[Tag] = []
+    for el in root.descendants:
+        if not isinstance(el, Tag):
+            continue
+        if id(el.parent) in gone:
+            gone.add(id(el))
+            continue
+        why = reason(el)
+        if why:
+            gone.add(id(el))
+            chosen.append(el)
+            text = " ".join(el.get_text(" ").split())
+            if text:
+                line = el.sourceline or 1
+                dropped.append(Block("paragraph", text, line, line, chrome=why))
+    for el in chosen:
+        el.decompose()
+
+
+def _leaves(root: Tag) -> list[tuple[Tag, BlockKind]]:
+    """The leaf block elements under *root* with their kinds.
+
+    One pass down and one pass up the tree (linear time however deep it is):
+    which elements hold a block element, and which lie in <pre> or <blockquote>.
+    """
     tags = [el for el in root.descendants if isinstance(el, Tag)]
     holds_block: set[int] = set()
     for el in reversed(tags):
@@ -149,33 +158,30 @@ def prepare(source: str) -> Page:
     for el in tags:
         in_pre, in_quote = inside[id(el.parent)]
         inside[id(el)] = (in_pre or el.name == "pre", in_quote or el.name == "blockquote")
-
     leaves: list[tuple[Tag, BlockKind]] = []
     have_title = False
     for el in tags:
-        if el.name not in _BLOCK_SET:
-            continue
+        if el.name not in _BLOCK_SET or inside[id(el.parent)][0]:
+            continue  # not a block, or inside <pre>: part of that code block
         if el.name != "pre" and id(el) in holds_block:
             continue  # not a leaf block: its children are visited on their own
-        if inside[id(el.parent)][0]:
-            continue  # inside <pre>: part of that code block
         text = el.get_text() if el.name == "pre" else _text(el)
         if not text.strip():
             continue
-        kind: BlockKind
-        if el.name == "pre":
-            kind = "code"
-        elif el.name == "h1" and not have_title:
-            kind = "title"
-            have_title = True
-        elif el.name == "li":
-            kind = "list"
-        elif inside[id(el)][1]:
-            kind = "quote"
-        else:
-            kind = "paragraph"
+        kind = _kind(el, have_title, inside[id(el)][1])
+        have_title = have_title or kind == "title"
         leaves.append((el, kind))
-    return Page(soup, root, meta, dropped, leaves)
+    return leaves
+
+
+def _kind(el: Tag, have_title: bool, in_quote: bool) -> BlockKind:
+    if el.name == "pre":
+        return "code"
+    if el.name == "h1" and not have_title:
+        return "title"
+    if el.name == "li":
+        return "list"
+    return "quote" if in_quote else "paragraph"
 
 
 def parse(path: str, source: str) -> Article:
