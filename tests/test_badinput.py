@@ -154,7 +154,7 @@ def test_yaml_alias_bomb_is_refused_in_one_line(run_cli, tmp_path, monkeypatch, 
 
 
 def test_ordinary_aliases_still_read(write):
-    from translator.readers.markdown import load_yaml
+    from translator.frontmatter import load_yaml
 
     assert load_yaml("base: &b {x: 1}\nother: *b\n") == {"base": {"x": 1}, "other": {"x": 1}}
     deep = "a: " + "[" * 70 + "]" * 70

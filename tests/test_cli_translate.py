@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from translator.readers.markdown import split_front_matter
+from translator.frontmatter import split_front_matter
 
 from .conftest import SAMPLES
 

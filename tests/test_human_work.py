@@ -674,3 +674,9 @@ def test_a_human_sentence_whose_source_changed_is_offered_for_review(site, run_c
     assert run_cli(*args, "--xliff-version", "1.2", "--force").exit_code == 0
     xlf = (site / "x" / "b.md.fr.xlf").read_text(encoding="utf-8")
     assert 'state="needs-review-translation">La bibliothèque ouvre au printemps.' in xlf
+
+
+def test_a_run_refused_for_a_missing_pair_creates_no_memory(site, run_cli):
+    result = run_cli("localize", "site", "--to", "fr", "--cache", "m.sqlite3")  # argos, no model
+    assert result.exit_code == 2 and "translator models install" in result.stderr
+    assert not (site / "m.sqlite3").exists()

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from babel.dates import format_date
 
+from translator.frontmatter import split_front_matter
 from translator.locales import parse_locale, parse_locales
-from translator.readers.markdown import split_front_matter
 
 from .conftest import ROOT, SAMPLES
 

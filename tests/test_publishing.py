@@ -8,7 +8,7 @@ import json
 import tomllib
 
 from translator import protect
-from translator.readers.markdown import split_front_matter
+from translator.frontmatter import split_front_matter
 
 TOML = """+++
 title = "Le pont rouvre"

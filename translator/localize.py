@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -52,6 +51,7 @@ from .fsutil import (
     file_sha256,
     is_inside,
     remove_stale_temporaries,
+    write_atomic,
 )
 from .harvest import added_fields, adopt, harvest
 from .labels import Labels
@@ -822,7 +822,7 @@ def keep_edited_copy(dest: Path, memory: Path | None, kind: str = "edited") -> P
     while copy.exists():
         number += 1
         copy = folder / f"{dest.stem}-{number}{dest.suffix}"
-    shutil.copyfile(dest, copy)
+    write_atomic(copy, dest.read_bytes())
     return copy
 
 
@@ -1005,13 +1005,17 @@ def _localize(
     started: float,
     project: Project,
 ) -> LocalizeReport:
-    store = Memory(options.cache) if options.use_cache else None
-    report.memory = str(store.path) if store is not None else None
-    human = store.human_updated() if store is not None else {}
+    human: dict[tuple[str, str], float] = {}
+    if options.use_cache and options.cache and Path(options.cache).is_file():
+        with Memory(options.cache) as existing:  # read only: none is created yet
+            human = existing.human_updated()
     progress.start(sum(len(targets_of[f]) for f, _ in jobs))
     pending = freshness_prepass(jobs, targets_of, engine, options, report, progress, human)
     counts: dict[str, int] = {}
     languages, loaded = check_pairs(pending, engine, options, report, counts)
+    # the memory is opened (created) only once nothing can be refused any more
+    store = Memory(options.cache) if options.use_cache else None
+    report.memory = str(store.path) if store is not None else None
     if counts:
         progress.work(sum(counts.get(f, 0) * len(targets_of[f]) for f in languages))
 

@@ -480,11 +480,8 @@ def memory_stats(path: str | os.PathLike[str] | None = None) -> MemoryStats:
     target = Path(path) if path else memory_path(None)
     if not target.exists() and not target.is_symlink():
         return MemoryStats(str(target), 0, 0, {}, exists=False)
-    memory = Memory(target)
-    try:
+    with Memory(target) as memory:
         return memory.stats()
-    finally:
-        memory.close()
 
 
 def broken_message(path: Path, exc: BaseException) -> str:
@@ -639,7 +636,5 @@ def clear_memory(path: str | os.PathLike[str] | None = None) -> Cleared:
             raise
         moved = set_aside(target)
         memory = Memory(target)
-    try:
+    with memory:
         return Cleared(memory.path, memory.clear(), moved)
-    finally:
-        memory.close()

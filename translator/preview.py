@@ -183,13 +183,10 @@ def _mark_origins(
     if not path.is_file():
         return
     plan = plan_translation(article, target.argos, source)
-    memory = Memory(path)
-    try:
+    with Memory(path) as memory:
         context = article_context(article, find_project([article.path]))
         people = answers_for(plan, memory, target.tag, context)
         drafts = memory.drafts(plan.segments, plan.source_lang, plan.target)
-    finally:
-        memory.close()
     units = [u for owner, u in plan.units if owner is not None and u is not None]
     for row, unit in zip((r for r in rows if r.kind != "code"), units, strict=False):
         indexes = range(unit.first, unit.first + len(unit.sentences))

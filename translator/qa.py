@@ -27,6 +27,7 @@ from . import langid
 from .errors import UsageError
 from .locales import iso_language
 from .protect import CODE, EMAIL, FORMAT, TEMPLATE, URL, is_template_only
+from .urls import has_unsafe_scheme
 
 if TYPE_CHECKING:
     from .alignment import Alignment
@@ -186,7 +187,6 @@ def _markup(text: str) -> Counter[str]:
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?/?>")
 _HANDLER = re.compile(r"(?i)<[^<>]*\son[a-z]+\s*=")
-_UNSAFE_URL = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
 _LINK_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:\s*\S")
 _BLOCK_START = re.compile(r"(?m)^ {0,3}(?:#{1,6}(?:\s|$)|(?:-{3,}|\*{3,}|_{3,}|\+{3,})\s*$)")
 # Characters XML 1.0 forbids (its exports could not be read back), the C1
@@ -361,9 +361,10 @@ def check_unsafe_markup(p: Pair) -> Iterator[str]:
     for name, count in sorted(target_tags.items()):
         if count > source_tags[name]:
             yield f"raw HTML the source lacks: <{name}>"
+    if has_unsafe_scheme(p.target) and not has_unsafe_scheme(p.source):
+        yield "a javascript:, vbscript: or data: address the source lacks"
     for pattern, what in (
         (_HANDLER, "an event-handler attribute"),
-        (_UNSAFE_URL, "a javascript:, vbscript: or data: address"),
         (_LINK_DEFINITION, "a link reference definition"),
         (_BLOCK_START, "a heading or a --- line"),
     ):

@@ -19,19 +19,15 @@ carried over as the source wrote it, line for line, never re-dumped (so
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import itertools
 import json
 import os
 import re
-import tomllib
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path, PurePath
-from typing import Any, TextIO
+from typing import Any
 
 import yaml
 from bs4 import BeautifulSoup
@@ -43,12 +39,22 @@ from . import labels as L
 from .article import Article
 from .dates import ArticleDate
 from .errors import InputError, UsageError
+from .frontmatter import (
+    carried_lines,
+    jsonable,
+    read_markdown_metadata,
+    toml_carried_lines,
+    toml_value,
+    yaml_scalar,
+    yaml_string,
+)
 from .fsutil import UNCHECKED, Unchecked, write_atomic
 from .locales import Target, language_name, parse_locale
 from .readers.maintext import INLINE_TAGS
 from .textio import read_text
 from .translation import TranslatedBlock, Translation
-from .writers import render_markdown, yaml_scalar, yaml_string
+from .urls import is_safe_link
+from .writers import render_markdown
 
 OWNED = (
     "title",
@@ -75,7 +81,6 @@ LAYOUTS = ("filename", "dir")
 # The first content hash in the file (front matter, head and JSON keys come before the body).
 _CONTENT_HASH = re.compile(r"content_sha256[\"']?\s*(?::|=|content=)\s*[\"']?([0-9a-f]{64})")
 HEAD_LIMIT = 256 * 1024  # an HTML variant's head is read up to this many characters
-MAX_FRONT_MATTER_LINES = 2000
 
 
 def is_variant(path: str) -> bool:
@@ -141,7 +146,6 @@ def candidates(source: str, root: str, out: str | None, tag: str, layout: str) -
     return paths
 
 
-_TOP_KEY = re.compile(r"^([^\s#:-][^:]*?|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
 _MD = MarkdownIt("commonmark", {"html": False})
 
 
@@ -189,38 +193,6 @@ class VariantMeta:
         return out
 
 
-def split_top_level(lines: list[str]) -> list[tuple[str | None, list[str]]]:
-    """Front-matter lines cut into top-level entries, each with its own lines.
-
-    >>> split_top_level(["# note", "title: A", "tags:", "- x", "  - y", "draft: no"])
-    [(None, ['# note']), ('title', ['title: A']), ('tags', ['tags:', '- x', '  - y']), ('draft', ['draft: no'])]
-    """
-    entries: list[tuple[str | None, list[str]]] = []
-    for line in lines:
-        match = _TOP_KEY.match(line)
-        if match:
-            entries.append((match.group(1).strip("\"'"), [line]))
-        elif entries:
-            entries[-1][1].append(line)
-        else:
-            entries.append((None, [line]))
-    return entries
-
-
-def carried_lines(raw: str) -> list[str]:
-    """The source's front-matter lines for keys the tool does not own."""
-    lines = raw.split("\n")
-    if lines and lines[0] == "":
-        lines = lines[1:]
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
-    out: list[str] = []
-    for key, chunk in split_top_level(lines):
-        if key not in OWNED:
-            out.extend(chunk)
-    return out
-
-
 def _yaml_value(key: str, value: Any) -> str:
     if key == "date":
         return str(value)
@@ -232,50 +204,7 @@ def _yaml_value(key: str, value: Any) -> str:
 
 
 def front_matter_lines(meta: VariantMeta, raw_source: str) -> list[str]:
-    return [f"{k}: {_yaml_value(k, v)}" for k, v in meta.items()] + carried_lines(raw_source)
-
-
-_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_.-]+|\"[^\"]*\"|'[^']*')\s*=")
-_TOML_TABLE = re.compile(r"^\s*\[")
-
-
-def _toml_value(value: Any) -> str:
-    """One TOML value: strings as basic strings, dates as TOML dates, tables inline.
-
-    >>> _toml_value("Le « vélo »"), _toml_value({"errors": 0, "warnings": 2})
-    ('"Le « vélo »"', '{errors = 0, warnings = 2}')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
-    return json.dumps(str(value), ensure_ascii=False)  # JSON's escapes are TOML's
-
-
-def toml_carried_lines(raw: str) -> list[str]:
-    """The source's TOML front-matter lines for keys the tool does not own.
-
-    Top-level keys come first in TOML; every line from the first table
-    header on belongs to a table and is carried as it is.
-    """
-    lines = raw.split("\n")
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
-    out: list[str] = []
-    keep = True
-    for index, line in enumerate(lines):
-        if _TOML_TABLE.match(line):
-            return out + lines[index:]
-        match = _TOML_KEY.match(line)
-        if match:
-            keep = match.group(1).strip("\"'") not in OWNED
-        if keep:
-            out.append(line)
-    return out
+    return [f"{k}: {_yaml_value(k, v)}" for k, v in meta.items()] + carried_lines(raw_source, OWNED)
 
 
 def front_matter_block(meta: VariantMeta, article: Article) -> list[str]:
@@ -291,25 +220,15 @@ def front_matter_block(meta: VariantMeta, article: Article) -> list[str]:
         for key, value in meta.items():
             if key == "date" and meta.date is not None:
                 value = meta.date.value
-            owned.append(f"{key} = {_toml_value(value)}")
-        return ["+++", *owned, *toml_carried_lines(article.front_matter_raw), "+++"]
+            owned.append(f"{key} = {toml_value(value)}")
+        return ["+++", *owned, *toml_carried_lines(article.front_matter_raw, OWNED), "+++"]
     if fmt == "json":
         data: dict[str, Any] = dict(meta.items())
         for key, value in article.front_matter.items():
             if key not in OWNED:
-                data[key] = _jsonable(value)
+                data[key] = jsonable(value)
         return json.dumps(data, ensure_ascii=False, indent=2).split("\n")
     return ["---", *front_matter_lines(meta, article.front_matter_raw), "---"]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 @dataclass
@@ -393,7 +312,6 @@ class _Group:
 
 
 _INLINE_MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown stays text
-_SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[/#?.]|[^:]*$)", re.IGNORECASE)
 
 
 def safe_inline_html(fragment: str) -> str:
@@ -411,7 +329,7 @@ def safe_inline_html(fragment: str) -> str:
             continue
         href = tag.get("href") if tag.name == "a" else None
         tag.attrs = {}
-        if isinstance(href, str) and _SAFE_HREF.match(href.strip()):
+        if isinstance(href, str) and is_safe_link(href):
             tag["href"] = href.strip()
     return str(soup)
 
@@ -520,7 +438,7 @@ def render_html(tr: Translation, meta: VariantMeta, pub: Published) -> str:
 def render_json(tr: Translation, meta: VariantMeta, pub: Published) -> str:
     data: dict[str, Any] = dict(meta.items())
     carried = {k: v for k, v in tr.article.front_matter.items() if k not in OWNED}
-    data["front_matter"] = _jsonable(carried)
+    data["front_matter"] = jsonable(carried)
     data["published"] = pub.text
     data["blocks"] = [
         {"kind": tb.block.kind, "text": plain_text(tb, tr.article.format)} for tb in tr.blocks
@@ -648,49 +566,6 @@ def _html_metadata(text: str) -> dict[str, Any]:
     return meta
 
 
-def _front_matter_lines(lines: Iterable[str]) -> str:
-    """The YAML between a leading ``---`` line and the next one."""
-    it = iter(lines)
-    first = next(it, "")
-    if first.rstrip("\r\n") != "---":
-        raise ValueError("no front matter")
-    return _until(it, "---")
-
-
-def _until(it: Iterator[str], closing: str) -> str:
-    kept: list[str] = []
-    for line in it:
-        if line.rstrip("\r\n") == closing:
-            return "".join(kept)
-        kept.append(line)
-        if len(kept) > MAX_FRONT_MATTER_LINES:
-            break
-    raise ValueError("front matter never closes")
-
-
-def _md_metadata(fh: TextIO) -> dict[str, Any]:
-    """A Markdown variant's front matter, whichever of the three formats it is in."""
-    first = fh.readline()
-    if first.rstrip("\r\n") == "+++":
-        data = tomllib.loads(_until(iter(fh), "+++"))
-        return data
-    if first.startswith("{"):
-        data, _ = json.JSONDecoder().raw_decode(first + fh.read(HEAD_LIMIT))
-        if not isinstance(data, dict):
-            raise ValueError("front matter is not a mapping")
-        return data
-    return _yaml_metadata(_front_matter_lines(itertools.chain([first], fh)))
-
-
-def _yaml_metadata(raw: str) -> dict[str, Any]:
-    from .readers.markdown import load_yaml  # the limits of source front matter
-
-    data = load_yaml(raw)
-    if not isinstance(data, dict):
-        raise ValueError("front matter is not a mapping")
-    return data
-
-
 def _json_metadata(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("the JSON variant is not an object")
@@ -709,7 +584,7 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
             return _json_metadata(json.load(fh))
         if fmt == "html":
             return _html_metadata(fh.read(HEAD_LIMIT))
-        return _md_metadata(fh)
+        return read_markdown_metadata(fh)
 
 
 # What to do about a variant a person edited, as localize and coverage both say it.

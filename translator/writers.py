@@ -10,79 +10,13 @@
 
 from __future__ import annotations
 
-import json
-import re
-
-import yaml
 from bs4 import BeautifulSoup, Tag
 
-from .article import Article
+from .frontmatter import with_title
 from .readers import structure
 from .readers.maintext import clean_text
 from .translation import TranslatedBlock, Translation
-
-_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
-_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data):", re.IGNORECASE)
-
-
-def yaml_string(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML).
-
-    >>> yaml_string('Le « marché »: ouvert')
-    '"Le « marché »: ouvert"'
-    """
-    return json.dumps(value, ensure_ascii=False)
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/@+-]*")
-
-
-def yaml_scalar(value: str) -> str:
-    """*value* bare when YAML reads it back as the same string, else quoted.
-
-    >>> yaml_scalar("rtl"), yaml_scalar("no"), yaml_scalar("012"), yaml_scalar("a: b")
-    ('rtl', '"no"', '"012"', '"a: b"')
-    """
-    if _PLAIN.fullmatch(value):
-        try:
-            if yaml.safe_load(value) == value:
-                return value
-        except yaml.YAMLError:
-            pass  # not plain YAML after all: quote it
-    return yaml_string(value)
-
-
-def replace_front_matter_value(lines: list[str], key: str, rendered: str) -> list[str]:
-    """Replace the top-level *key* in front-matter *lines* (its continuation lines too).
-
-    >>> replace_front_matter_value(["title: >", "  old", "  text", "date: 2024"], "title", '"new"')
-    ['title: "new"', 'date: 2024']
-    """
-    out: list[str] = []
-    i = 0
-    replaced = False
-    while i < len(lines):
-        match = _KEY.match(lines[i])
-        if match and match.group(1) == key and not replaced:
-            out.append(f"{key}: {rendered}")
-            i += 1
-            while i < len(lines):  # continuation lines of the old value
-                if lines[i][:1] in (" ", "\t"):
-                    i += 1
-                    continue
-                if not lines[i].strip():
-                    j = i
-                    while j < len(lines) and not lines[j].strip():
-                        j += 1
-                    if j < len(lines) and lines[j][:1] in (" ", "\t"):
-                        i = j
-                        continue
-                break
-            replaced = True
-            continue
-        out.append(lines[i])
-        i += 1
-    return out
+from .urls import is_dangerous
 
 
 def render_text(tr: Translation) -> str:
@@ -98,22 +32,6 @@ def render_text(tr: Translation) -> str:
     return "\n".join(out) + "\n"
 
 
-def _with_title(fmt: str, head: list[str], title: str, article: Article) -> list[str]:
-    """The source's front-matter lines with the title translated, in its own format."""
-    if fmt == "json":
-        data = {**article.front_matter, "title": title}
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str).split("\n")
-    if fmt == "toml":
-        rendered = json.dumps(title, ensure_ascii=False)
-        inner = [
-            re.sub(r"^(\s*title\s*=\s*).*$", lambda m: m.group(1) + rendered, line)
-            for line in head[1:-1]
-        ]
-        return [head[0], *inner, head[-1]]
-    inner = replace_front_matter_value(head[1:-1], "title", yaml_string(title))
-    return [head[0], *inner, head[-1]]
-
-
 def render_markdown(
     tr: Translation, front_matter: list[str] | None = None, lead: str | None = None
 ) -> str:
@@ -125,7 +43,7 @@ def render_markdown(
     if front_matter is not None and head:
         head = front_matter
     elif tr.front_matter_title is not None and head:
-        head = _with_title(article.front_matter_format, head, tr.front_matter_title, article)
+        head = with_title(article.front_matter_format, head, tr.front_matter_title, article)
     body = _body(tr, lines)
     if head and body[:2] == ["", ""] and len(body) > 1:
         body = body[1:]
@@ -171,7 +89,7 @@ def _defuse(root: Tag) -> None:
             elif (
                 attr.lower() in {"href", "src", "action", "formaction", "xlink:href"}
                 and isinstance(value, str)
-                and _UNSAFE_URL.match(value)
+                and is_dangerous(value)
             ):
                 del tag.attrs[attr]
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -336,7 +335,7 @@ def _keep_copy(dest: Path, memory: Path) -> Path:
     while copy.exists():
         number += 1
         copy = folder / f"{dest.stem}-{number}{dest.suffix}"
-    shutil.copyfile(dest, copy)
+    write_atomic(copy, dest.read_bytes())
     return copy
 
 
@@ -426,9 +425,8 @@ def import_files(
     """Read edited exchange files back into the memory (see the module's docstring)."""
     read = read or ReadOptions()
     report = ImportReport()
-    memory = Memory(memory_path(cache, paths))
     articles: dict[str, Article] = {}  # one article's files for several locales read it once
-    try:
+    with Memory(memory_path(cache, paths)) as memory:
         for path in paths:
             try:
                 result = _import_one(path, memory, read, articles)
@@ -445,8 +443,6 @@ def import_files(
                         "it again",
                     )
                 )
-    finally:
-        memory.close()
     return report
 
 
