@@ -176,3 +176,15 @@ def test_only_the_codec_spells_the_placeholder():
 
     found = string_constants_with(re.compile(f"[{OPEN}{CLOSE}]"))
     assert set(found) == {"exchange/codec.py"}, found
+
+
+def test_export_po_gives_back_a_source_with_literal_brackets(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(
+        "See ⟦1⟧ at https://example.org now.\n\nThe council met on Monday evening.\n",
+        encoding="utf-8",
+    )
+    args = ["--to", "fr", "--from", "en", "--cache", "m.sqlite3"]
+    assert run_cli("export", "a.txt", *args, "--format", "po", "--out", "x").exit_code == 0
+    text = (tmp_path / "x" / "a.txt.fr.po").read_text(encoding="utf-8")
+    assert 'msgid "See ⟦1⟧ at https://example.org now."' in text

@@ -680,3 +680,13 @@ def test_a_run_refused_for_a_missing_pair_creates_no_memory(site, run_cli):
     result = run_cli("localize", "site", "--to", "fr", "--cache", "m.sqlite3")  # argos, no model
     assert result.exit_code == 2 and "translator models install" in result.stderr
     assert not (site / "m.sqlite3").exists()
+
+
+def test_a_person_s_file_beside_its_source_is_taken_in(site, run_cli):
+    theirs = site / "site" / "a.fr.md"
+    theirs.write_text(PERSON, encoding="utf-8")
+    result = _localize(run_cli, to="fr")
+    assert result.exit_code == 0 and "taken in as theirs" in result.stderr
+    text = theirs.read_text(encoding="utf-8")
+    assert "Le conseil a approuvé le budget lundi. Le vote était serré." in text
+    assert "engine: pseudo" in text

@@ -67,7 +67,10 @@ SPANS = st.one_of(
     st.sampled_from(["%s", "%d", "%(count)s", "%1$s", "`code_x()`"]),
 )
 AROUND = st.text(
-    st.characters(categories=("L", "Zs", "P", "N"), exclude_characters="⟦⟧`{}%@/"), max_size=40
+    st.characters(
+        categories=("L", "Zs", "P", "N"), include_characters="⟦⟧", exclude_characters="`{}%@/"
+    ),
+    max_size=40,
 )
 
 
