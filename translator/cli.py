@@ -78,6 +78,9 @@ def missing_dependency(exc: ImportError) -> str:
     )
 
 
+SHOWN_STALE = 10  # stale units named one by one; the rest are counted
+
+
 skip_option = click.option(
     "--skip",
     "skip",
@@ -723,9 +726,15 @@ def import_command(
         )
         for line in result.rejected:
             click.echo(f"warning: {result.path}: rejected {line}", err=True)
-        for unit_id in result.stale:
+        for unit_id in result.stale[:SHOWN_STALE]:
             click.echo(
                 f"warning: {result.path}: {unit_id}: the source changed since export", err=True
+            )
+        if len(result.stale) > SHOWN_STALE:
+            click.echo(
+                f"warning: {result.path}: and {len(result.stale) - SHOWN_STALE} more units "
+                "whose source changed since export",
+                err=True,
             )
     report_failures(report.failures, [])
     if not report.ok:

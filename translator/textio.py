@@ -90,29 +90,32 @@ def _line_of(data: bytes, offset: int) -> int:
 def declared_charset(data: bytes) -> str | None:
     """The charset an HTML page declares in its first bytes, as Python names it.
 
-    The WHATWG rule that a declared UTF-16 means UTF-8 (the declaration could
-    not be read otherwise) and that ISO-8859-1/ASCII mean windows-1252 holds.
+    Labels are read as the WHATWG Encoding Standard reads them (webencodings):
+    ISO-8859-1 and ASCII mean windows-1252, a declared UTF-16 means UTF-8 (the
+    declaration could not be read otherwise), and a label the standard lacks
+    (UTF-7, EBCDIC's cp037) is ignored, as browsers ignore it.
 
     >>> declared_charset(b'<meta charset="ISO-8859-1"><p>')
     'cp1252'
     >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">')
     'koi8-r'
-    >>> declared_charset(b"<p>none</p>") is None
-    True
+    >>> declared_charset(b"<p>none</p>") is None, declared_charset(b'<meta charset="utf-7">') is None
+    (True, True)
     """
+    import webencodings
+
     head = data[:PRESCAN_BYTES]
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     if not match:
         return None
     try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+        found = webencodings.lookup(match.group(1).decode("ascii"))
+    except UnicodeDecodeError:
         return None
-    if name.startswith("utf-16"):
-        return "utf-8"
-    if name in {"latin-1", "iso8859-1", "ascii"}:
-        return "cp1252"
-    return name
+    if found is None or found.name == "x-user-defined":
+        return None
+    name = codecs.lookup(found.codec_info.name).name
+    return "utf-8" if name.startswith("utf-16") else name
 
 
 def guess_encoding(data: bytes) -> str | None:
@@ -170,7 +173,8 @@ def decode(data: bytes, path: str, encoding: str | None = None, *, html: bool = 
 
 def _decode_as(data: bytes, path: str, encoding: str | None, *, replace: bool = False) -> str:
     nul = data.find(b"\x00")
-    if nul >= 0 and not (encoding and encoding.startswith("utf-16")):
+    wide = bool(encoding and encoding.startswith("utf-16"))
+    if nul >= 0 and not wide and not replace:
         raise InputError(path, "binary file (NUL byte), not an article", byte=nul)
     if encoding is None:
         skip = 3 if data.startswith(codecs.BOM_UTF8) else 0
@@ -189,6 +193,7 @@ def _decode_as(data: bytes, path: str, encoding: str | None, *, replace: bool = 
         # A page's declared or guessed charset: a browser shows U+FFFD for the
         # odd byte that does not fit, and so do we.
         text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
+        text = text.replace("\x00", "\ufffd")  # as a browser shows a NUL byte
     else:
         try:
             text = data.decode(encoding, errors="strict")

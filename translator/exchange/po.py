@@ -12,8 +12,10 @@ The header comment names the article and its language.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from babel.core import Locale, UnknownLocaleError
@@ -88,9 +90,22 @@ def read(path: str, *, max_bytes: int) -> ExchangeFile:
     file from before the comments named their numbers has its spans filled in
     (``ExchangeFile.masked`` is False: the caller puts placeholders back)."""
     data = read_bytes(path, max_bytes)
+    declared = _charset(data)
+    try:
+        codecs.lookup(declared)
+    except LookupError:
+        raise InputError(
+            path, f"its header names a charset there is none of ({declared})"
+        ) from None
+    if codecs.lookup(declared).name != "utf-8" and _is_utf8_text(data):
+        raise InputError(
+            path,
+            f"its header says charset={declared}, but its bytes are UTF-8: set the header to "
+            "charset=UTF-8 (as a translator's tool may have saved it) and import it again",
+        )
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+    except (PoFileError, UnicodeDecodeError, ValueError, LookupError) as exc:
         raise InputError(path, f"not a valid PO file: {exc}") from None
     header = _header(path, catalog.header_comment or "")
     out = ExchangeFile(header[_SOURCE], header[_SOURCE_LANG], header[_TARGET_LANG])
@@ -106,6 +121,24 @@ def read(path: str, *, max_bytes: int) -> ExchangeFile:
             out.masked = False  # written before spans were numbered
         out.units.append(unit)
     return out
+
+
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9._:-]+)")
+
+
+def _charset(data: bytes) -> str:
+    """The charset a PO file's header declares (UTF-8 when it names none)."""
+    found = _CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii") if found else "utf-8"
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    """Bytes that read as UTF-8 and hold more than ASCII."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not data.isascii()
 
 
 def _header(path: str, comment: str) -> dict[str, str]:

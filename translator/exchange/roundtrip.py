@@ -475,7 +475,12 @@ def _import_one(
     }
     result = FileImport(path)
     entries = []
+    seen: set[str] = set()
     for unit in exchange.units:
+        if unit.id in seen:
+            result.rejected.append(f"{unit.id}: the unit appears more than once in the file")
+            continue
+        seen.add(unit.id)
         if unit.id not in expected:
             result.stale.append(unit.id)
             continue

@@ -183,22 +183,47 @@ def _read20(root: ET.Element, path: str) -> ExchangeFile:
         _required(root, "trgLang", path),
     )
     for unit_el in file_el.iter(f"{{{NS20}}}unit"):
-        segment = unit_el.find(f"{{{NS20}}}segment")
-        if segment is None:
-            continue
-        state = segment.get("state", "initial")
-        state = "reviewed" if state == "final" else state
-        target_el = segment.find(f"{{{NS20}}}target")
-        out.units.append(
-            ExchangeUnit(
-                _required(unit_el, "id", path),
-                _text(segment.find(f"{{{NS20}}}source"), path),
-                _text(target_el, path) if target_el is not None else None,
-                state if state in ("initial", "translated", "reviewed") else "initial",
-                0,
-            )
-        )
+        unit = _unit20(unit_el, path)
+        if unit is not None:
+            out.units.append(unit)
     return out
+
+
+_STATES = ("initial", "translated", "reviewed")
+
+
+def _unit20(unit_el: ET.Element, path: str) -> ExchangeUnit | None:
+    """One unit; a unit a CAT tool split into several ``<segment>`` (or that
+    holds ``<ignorable>`` white space between them) is read as one, its least
+    advanced state its state."""
+    parts = [el for el in unit_el if el.tag in (f"{{{NS20}}}segment", f"{{{NS20}}}ignorable")]
+    segments = [el for el in parts if el.tag == f"{{{NS20}}}segment"]
+    if not segments:
+        return None
+    sources, targets, states = [], [], []
+    has_target = False
+    for el in parts:
+        sources.append(_text(el.find(f"{{{NS20}}}source"), path))
+        target_el = el.find(f"{{{NS20}}}target")
+        has_target = has_target or (target_el is not None and el in segments)
+        targets.append(
+            _text(target_el, path)
+            if target_el is not None
+            else sources[-1]
+            if el not in segments
+            else ""
+        )
+        if el in segments:
+            state = el.get("state", "initial")
+            state = "reviewed" if state == "final" else state
+            states.append(state if state in _STATES else "initial")
+    return ExchangeUnit(
+        _required(unit_el, "id", path),
+        "".join(sources),
+        "".join(targets) if has_target else None,
+        min(states, key=_STATES.index),
+        0,
+    )
 
 
 def _read12(root: ET.Element, path: str) -> ExchangeFile:

@@ -28,6 +28,8 @@ def refusal(path: str, exc: Exception) -> InputError:
             f"refused: {type(exc).__name__} "
             "(entity declarations and external references are not read)",
         )
+    if isinstance(exc, LookupError):
+        return InputError(path, f"its XML declaration names an encoding there is none of ({exc})")
     return InputError(path, f"cannot read: {exc}")
 
 
@@ -35,7 +37,7 @@ def parse(path: str, data: bytes) -> ET.Element:
     """The document's root element."""
     try:
         return fromstring(data, **_RULES)
-    except (ET.ParseError, DefusedXmlException) as exc:
+    except (ET.ParseError, DefusedXmlException, LookupError) as exc:
         raise refusal(path, exc) from None
 
 
@@ -43,7 +45,7 @@ def iterparse(path: str) -> Iterator[tuple[str, ET.Element]]:
     """``(event, element)`` for start and end events, streamed from the file."""
     try:
         yield from _iterparse(path, events=("start", "end"), **_RULES)
-    except (ET.ParseError, DefusedXmlException) as exc:
+    except (ET.ParseError, DefusedXmlException, LookupError) as exc:
         raise refusal(path, exc) from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None

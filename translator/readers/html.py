@@ -27,6 +27,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def _lxml_tree(source: str) -> HtmlElement | None:
+    """The page as lxml reads it, or None when lxml cannot read all of it: a
+    page nested deeper than its parser's limit (256 elements, common in
+    broken CMS output with unclosed ``<div>``) would lose the text below."""
     import lxml.html
     from lxml.etree import ParserError
 
@@ -34,9 +37,12 @@ def _lxml_tree(source: str) -> HtmlElement | None:
         remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
     )
     try:
-        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", source, count=1), parser)
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", source, count=1), parser)
     except (ParserError, ValueError):
         return None
+    if any("depth" in entry.message.lower() for entry in parser.error_log):
+        return None  # cut short: the structural reader reads it in full
+    return tree
 
 
 def _lxml_meta(tree: HtmlElement) -> dict[str, str]:
