@@ -74,6 +74,19 @@ def nested_div(n: int) -> tuple[str, str]:
     )
 
 
+def unclosed_divs(n: int) -> tuple[str, str]:
+    """*n* paragraphs, each in a ``<div>`` never closed (broken CMS output,
+    nested past lxml's 256 levels): every paragraph must be read."""
+    body = "".join(f"<div><p>Paragraph {i} of the council report is here.</p>" for i in range(n))
+    return "html", f"<html><body><h1>Unclosed</h1><article>{body}</article></body></html>"
+
+
+def many_spans(n: int) -> tuple[str, str]:
+    """One ``<p>`` of *n* ``<span>word</span>`` (a page that wraps every word)."""
+    words = " ".join(f"<span>{_WORDS[i % len(_WORDS)]}</span>" for i in range(n))
+    return "html", f"<html><body><h1>Spans</h1><article><p>{words}</p></article></body></html>"
+
+
 def many_p(n: int) -> tuple[str, str]:
     """*n* short ``<p>`` elements."""
     body = "".join(f"<p>Item {i} of the list is here.</p>" for i in range(n))
@@ -148,6 +161,8 @@ SHAPES: dict[str, tuple[Callable[[int], tuple[str, str]], int, int]] = {
     "long-line": (long_line, 1_000_000, 0),
     "nested-div": (nested_div, 10_000, 0),
     "many-p": (many_p, 100_000, 0),
+    "unclosed-divs": (unclosed_divs, 40_000, 0),
+    "many-spans": (many_spans, 200_000, 0),
     "many-paragraphs": (many_paragraphs, 50_000, 0),
     "emphasis-openers": (emphasis_openers, 1_000_000, 0),
     "link-openers": (link_openers, 1_000_000, 0),

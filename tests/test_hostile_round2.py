@@ -148,3 +148,38 @@ def test_many_stale_units_are_summarised(run_cli, tmp_path, monkeypatch):
     result = run_cli("import", str(xlf), "--cache", "m.sqlite3")
     lines = [ln for ln in result.stderr.splitlines() if "source changed since export" in ln]
     assert len(lines) == 11 and "and 20 more units" in lines[-1]
+
+
+def test_a_paragraph_of_many_inline_elements_keeps_every_word(run_cli, write):
+    words = " ".join(f"<span>w{i}</span>" for i in range(3000))
+    page = write(
+        "spans.html", f"<html><body><article><h1>Spans</h1><p>{words}</p></article></body></html>"
+    )
+    result, data = _extract(run_cli, page)
+    assert result.exit_code == 0
+    assert [f"w{i}" for i in range(3000)] == data["text"].split()[-3000:]
+
+
+def test_flattening_leaves_one_text_node_per_run():
+    import lxml.html
+
+    from translator.readers.maintext import MAX_INLINE_CHILDREN, _flatten_crowded
+
+    tree = lxml.html.document_fromstring(
+        "<p>" + "".join(f"<b>a{i}</b> " for i in range(MAX_INLINE_CHILDREN + 1)) + "<br>end</p>"
+    )
+    _flatten_crowded(tree)
+    paragraph = tree.find(".//p")
+    assert len(paragraph.xpath("text()")) == 2  # before the <br>, and its tail
+    assert paragraph.text.startswith("a0 a1 ") and paragraph[0].tail == "end"
+
+
+def test_a_po_unit_written_twice_is_refused(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    po = _exported(run_cli, tmp_path, "po")
+    text = po.read_text(encoding="utf-8")
+    start = text.index("\n\n#", text.index('msgid ""')) + 2
+    end = text.index("\n\n", start) + 2
+    po.write_text(text + "\n" + text[start:end], encoding="utf-8")
+    result = run_cli("import", str(po), "--cache", "m.sqlite3")
+    assert result.exit_code == 1 and "appears more than once" in result.stderr

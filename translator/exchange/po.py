@@ -103,6 +103,9 @@ def read(path: str, *, max_bytes: int) -> ExchangeFile:
             f"its header says charset={declared}, but its bytes are UTF-8: set the header to "
             "charset=UTF-8 (as a translator's tool may have saved it) and import it again",
         )
+    repeated = _repeated_context(data)
+    if repeated is not None:
+        raise InputError(path, f"unit {repeated} appears more than once; nothing taken")
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except (PoFileError, UnicodeDecodeError, ValueError, LookupError) as exc:
@@ -130,6 +133,19 @@ def _charset(data: bytes) -> str:
     """The charset a PO file's header declares (UTF-8 when it names none)."""
     found = _CHARSET.search(data[:4096])
     return found.group(1).decode("ascii") if found else "utf-8"
+
+
+_CONTEXT = re.compile(rb'^msgctxt "(.*)"[ \t]*$', re.MULTILINE)
+
+
+def _repeated_context(data: bytes) -> str | None:
+    """A unit id (``msgctxt``) written twice (Babel keeps one of them silently)."""
+    seen: set[bytes] = set()
+    for match in _CONTEXT.finditer(data):
+        if match.group(1) in seen:
+            return match.group(1).decode("utf-8", "replace")
+        seen.add(match.group(1))
+    return None
 
 
 def _is_utf8_text(data: bytes) -> bool:

@@ -477,6 +477,43 @@ def page_date(tree: HtmlElement) -> str | None:
     return found
 
 
+# trafilatura's extraction takes time quadratic in the inline elements of one
+# block (a paragraph of 25,000 <span>: over a minute); the copy it reads has
+# a crowded block's inline elements unwrapped (their text stays).  The page's
+# own tree keeps them: links and emphasis are tied back from it.
+MAX_INLINE_CHILDREN = 200
+_UNWRAPPED = (
+    "span", "font", "a", "em", "strong", "b", "i", "u", "small", "big", "mark", "abbr",
+    "cite", "q", "s", "strike", "sub", "sup", "ins", "del", "var", "kbd", "samp", "bdi",
+    "bdo", "data", "time", "label", "code", "tt",
+)  # fmt: skip
+_UNWRAPPED_SET = frozenset(_UNWRAPPED)
+
+
+def _flatten_crowded(tree: etree._Element) -> None:
+    """Unwrap the inline elements of every element holding more than
+    ``MAX_INLINE_CHILDREN`` of them (one pass over the tree)."""
+    crowded = [
+        el
+        for el in tree.iter()
+        if len(el) > MAX_INLINE_CHILDREN
+        and sum(1 for child in el if child.tag in _UNWRAPPED_SET) > MAX_INLINE_CHILDREN
+    ]
+    for el in crowded:
+        etree.strip_tags(el, *_UNWRAPPED)
+        # libxml2 keeps the unwrapped runs as separate text nodes (which is
+        # what costs the time); written back, each run is one node again
+        for node in (el, *el):
+            if node is el:
+                text = el.text
+                el.text = None
+                el.text = text
+            else:
+                tail = node.tail
+                node.tail = None
+                node.tail = tail
+
+
 def extract(tree: HtmlElement) -> MainText | None:
     """The main text of *tree* (an lxml HTML tree), or None.
 
@@ -486,8 +523,10 @@ def extract(tree: HtmlElement) -> MainText | None:
     """
     import trafilatura
 
+    work = copy.deepcopy(tree)
+    _flatten_crowded(work)
     doc = trafilatura.bare_extraction(
-        copy.deepcopy(tree),
+        work,
         include_comments=False,
         include_tables=True,
         # Inline markup comes from the page itself (_reconcile): trafilatura's
