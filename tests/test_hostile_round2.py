@@ -183,3 +183,28 @@ def test_a_po_unit_written_twice_is_refused(run_cli, tmp_path, monkeypatch):
     po.write_text(text + "\n" + text[start:end], encoding="utf-8")
     result = run_cli("import", str(po), "--cache", "m.sqlite3")
     assert result.exit_code == 1 and "appears more than once" in result.stderr
+
+
+def test_a_tmx_language_that_is_no_language_skips_its_unit(run_cli, tmp_path):
+    tmx = tmp_path / "odd.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header srclang="en"/><body>'
+        '<tu><tuv xml:lang="en"><seg>The bridge opens.</seg></tuv>'
+        '<tuv xml:lang="../../etc"><seg>Le pont ouvre.</seg></tuv></tu>'
+        '<tu><tuv xml:lang="fr-CA"><seg>Le pont ouvre.</seg></tuv>'
+        '<tuv xml:lang="en-US"><seg>The bridge opens.</seg></tuv></tu>'
+        "</body></tmx>",
+        encoding="utf-8",
+    )
+    result = run_cli("cache", "import", str(tmx), "--cache", str(tmp_path / "m.sqlite3"))
+    assert result.exit_code == 0, result.stderr
+    assert "1 units imported, 1 skipped" in result.stdout
+    assert "'../../etc' is not a language tag" in result.stdout + result.stderr
+    stats = run_cli(
+        "cache", "export", str(tmp_path / "back.tmx"), "--cache", str(tmp_path / "m.sqlite3")
+    )
+    assert stats.exit_code == 0
+    back = (tmp_path / "back.tmx").read_text(encoding="utf-8")
+    # read by language: en is the source, though fr-CA stands first
+    assert '<tuv xml:lang="en"><seg>The bridge opens.</seg>' in back
+    assert '<tuv xml:lang="fr-ca"><seg>Le pont ouvre.</seg>' in back

@@ -94,7 +94,18 @@ def _units(el: ET.Element, srclang: str, number: int) -> list[ExchangeUnit]:
     if not langs:
         return []
     wanted = (el.get("srclang") or srclang or "*all*").lower()
-    first = next((i for i, t in enumerate(langs) if t[0].lower() == wanted), 0)
+    primary = wanted.replace("_", "-").split("-")[0]
+    first = next(
+        (i for i, t in enumerate(langs) if t[0].lower() == wanted),
+        next(
+            (
+                i
+                for i, t in enumerate(langs)
+                if t[0].lower().replace("_", "-").split("-")[0] == primary
+            ),
+            0,
+        ),
+    )  # the source's language as the header names it (en matches en-US), else the first
     source = langs[first]
     out = []
     for position, (lang, text, held) in enumerate(langs):
