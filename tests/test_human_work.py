@@ -690,3 +690,26 @@ def test_a_person_s_file_beside_its_source_is_taken_in(site, run_cli):
     text = theirs.read_text(encoding="utf-8")
     assert "Le conseil a approuvé le budget lundi. Le vote était serré." in text
     assert "engine: pseudo" in text
+
+
+def test_recorded_qa_counts_are_what_qa_finds_after_people_s_edits(site, run_cli):
+    import yaml
+
+    assert _localize(run_cli).exit_code == 0
+    _edit(
+        site / "site" / "a.fr.md",
+        shown(MAYOR),
+        "Le maire parlera aux habitants la semaine prochaine.",
+    )
+    _edit(
+        site / "site" / "b.fr-ca.md",
+        shown("The new library opens in spring."),
+        "La bibliothèque ouvre au printemps.",
+    )
+    assert _localize(run_cli).exit_code == 0
+    for name in ("a", "b"):
+        for locale in ("fr", "fr-ca"):
+            variant = site / "site" / f"{name}.{locale}.md"
+            recorded = yaml.safe_load(variant.read_text(encoding="utf-8").split("---\n")[1])["qa"]
+            checked = run_cli("qa", f"site/{name}.md", str(variant), "--format", "json")
+            assert json.loads(checked.stdout)["summary"] == recorded, variant

@@ -40,22 +40,8 @@ from translator.locales import parse_locales
 from translator.localize import LocalizeOptions, localize
 from translator.variants import variant_edited
 
-A = """---
-title: Budget vote
----
+from .test_human_work import A, B
 
-The council approved the budget on Monday. The vote was close.
-
-The mayor will speak to residents next week.
-"""
-B = """---
-title: Library plans
----
-
-The new library opens in spring.
-
-The mayor will speak to residents next week.
-"""
 STEPS: list[int] = []
 LOCALES = ("fr", "fr-ca")
 MARK = {"fr": "FRX", "fr-ca": "QCX"}  # every human text carries its locale's mark

@@ -16,6 +16,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -152,6 +153,20 @@ def write_atomic(
     except OSError as exc:
         raise InputError(str(target), f"cannot write: {exc.strerror or exc}") from None
     return True
+
+
+def keep_copy(path: Path, folder: Path) -> Path:
+    """Copy the file at *path* into *folder*/DATE/ (a person's file about to be
+    replaced), under its own name or ``name-2``…; the copy's path."""
+    dated = folder / time.strftime("%Y%m%d-%H%M%S")
+    dated.mkdir(parents=True, exist_ok=True)
+    copy = dated / path.name
+    number = 1
+    while copy.exists():
+        number += 1
+        copy = dated / f"{path.stem}-{number}{path.suffix}"
+    write_atomic(copy, path.read_bytes())
+    return copy
 
 
 def remove_stale_temporaries(directories: set[Path]) -> list[Path]:

@@ -50,8 +50,8 @@ from .fsutil import (
     bytes_sha256,
     file_sha256,
     is_inside,
+    keep_copy,
     remove_stale_temporaries,
-    write_atomic,
 )
 from .harvest import added_fields, adopt, harvest
 from .labels import Labels
@@ -815,15 +815,7 @@ def keep_edited_copy(dest: Path, memory: Path | None, kind: str = "edited") -> P
     """Copy a person's file beside the memory (never into the output tree):
     ``edited/DATE/`` (or ``adopted/DATE/``) in the memory's folder."""
     base = memory.parent if memory is not None else user_cache_dir()
-    folder = base / kind / time.strftime("%Y%m%d-%H%M%S")
-    folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / dest.name
-    number = 1
-    while copy.exists():
-        number += 1
-        copy = folder / f"{dest.stem}-{number}{dest.suffix}"
-    write_atomic(copy, dest.read_bytes())
-    return copy
+    return keep_copy(dest, base / kind)
 
 
 def _copies(segments: list[str]) -> dict[str, str]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,7 @@ from .. import qa
 from ..article import Article
 from ..discover import discover
 from ..errors import InputError, TranslatorError, UsageError
-from ..fsutil import bytes_sha256, write_atomic
+from ..fsutil import bytes_sha256, keep_copy, write_atomic
 from ..locales import Target, parse_locale
 from ..memory import HumanEntry, Memory, normalise
 from ..people import Answers, answers_for, article_context
@@ -328,15 +327,7 @@ def _write(
 
 
 def _keep_copy(dest: Path, memory: Path) -> Path:
-    folder = memory.parent / "exports-replaced" / time.strftime("%Y%m%d-%H%M%S")
-    folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / dest.name
-    number = 1
-    while copy.exists():
-        number += 1
-        copy = folder / f"{dest.stem}-{number}{dest.suffix}"
-    write_atomic(copy, dest.read_bytes())
-    return copy
+    return keep_copy(dest, memory.parent / "exports-replaced")
 
 
 # -- import ----------------------------------------------------------------------
