@@ -684,7 +684,7 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
         # A copy's drafts are the source's own segments, but only the source it
         # was copied from: after a change, an edit cannot be told from it.
         return refuse("it is a copy of a source in its own language, whose text has changed")
-    written = _as_written(plan, target, context, run)
+    written, drafts = _as_written(plan, target, context, run)
     wanted = {normalise(s) for s in plan.segments if s.strip()}
     unknown = {
         normalise(s) for s, w in zip(plan.segments, written, strict=True) if s.strip() and w is None
@@ -697,8 +697,6 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     if extra:
         return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
     same_markup = keeps_inline_markup(read_back.fmt, plan.article)
-    machine = run.memory.peek(plan.segments, plan.source_lang, plan.target)
-    drafts = [machine.get(normalise(s)) for s in plan.segments]
     found = harvest(plan, written, read_back, same_markup=same_markup, drafts=drafts)
     if not found.certain:
         return refuse(f"its structure no longer matches the source ({found.uncertain})")
@@ -718,18 +716,20 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     return _store_people(found.entries, plan, dest, target, context, run, refuse, "edited")
 
 
-def _as_written(plan: Plan, target: Target, context: str, run: Run) -> list[str | None]:
-    """Each segment's translation as the variant was written with it: people's
-    for this article and locale, else the memory's machine draft (a copy's own
-    text); None where the memory no longer knows it."""
+def _as_written(
+    plan: Plan, target: Target, context: str, run: Run
+) -> tuple[list[str | None], list[str | None]]:
+    """Each segment's translation as the variant was written with it (people's
+    for this article and locale, else the memory's machine draft, a copy's own
+    text; None where the memory no longer knows it), and the machine drafts
+    alone, by segment index."""
     people = answers_for(plan, run.memory.store, target.tag, context)
     machine = run.memory.peek(plan.segments, plan.source_lang, plan.target)
     if plan.source_lang == plan.target:
         machine = {**_copies(plan.segments), **machine}
-    return [
-        people.by_index[i] if i in people.by_index else machine.get(normalise(s))
-        for i, s in enumerate(plan.segments)
-    ]
+    drafts = [machine.get(normalise(s)) for s in plan.segments]
+    written = [people.by_index.get(i, draft) for i, draft in enumerate(drafts)]
+    return written, drafts
 
 
 def _store_people(

@@ -231,6 +231,9 @@ class Memory:
                     "CREATE INDEX IF NOT EXISTS memory_people"
                     " ON memory (origin, source_lang, locale, created)"
                 )
+                self.db.execute(
+                    "CREATE INDEX IF NOT EXISTS memory_article ON memory (article, locale)"
+                )
                 # people's translations stored before locales were kept: their
                 # locale is the target language they were stored under
                 self.db.execute(
