@@ -713,3 +713,32 @@ def test_recorded_qa_counts_are_what_qa_finds_after_people_s_edits(site, run_cli
             recorded = yaml.safe_load(variant.read_text(encoding="utf-8").split("---\n")[1])["qa"]
             checked = run_cli("qa", f"site/{name}.md", str(variant), "--format", "json")
             assert json.loads(checked.stdout)["summary"] == recorded, variant
+
+
+def test_a_paragraph_translated_whole_goes_out_and_comes_back_whole(site, run_cli):
+    assert _localize(run_cli, to="fr").exit_code == 0
+    variant = site / "site" / "a.fr.md"
+    _edit(
+        variant,
+        f"{shown(FIRST)} {shown(SECOND)}",
+        "Le conseil a approuvé de justesse le budget lundi.",
+    )
+    assert _localize(run_cli, to="fr").exit_code == 0
+    args = ["export", "site/a.md", "--to", "fr", "--out", "x", "--cache", "m.sqlite3"]
+    assert run_cli(*args).exit_code == 0
+    path = site / "x" / "a.md.fr.xlf"
+    text = path.read_text(encoding="utf-8")
+    assert "a person translated the whole paragraph as one" in text
+    second = text.index(SECOND)
+    assert "<target>" not in text[second : text.index("</unit>", second)]
+    edited = text.replace(
+        "Le conseil a approuvé de justesse le budget lundi.",
+        "Lundi, le conseil a approuvé le budget de justesse.",
+    )
+    path.write_text(edited, encoding="utf-8")
+    result = run_cli("import", str(path), "--cache", "m.sqlite3")
+    assert result.exit_code == 0, result.stderr
+    assert _localize(run_cli, to="fr").exit_code == 0
+    body = variant.read_text(encoding="utf-8")
+    assert "Lundi, le conseil a approuvé le budget de justesse." in body
+    assert shown(SECOND) not in body and "approuvé de justesse le budget lundi" not in body

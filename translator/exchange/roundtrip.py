@@ -29,7 +29,7 @@ from ..discover import discover
 from ..errors import InputError, TranslatorError, UsageError
 from ..fsutil import bytes_sha256, keep_copy, write_atomic
 from ..locales import Target, parse_locale
-from ..memory import HumanEntry, Memory, normalise
+from ..memory import BLOCK, HumanEntry, HumanRow, Memory, MemoryEntry, normalise
 from ..people import Answers, answers_for, article_context
 from ..pipeline import ReadOptions, load_article
 from ..project import find_project, memory_path
@@ -101,43 +101,55 @@ def build_file(
     out = ExchangeFile(source_path, plan.source_lang, target.tag)
     for unit_id, (segment, line, spans) in zip(unit_ids([r[0] for r in rows]), rows, strict=True):
         key = normalise(segment)
-        draft = drafts.get(key)
-        if key in human:
-            text, row = human[key]
-            unit = ExchangeUnit(unit_id, segment, text, row.state, line, spans)
-            unit.notes.append(
-                "human translation" + (f" ({row.scope})" if row.scope != "segment" else "")
-            )
-            if key in people.inconsistent:
-                unit.notes.append(
-                    "inconsistent: other articles translate this sentence differently"
-                )
-            pseudo = False
-        elif key in previous and _same_spans(previous[key].target, segment):
-            row = previous[key]
-            unit = ExchangeUnit(unit_id, segment, row.target, "initial", line, spans)
-            unit.previous_source = row.source
-            unit.notes.append(
-                f"needs review: a person's translation of the source as it was before it "
-                f"changed ({row.source!r})"
-                + (f"; machine draft: {draft.target!r}" if draft is not None else "")
-            )
-            pseudo = False
-        elif draft is not None:
-            unit = ExchangeUnit(unit_id, segment, draft.target, "initial", line, spans)
-            unit.notes.append(f"machine translation ({draft.model})")
-            pseudo = draft.model == "pseudo"
-        else:
-            out.units.append(ExchangeUnit(unit_id, segment, None, "initial", line, spans))
-            continue
-        assert unit.target is not None
-        for finding in qa.check_pair(
-            0, line, unit.filled(segment), unit.filled(unit.target),
-            plan.source_lang, plan.target, pseudo=pseudo,
-        ):  # fmt: skip
-            unit.notes.append(f"QA {finding.severity}: {finding.check}: {finding.message}")
+        unit = ExchangeUnit(unit_id, segment, None, "initial", line, spans)
+        pseudo = _target(unit, human.get(key), previous.get(key), drafts.get(key))
+        if key in human and key in people.inconsistent:
+            unit.notes.append("inconsistent: other articles translate this sentence differently")
+        if unit.target is not None:
+            for finding in qa.check_pair(
+                0, line, unit.filled(segment), unit.filled(unit.target),
+                plan.source_lang, plan.target, pseudo=pseudo,
+            ):  # fmt: skip
+                unit.notes.append(f"QA {finding.severity}: {finding.check}: {finding.message}")
         out.units.append(unit)
     return out
+
+
+def _target(
+    unit: ExchangeUnit,
+    human: tuple[str, HumanRow] | None,
+    previous: HumanRow | None,
+    draft: MemoryEntry | None,
+) -> bool:
+    """Give *unit* its target and state, with a note saying whose it is: a
+    person's, a person's for the source as it was (to review), else the newest
+    machine draft.  Whether the target is pseudo-engine text."""
+    if human is not None and human[1].scope == BLOCK and not human[0]:
+        # a paragraph a person translated whole answers its first sentence
+        unit.notes.append(
+            "translated with the paragraph's first sentence: a person translated the "
+            "whole paragraph as one"
+        )
+        return False
+    if human is not None:
+        text, row = human
+        unit.target, unit.state = text, row.state
+        whole = " of the whole paragraph (its sentences merged or split)"
+        unit.notes.append("human translation" + (whole if row.scope == BLOCK else ""))
+        return False
+    if previous is not None and _same_spans(previous.target, unit.source):
+        unit.target, unit.previous_source = previous.target, previous.source
+        unit.notes.append(
+            f"needs review: a person's translation of the source as it was before it "
+            f"changed ({previous.source!r})"
+            + (f"; machine draft: {draft.target!r}" if draft is not None else "")
+        )
+        return False
+    if draft is not None:
+        unit.target = draft.target
+        unit.notes.append(f"machine translation ({draft.model})")
+        return draft.model == "pseudo"
+    return False
 
 
 def _same_spans(target: str, segment: str) -> bool:
@@ -437,6 +449,20 @@ def import_files(
     return report
 
 
+def _whole_paragraphs(plan: Plan, memory: Memory, locale: str, context: str) -> dict[str, str]:
+    """The first sentence (normalised) of each paragraph this article's
+    translation answers whole, with the paragraph's own source."""
+    people = answers_for(plan, memory, locale, context)
+    out: dict[str, str] = {}
+    for _owner, unit in plan.units:
+        if unit is None or unit.first not in people.rows:
+            continue
+        row = people.rows[unit.first]
+        if row.scope == BLOCK and people.by_index.get(unit.first):
+            out[normalise(plan.segments[unit.first])] = row.source
+    return out
+
+
 def _import_one(
     path: str, memory: Memory, read: ReadOptions, articles: dict[str, Article]
 ) -> FileImport:
@@ -464,6 +490,8 @@ def _import_one(
             unit_ids([r[0] for r in rows]), rows, strict=True
         )
     }
+    context = article_context(article, find_project([exchange.source_path]))
+    blocks = _whole_paragraphs(plan, memory, target.tag, context)
     result = FileImport(path)
     entries = []
     seen: set[str] = set()
@@ -477,13 +505,17 @@ def _import_one(
             continue
         entry = _accepted(unit, expected[unit.id], result, plan, exchange.masked)
         if entry is not None:
+            if entry.source in blocks:
+                # the first sentence of a paragraph a person translated whole stands for it
+                entry = HumanEntry(
+                    blocks[entry.source], entry.target, entry.state, entry.note, BLOCK
+                )
             entries.append(entry)
     if result.rejected:
         # a file is taken whole or not at all: one rejected unit keeps it all out
         result.refused = len(entries)
         return result
     if entries:
-        context = article_context(article, find_project([exchange.source_path]))
         try:
             memory.put_human(
                 entries, plan.source_lang, plan.target, locale=target.tag, article=context
