@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,16 @@ def run(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, 
     if code not in (0,):
         raise SystemExit(f"translator {' '.join(args[:3])}… exited {code}:\n{stderr[-2000:]}")
     return seconds, usage.ru_maxrss / 1024, stderr
+
+
+def letters(number: int) -> str:
+    """A count in letters (a person's edit holds no number its source lacks)."""
+    out = ""
+    while True:
+        number, digit = divmod(number, 26)
+        out = "abcdefghijklmnopqrstuvwxyz"[digit] + out
+        if not number:
+            return out
 
 
 def sentence(rng: random.Random) -> str:
@@ -111,7 +122,7 @@ def export_import(work: Path, articles: int, env: dict[str, str], figures: dict)
         path = work / name
         text = path.read_text(encoding="utf-8")
         units += text.count("<unit ")
-        path.write_text(text.replace('state="initial"', 'state="translated"'), encoding="utf-8")
+        path.write_text(translated(text, "de" if ".de." in name else "fr"), encoding="utf-8")
     seconds, rss, stderr = run(["import", *files, "--cache", "m.sqlite3"], work, env)
     figures["import_seconds"] = round(seconds, 2)
     figures["import_peak_rss_mb"] = round(rss, 1)
@@ -121,6 +132,29 @@ def export_import(work: Path, articles: int, env: dict[str, str], figures: dict)
     figures["plain_insert_seconds"] = round(insert, 3)
     figures["import_over_plain_insert"] = round(seconds / insert, 1) if insert else None
     figures["import_ms_per_unit"] = round(1000 * seconds / units, 3)
+
+
+_PEOPLE = {  # what a translator writes: the source's numbers in a sentence of the language
+    "fr": "Le conseil municipal a parlé du budget de la ville {} avec les habitants du quartier.",
+    "de": "Der Stadtrat hat mit den Bewohnern des Viertels über den Haushalt {} gesprochen.",
+}
+_UNIT = re.compile(r"(<unit .*?</unit>)", re.DOTALL)
+
+
+def translated(xliff: str, lang: str) -> str:
+    """An exported XLIFF 2.1 file with every unit translated by a person: a
+    sentence of the target language holding the source's numbers, marked
+    translated (import takes a file whole, and each unit passes the QA checks)."""
+
+    def unit(match: re.Match[str]) -> str:
+        block = match.group(1)
+        source = re.sub(r"<[^>]+>", "", block.split("<source>", 1)[1].split("</source>", 1)[0])
+        target = _PEOPLE[lang].format(" ".join(re.findall(r"\d+", source)))
+        body = re.sub(r"<target>.*?</target>", "", block, flags=re.DOTALL)
+        body = body.replace("</source>", f"</source>\n        <target>{target}</target>", 1)
+        return body.replace('state="initial"', 'state="translated"')
+
+    return _UNIT.sub(unit, xliff)
 
 
 def tmx_file(path: Path, units: int) -> None:
@@ -167,7 +201,7 @@ def harvest_once(work: Path, articles: int, env: dict[str, str]) -> tuple[dict, 
         index = next(i for i, ln in enumerate(lines) if ln.startswith("[") and "] [" in ln)
         first = lines[index].split("] [")[0] + "]"
         lines[index] = lines[index].replace(
-            first, f"Une phrase revue par la rédaction {edited}.", 1
+            first, f"Une phrase revue par la rédaction, version {letters(edited)}.", 1
         )
         path.write_text("\n".join(lines), encoding="utf-8")
         edited += 1
@@ -175,7 +209,7 @@ def harvest_once(work: Path, articles: int, env: dict[str, str]) -> tuple[dict, 
     report = json.loads((work / "r.json").read_text(encoding="utf-8"))
     outputs = {p.name: p.read_bytes() for p in sorted((work / "build").iterdir())}
     kept = sum(
-        f"Une phrase revue par la rédaction {n}." in outputs[name].decode("utf-8")
+        f"Une phrase revue par la rédaction, version {letters(n)}." in outputs[name].decode("utf-8")
         for n, name in enumerate(sorted(outputs)[::10])
     )
     return {
