@@ -1,6 +1,6 @@
 """Human work is never lost, never leaks and never skips the checks.
 
-One test per way it was lost before (the issue's thirteen reproductions):
+One test per way it was lost before (thirteen reproductions):
 a person's own file at a variant's path, locales sharing one memory pair,
 two articles sharing one sentence, merged sentences, edits and imports
 during a run, CAT-tool language tags, unchecked human text, control

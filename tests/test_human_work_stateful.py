@@ -253,5 +253,5 @@ TestHumanWork = HumanWork.TestCase
 def test_the_machine_took_a_few_hundred_steps():
     """Runs after the state machine (file order): it was not starved of steps."""
     if not STEPS:
-        pytest.skip("the state machine did not run in this session")
+        pytest.skip("the state machine did not run in this test process")
     assert len(STEPS) >= 200, len(STEPS)
