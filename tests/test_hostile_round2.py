@@ -208,3 +208,14 @@ def test_a_tmx_language_that_is_no_language_skips_its_unit(run_cli, tmp_path):
     # read by language: en is the source, though fr-CA stands first
     assert '<tuv xml:lang="en"><seg>The bridge opens.</seg>' in back
     assert '<tuv xml:lang="fr-ca"><seg>Le pont ouvre.</seg>' in back
+
+
+def test_a_directory_where_a_variant_goes_is_one_line(run_cli, tmp_path, write):
+    write("src/a.md", "---\ntitle: A\n---\n\nThe council met on Monday evening to vote.\n")
+    (tmp_path / "out" / "a.fr.md").mkdir(parents=True)
+    result = run_cli(
+        "localize", tmp_path / "src", "--to", "fr", "--engine", "pseudo", "--out",
+        tmp_path / "out", "--cache", tmp_path / "m.sqlite3",
+    )  # fmt: skip
+    assert result.exit_code == 1 and "unexpected" not in result.stderr
+    assert "a.fr.md: cannot write: it is a directory" in result.stderr

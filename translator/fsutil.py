@@ -45,6 +45,8 @@ def bytes_sha256(path: str | os.PathLike[str]) -> str | None:
         return file_sha256(path)
     except FileNotFoundError:
         return None
+    except OSError as exc:  # a directory, an unreadable file: what stands there, by kind
+        return f"unreadable:{exc.errno}"
 
 
 def is_inside(path: str | os.PathLike[str], parent: str | os.PathLike[str]) -> bool:
