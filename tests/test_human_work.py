@@ -742,3 +742,18 @@ def test_a_paragraph_translated_whole_goes_out_and_comes_back_whole(site, run_cl
     body = variant.read_text(encoding="utf-8")
     assert "Lundi, le conseil a approuvé le budget de justesse." in body
     assert shown(SECOND) not in body and "approuvé de justesse le budget lundi" not in body
+
+
+def test_merged_sentences_whose_source_changed_get_a_draft_and_a_kept_copy(site, run_cli):
+    assert _localize(run_cli, to="fr").exit_code == 0
+    variant = site / "site" / "a.fr.md"
+    merged = "Le conseil a approuvé de justesse le budget lundi."
+    _edit(variant, f"{shown(FIRST)} {shown(SECOND)}", merged)
+    _edit(site / "site" / "a.md", "on Monday", "on Tuesday")
+    result = _localize(run_cli, to="fr")
+    assert result.exit_code == 0, result.stderr  # not stalled
+    assert shown("The council approved the budget on Tuesday.") in variant.read_text(
+        encoding="utf-8"
+    )
+    (copy,) = (site / "edited").rglob("a.fr.md")
+    assert merged in copy.read_text(encoding="utf-8")

@@ -186,8 +186,13 @@ def _block(
     try:
         _sentences(edited, expected, machine, sources, unit, plan, found)
     except _Uncertain:
-        if len(sources) < 2 or None in expected:
-            raise  # the source changed since: nothing to keep the block against
+        if len(sources) < 2:
+            raise
+        if None in expected:
+            # its source changed since, and its sentences no longer line up:
+            # nothing to keep the block against; it is translated anew, and the
+            # caller keeps a copy of the edited file
+            return
         _whole_block(plan, unit, edited, result)
         return
     result.entries.extend(found.entries)
