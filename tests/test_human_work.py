@@ -561,6 +561,16 @@ def _corpus(root: Path, count: int) -> list[Path]:
     return sources
 
 
+def _stale_corpus(root: Path, run_cli) -> list[Path]:
+    """600 articles localized, then every source changed: their variants, which
+    the next run rewrites one by one."""
+    sources = _corpus(root, 600)
+    assert _localize(run_cli, to="fr", path="many").exit_code == 0
+    for source in sources:
+        _edit(source, "nine", "ten")
+    return [s.with_name(s.stem + ".fr.md") for s in sources]
+
+
 def _stopped_midway(root: Path, variants: list[Path], action) -> tuple[int, str]:
     """Run localize in its own process; when it has rewritten its first variant,
     stop it, call *action* with the last variant not yet rewritten, go on."""
@@ -593,11 +603,7 @@ def _stopped_midway(root: Path, variants: list[Path], action) -> tuple[int, str]
 
 def test_real_process_an_edit_saved_during_a_run_is_kept(tmp_path, monkeypatch, run_cli):
     monkeypatch.chdir(tmp_path)
-    sources = _corpus(tmp_path, 600)
-    assert _localize(run_cli, to="fr", path="many").exit_code == 0
-    for source in sources:
-        _edit(source, "nine", "ten")
-    variants = [s.with_name(s.stem + ".fr.md") for s in sources]
+    variants = _stale_corpus(tmp_path, run_cli)
     saved = {}
 
     def save(variant: Path) -> None:
@@ -616,11 +622,7 @@ def test_real_process_an_edit_saved_during_a_run_is_kept(tmp_path, monkeypatch, 
 
 def test_real_process_an_import_during_a_run_reaches_its_variant(tmp_path, monkeypatch, run_cli):
     monkeypatch.chdir(tmp_path)
-    sources = _corpus(tmp_path, 600)
-    assert _localize(run_cli, to="fr", path="many").exit_code == 0
-    for source in sources:
-        _edit(source, "nine", "ten")
-    variants = [s.with_name(s.stem + ".fr.md") for s in sources]
+    variants = _stale_corpus(tmp_path, run_cli)
     imported = {}
 
     def import_(variant: Path) -> None:

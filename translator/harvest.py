@@ -26,7 +26,9 @@ out and reported.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import qa
 from .article import Article, Block
@@ -91,31 +93,43 @@ def harvest(
     *same_markup*: a Markdown variant of a Markdown source (inline markup kept)."""
     result = Harvest(read_back.path, markup=same_markup)
     result.drafts = drafts or [None] * len(plan.segments)
-    variant_blocks = list(read_back.blocks)
     source_fmt = plan.article.format
     try:
-        for owner, unit in plan.units:
-            if owner is None:  # a front-matter title: the variant's title field
-                if unit is not None:
-                    title = read_back.meta.get("title")
-                    edited = _flat(str(title)) if title is not None else ""
-                    _block(plan, unit, None, edited, written, same_markup, source_fmt, result)
-                continue
-            if not variant_blocks:
-                raise _Uncertain("the variant has fewer blocks than the source")
-            kind, text, _line = variant_blocks.pop(0)
-            if kind != owner.kind:
-                raise _Uncertain(f"a {kind} block stands where the source has a {owner.kind}")
-            if unit is None:  # code: copied, never translated
-                continue
-            if read_back.fmt == "md" and not same_markup:
-                text = inline_plain(text, "markdown")
-            _block(plan, unit, owner, _flat(text), written, same_markup, source_fmt, result)
-        if variant_blocks:
-            raise _Uncertain("the variant has more blocks than the source")
+        for owner, unit, text in _paired(plan, read_back, same_markup, "the variant"):
+            edited = _flat(str(text)) if text is not None else ""
+            _block(plan, unit, owner, edited, written, same_markup, source_fmt, result)
     except _Uncertain as exc:
         return Harvest(read_back.path, uncertain=str(exc))
     return _one_per_source(result)
+
+
+def _paired(
+    plan: Plan, variant: ReadVariant, same_markup: bool, name: str
+) -> Iterator[tuple[Block | None, Unit, Any]]:
+    """Each translatable source unit with what *variant* holds for it: a
+    front-matter title's field (its value, None when absent), else the block at
+    the same position, which must be of the same kind (a Markdown variant of a
+    source with other markup as plain text).  Code blocks are passed over.
+    Raises _Uncertain (naming the variant *name*) when the blocks do not line up."""
+    at = 0
+    for owner, unit in plan.units:
+        if owner is None:  # a front-matter title: the variant's title field
+            if unit is not None:
+                yield None, unit, variant.meta.get("title")
+            continue
+        if at >= len(variant.blocks):
+            raise _Uncertain(f"{name} has fewer blocks than the source")
+        kind, text, _line = variant.blocks[at]
+        at += 1
+        if kind != owner.kind:
+            raise _Uncertain(f"a {kind} block stands where the source has a {owner.kind}")
+        if unit is None:  # code: copied, never translated
+            continue
+        if variant.fmt == "md" and not same_markup:
+            text = inline_plain(text, "markdown")
+        yield owner, unit, text
+    if at < len(variant.blocks):
+        raise _Uncertain(f"{name} has more blocks than the source")
 
 
 def _one_per_source(result: Harvest) -> Harvest:
@@ -215,28 +229,11 @@ def adopt(plan: Plan, person: ReadVariant, *, same_markup: bool) -> Harvest:
     block (and a front-matter title) one human translation of the source's.
     Uncertain when its blocks do not line up with the source's."""
     result = Harvest(person.path, markup=same_markup)
-    blocks = list(person.blocks)
     try:
-        for owner, unit in plan.units:
-            if owner is None:
-                title = person.meta.get("title")
-                if unit is not None:
-                    if not isinstance(title, str) or not title.strip():
-                        raise _Uncertain("it has no title where the source has one")
-                    _whole_block(plan, unit, _flat(title), result)
-                continue
-            if not blocks:
-                raise _Uncertain("it has fewer blocks than the source")
-            kind, text, _line = blocks.pop(0)
-            if kind != owner.kind:
-                raise _Uncertain(f"a {kind} block stands where the source has a {owner.kind}")
-            if unit is None:
-                continue
-            if not same_markup:
-                text = inline_plain(text, "markdown")
+        for owner, unit, text in _paired(plan, person, same_markup, "it"):
+            if owner is None and (not isinstance(text, str) or not text.strip()):
+                raise _Uncertain("it has no title where the source has one")
             _whole_block(plan, unit, _flat(text), result)
-        if blocks:
-            raise _Uncertain("it has more blocks than the source")
     except _Uncertain as exc:
         return Harvest(person.path, uncertain=str(exc))
     return _one_per_source(result)
