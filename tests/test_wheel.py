@@ -65,6 +65,9 @@ def test_wheel_in_a_fresh_venv_writes_french_labels(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "translator/messages/fr/LC_MESSAGES/translator.po" in names
     assert "translator/messages/zh_Hant/LC_MESSAGES/translator.po" in names
+    # translator review serves its own assets (nothing from a CDN)
+    assert {"translator/static/review.js", "translator/static/review.css"} <= set(names)
+    assert "translator/templates/review_article.html" in names
 
     env_dir = tmp_path / "fresh"
     venv.create(env_dir, with_pip=False)

@@ -1096,6 +1096,93 @@ def preview(
     click.echo(str(path))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--to", "to", required=True, metavar="LOCALES", help="Locales to review: fr,de.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Where localize wrote the variants (default: beside the sources).",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["filename", "dir"]),
+    default="filename",
+    show_default=True,
+    help="The layout localize wrote the variants in.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default="argos",
+    show_default=True,
+    help="For a variant not written yet; a variant is rewritten with its own engine.",
+)
+@click.option("--from", "source", metavar="LANG", help="Source language (default: detected).")
+@click.option("--cache", type=click.Path(dir_okay=False), help="The translation memory file.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but loopback needs the token printed at start.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@skip_option
+@read_options
+def review(
+    paths: tuple[str, ...],
+    to: str,
+    out: str | None,
+    layout: str,
+    engine: str,
+    source: str | None,
+    cache: str | None,
+    host: str,
+    port: int,
+    skip: str | None,
+    encoding: str | None,
+    max_bytes: int,
+) -> None:
+    """Serve a local web app to fix the drafts side by side, in the browser.
+
+    The first line printed is the app's URL. Each save is an import of one
+    segment: checked like translator import, kept as a person's translation of
+    that article and locale, and the variant rewritten. Stop with Ctrl+C.
+
+    \b
+    Example:
+      translator review samples/ --to fr --out build/
+    """
+    from .locales import parse_locales
+    from .qa import parse_skip
+    from .review import Review, ReviewOptions
+    from .review_web import prepare, serve
+
+    options = ReviewOptions(
+        targets=parse_locales(to),
+        out=out,
+        layout=layout,
+        engine=engine,
+        source=source,
+        read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        cache=cache,
+        skip=parse_skip(skip),
+    )
+    session = Review(paths, options)
+    server, sock = prepare(host, port)
+    click.echo(server.url)
+    if server.token:
+        click.echo(f"listening on {host}: every request needs the token in this URL", err=True)
+    sys.stdout.flush()
+    serve(session, server, sock)
+
+
 @cli.group()
 def models() -> None:
     """Manage Argos Translate packages (offline unless asked to download).

@@ -79,3 +79,8 @@ class NetworkError(TranslatorError):
     """A download the user asked for could not be made."""
 
     exit_code = EXIT_FAILURES
+
+
+class LockedError(UsageError):
+    """Another run holds the output's lock (a ``localize``, or a save from
+    ``translator review``): nothing was done."""

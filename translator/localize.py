@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from .article import Article
 from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
-from .errors import ClusterError, InputError, TranslatorError, UsageError
+from .errors import ClusterError, InputError, LockedError, TranslatorError, UsageError
 from .executors import EXECUTORS, Executor, make_executor, split_batches
 from .fsutil import (
     ChangedOnDisk,
@@ -105,6 +106,8 @@ class LocalizeOptions:
     batch_files: int = 64  # articles handled together (memory stays flat)
     batch_segments: int = 256  # segments per engine task
     skip_checks: frozenset[str] = frozenset()  # QA checks not run
+    only: frozenset[str] | None = None  # these sources (real paths) of the inputs; None: all
+    lock_wait: float = 0.0  # seconds to wait for another run on the same output
 
     @property
     def source_code(self) -> str | None:
@@ -341,6 +344,8 @@ def plan_destinations(
     report.notices.extend(Notice(n) for n in found.notices)
     jobs: list[Job] = []
     for file, root in zip(found.files, found.roots, strict=True):
+        if options.only is not None and os.path.realpath(file) not in options.only:
+            continue
         if is_variant(file):
             report.skipped.append(file)
         else:
@@ -538,24 +543,36 @@ class _Item:
     looked_up: float  # when people's translations were read from the memory
 
 
+_HELD = threading.local()  # the run locks this thread holds (a save inside a run's lock)
+
+
 @contextmanager
-def run_lock(out: str | None, paths: list[str] | tuple[str, ...]) -> Iterator[None]:
+def run_lock(
+    out: str | None, paths: list[str] | tuple[str, ...], wait: float = 0.0
+) -> Iterator[None]:
     """One run per output: taken before any input is read, so that a second run
-    on the same output is refused at once."""
+    on the same output is refused at once (or after *wait* seconds).  A thread
+    that holds it already goes on (``translator review`` saves under it)."""
     path = _lock_path(out, paths)
+    held: set[str] = _HELD.__dict__.setdefault("paths", set())
+    if str(path) in held:
+        yield
+        return
     if path.is_symlink():
         raise UsageError(f"the lock {path} is a symbolic link; remove it")
-    lock = FileLock(str(path), timeout=0)
+    lock = FileLock(str(path), timeout=wait)
     try:
         lock.acquire()
     except Timeout:
-        raise UsageError(
+        raise LockedError(
             f"another translator localize is writing to {out or 'these files'} "
-            f"(lock {lock.lock_file}); wait for it to finish or stop it"
+            f"(lock {lock.lock_file}, held by a run or a review save); wait for it to finish or stop it"
         ) from None
+    held.add(str(path))
     try:
         yield
     finally:
+        held.discard(str(path))
         lock.release()
 
 
@@ -980,7 +997,7 @@ def localize(
         if notice:
             report.notices.append(Notice(notice))
         options = replace(options, cache=str(path))
-    with run_lock(options.out, paths):
+    with run_lock(options.out, paths, options.lock_wait):
         return _localize(
             jobs, targets_of, options, progress, engine, decode, report, started, project
         )

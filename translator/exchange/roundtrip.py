@@ -39,6 +39,10 @@ from . import codec, formats
 from .model import ExchangeFile, ExchangeUnit, fill_spans, remask
 
 XLIFF_VERSIONS = ("2.1", "1.2")
+# the note of a sentence whose paragraph a person translated whole (with its first sentence)
+PARAGRAPH_NOTE = (
+    "translated with the paragraph's first sentence: a person translated the whole paragraph as one"
+)
 
 
 def unit_ids(segments: list[str]) -> list[str]:
@@ -126,10 +130,7 @@ def _target(
     machine draft.  Whether the target is pseudo-engine text."""
     if human is not None and human[1].scope == BLOCK and not human[0]:
         # a paragraph a person translated whole answers its first sentence
-        unit.notes.append(
-            "translated with the paragraph's first sentence: a person translated the "
-            "whole paragraph as one"
-        )
+        unit.notes.append(PARAGRAPH_NOTE)
         return False
     if human is not None:
         text, row = human
@@ -387,13 +388,15 @@ def read_exchange(path: str, max_bytes: int) -> ExchangeFile:
     return formats.for_file(path).read(path, max_bytes)
 
 
-def _accepted(
+def accepted(
     unit: ExchangeUnit,
     expected: tuple[str, dict[int, str]],
     result: FileImport,
     plan: Plan,
     masked: bool,
 ) -> HumanEntry | None:
+    """*unit*'s target as a person's translation of its segment, or None (why
+    in *result*: skipped, stale or rejected by the entry check)."""
     segment, spans = expected
     if (
         unit.target is None
@@ -449,7 +452,25 @@ def import_files(
     return report
 
 
-def _whole_paragraphs(plan: Plan, memory: Memory, locale: str, context: str) -> dict[str, str]:
+def expected_units(plan: Plan) -> dict[str, tuple[str, dict[int, str]]]:
+    """Each unit id of *plan* with its segment (placeholders) and spans."""
+    rows = _segment_rows(plan)
+    return {
+        unit_id: (segment, spans)
+        for unit_id, (segment, _line, spans) in zip(
+            unit_ids([r[0] for r in rows]), rows, strict=True
+        )
+    }
+
+
+def as_paragraph(entry: HumanEntry, blocks: dict[str, str]) -> HumanEntry:
+    """The first sentence of a paragraph a person translated whole stands for it."""
+    if entry.source in blocks:
+        return HumanEntry(blocks[entry.source], entry.target, entry.state, entry.note, BLOCK)
+    return entry
+
+
+def whole_paragraphs(plan: Plan, memory: Memory, locale: str, context: str) -> dict[str, str]:
     """The first sentence (normalised) of each paragraph this article's
     translation answers whole, with the paragraph's own source."""
     people = answers_for(plan, memory, locale, context)
@@ -483,15 +504,9 @@ def _import_one(
         articles[key] = load_article(exchange.source_path, read)
     article = articles[key]
     plan = plan_translation(article, target.argos, source_lang)
-    rows = _segment_rows(plan)
-    expected = {
-        unit_id: (segment, spans)
-        for unit_id, (segment, _line, spans) in zip(
-            unit_ids([r[0] for r in rows]), rows, strict=True
-        )
-    }
+    expected = expected_units(plan)
     context = article_context(article, find_project([exchange.source_path]))
-    blocks = _whole_paragraphs(plan, memory, target.tag, context)
+    blocks = whole_paragraphs(plan, memory, target.tag, context)
     result = FileImport(path)
     entries = []
     seen: set[str] = set()
@@ -503,14 +518,9 @@ def _import_one(
         if unit.id not in expected:
             result.stale.append(unit.id)
             continue
-        entry = _accepted(unit, expected[unit.id], result, plan, exchange.masked)
+        entry = accepted(unit, expected[unit.id], result, plan, exchange.masked)
         if entry is not None:
-            if entry.source in blocks:
-                # the first sentence of a paragraph a person translated whole stands for it
-                entry = HumanEntry(
-                    blocks[entry.source], entry.target, entry.state, entry.note, BLOCK
-                )
-            entries.append(entry)
+            entries.append(as_paragraph(entry, blocks))
     if result.rejected:
         # a file is taken whole or not at all: one rejected unit keeps it all out
         result.refused = len(entries)

@@ -1,0 +1,141 @@
+// translator review: saves and keyboard moves.  Text reaches the page through
+// textContent and value only; the server escapes everything it renders.
+"use strict";
+
+(function () {
+  const box = document.getElementById("segments");
+  if (!box) return;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const rows = () => Array.from(box.querySelectorAll(".seg[data-id]"));
+  const visible = () => rows().filter((r) => !r.hidden);
+
+  function focusRow(row) {
+    if (!row) return;
+    const area = row.querySelector("textarea");
+    area.focus();
+    row.scrollIntoView({ block: "center" });
+  }
+
+  function neighbour(row, step) {
+    const list = visible();
+    const i = list.indexOf(row);
+    return list[i + step] || null;
+  }
+
+  function nextToReview(row) {
+    const list = visible();
+    const start = list.indexOf(row);
+    for (let k = 1; k <= list.length; k++) {
+      const r = list[(start + k) % list.length];
+      if (r.dataset.origin !== "human" && r.dataset.origin !== "paragraph") return r;
+    }
+    return null;
+  }
+
+  function say(row, text, ok) {
+    const p = row.querySelector(".message");
+    p.textContent = text;
+    p.className = "message " + (ok ? "ok" : "error");
+    p.setAttribute("role", ok ? "status" : "alert");
+  }
+
+  function fill(row, seg) {
+    row.dataset.base = seg.target;
+    row.dataset.origin = seg.origin;
+    const errors = seg.findings.filter((f) => f.severity === "error").length;
+    row.dataset.errors = String(errors);
+    row.className = "seg origin-" + seg.origin + (errors ? " has-error" : "");
+    row.querySelector("textarea").value = seg.target;
+    row.querySelector(".origin").textContent =
+      seg.origin === "human" ? "human · " + seg.state : seg.origin;
+    const list = row.querySelector(".findings");
+    list.replaceChildren();
+    for (const f of seg.findings) {
+      const li = document.createElement("li");
+      li.className = f.severity;
+      li.textContent = f.severity + " · " + f.check + ": " + f.message;
+      list.appendChild(li);
+    }
+    const accept = row.querySelector("button.accept");
+    if (accept && seg.origin === "human") accept.remove();
+  }
+
+  async function save(row, reviewed) {
+    const area = row.querySelector("textarea");
+    if (area.readOnly) return false;
+    say(row, "saving…", true);
+    let response, data;
+    try {
+      response = await fetch(
+        "/article/" + encodeURIComponent(box.dataset.article) + "/" +
+          encodeURIComponent(box.dataset.tag) + "/segment/" + encodeURIComponent(row.dataset.id),
+        {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+          body: JSON.stringify({ text: area.value, base: row.dataset.base, reviewed: reviewed }),
+        },
+      );
+      data = await response.json();
+    } catch (err) {
+      say(row, "not saved: the server did not answer (" + err + "); your text is still here", false);
+      return false;
+    }
+    if (!data.ok) {
+      say(row, data.message, false);
+      return false;
+    }
+    fill(row, data.segment);
+    row.classList.remove("dirty");
+    box.dataset.version = data.version;
+    if (data.reviewed !== null) {
+      document.getElementById("reviewed").textContent = "reviewed " + data.reviewed.toFixed(1) + "%";
+    }
+    say(row, data.message, true);
+    return true;
+  }
+
+  box.addEventListener("input", (event) => {
+    const row = event.target.closest(".seg");
+    if (row) row.classList.toggle("dirty", event.target.value !== row.dataset.base);
+  });
+
+  box.addEventListener("keydown", async (event) => {
+    const row = event.target.closest(".seg[data-id]");
+    if (!row || event.target.tagName !== "TEXTAREA") return;
+    if (event.key === "Enter" && event.ctrlKey) {
+      event.preventDefault();
+      if (await save(row, false)) focusRow(nextToReview(row));
+    } else if (event.key === "Enter" && event.altKey) {
+      event.preventDefault();
+      if (await save(row, true)) focusRow(nextToReview(row));
+    } else if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      focusRow(neighbour(row, event.key === "ArrowDown" ? 1 : -1));
+    }
+  });
+
+  box.addEventListener("click", (event) => {
+    const row = event.target.closest(".seg[data-id]");
+    if (!row) return;
+    if (event.target.matches("button.save")) save(row, false);
+    if (event.target.matches("button.accept")) save(row, true);
+  });
+
+  for (const radio of document.querySelectorAll('input[name="filter"]')) {
+    radio.addEventListener("change", () => {
+      const how = radio.value;
+      for (const row of rows()) {
+        const o = row.dataset.origin;
+        row.hidden =
+          (how === "machine" && o !== "machine") ||
+          (how === "errors" && row.dataset.errors === "0") ||
+          (how === "stale" && o !== "needs-review");
+      }
+    });
+  }
+
+  window.addEventListener("beforeunload", (event) => {
+    if (box.querySelector(".seg.dirty")) event.preventDefault();
+  });
+})();
