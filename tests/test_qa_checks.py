@@ -9,6 +9,7 @@ import pytest
 
 from translator import qa
 from translator.errors import UsageError
+from translator.glossary import DNT, Rule, TermRules
 
 from .conftest import SAMPLES
 
@@ -62,7 +63,22 @@ FIRES = {
         "en",
         "fr",
     ),
+    # a name the glossary keeps as written, lost in the target
+    "glossary": (
+        "Stone met the council on Monday.",
+        "Pierre a rencontré le conseil lundi.",
+        "en",
+        "fr",
+        TermRules([Rule(DNT, "Stone", "")]),
+    ),
 }
+
+
+def _check(check_id, **options):
+    source, target, src, tgt, *terms = FIRES[check_id]
+    return qa.check_pair(
+        0, 1, source, target, src, tgt, terms=terms[0] if terms else None, **options
+    )
 
 
 def _ids(findings):
@@ -77,8 +93,7 @@ def test_every_registered_check_has_a_case_here():
 
 @pytest.mark.parametrize("check_id", sorted(FIRES))
 def test_each_check_fires_on_its_own_defect(check_id):
-    source, target, src, tgt = FIRES[check_id]
-    found = qa.check_pair(0, 1, source, target, src, tgt)
+    found = _check(check_id)
     assert check_id in _ids(found)
     severity = qa.CHECKS[check_id].severity
     assert all(f.severity == severity for f in found if f.check == check_id)
@@ -88,8 +103,7 @@ def test_each_check_fires_on_its_own_defect(check_id):
 
 @pytest.mark.parametrize("check_id", sorted(FIRES))
 def test_each_check_can_be_skipped_alone(check_id):
-    source, target, src, tgt = FIRES[check_id]
-    kept = qa.check_pair(0, 1, source, target, src, tgt, skip=frozenset({check_id}))
+    kept = _check(check_id, skip=frozenset({check_id}))
     assert check_id not in _ids(kept)
 
 

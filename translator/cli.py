@@ -89,6 +89,22 @@ skip_option = click.option(
 )
 
 
+glossary_option = click.option(
+    "--glossary",
+    "glossary",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Names and house terms (CSV or TBX); repeatable; a translator.toml 'glossary' adds its own.",
+)
+
+
+def _glossary(files: tuple[str, ...], paths: Any) -> Any:
+    from .glossary import project_glossary
+
+    return project_glossary(list(files), [p for p in paths if p and p != "-"])
+
+
 def read_options(func: Any) -> Any:
     """The options every article-reading command shares."""
     func = click.option(
@@ -263,6 +279,7 @@ def make_decode(
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
 )
+@glossary_option
 @read_options
 @decode_options
 def translate(
@@ -272,6 +289,7 @@ def translate(
     source: str | None,
     engine: str,
     output: str | None,
+    glossary: tuple[str, ...],
     encoding: str | None,
     max_bytes: int,
     **decode: Any,
@@ -305,6 +323,7 @@ def translate(
         read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         decode=make_decode(**decode),
         text=text,
+        glossary=_glossary(glossary, [path] if path else []),
     )
     path = result.path
     for event in result.translation.events:
@@ -405,6 +424,7 @@ def translate(
     help="Articles read and translated together; memory grows with it, not with the corpus.",
 )
 @skip_option
+@glossary_option
 @read_options
 @decode_options
 def localize(
@@ -429,6 +449,7 @@ def localize(
     dask_timeout: float,
     batch_files: int,
     skip: str | None,
+    glossary: tuple[str, ...],
     encoding: str | None,
     max_bytes: int,
     **decode: Any,
@@ -471,6 +492,7 @@ def localize(
         scheduler=scheduler,
         cluster_timeout=dask_timeout,
         skip_missing_pairs=skip_missing_pairs,
+        glossary=_glossary(glossary, paths),
         show_cluster_logs=bool((click.get_current_context().find_root().obj or {}).get("debug")),
     )
     if executor == "dask" and not options.show_cluster_logs:
@@ -644,6 +666,7 @@ class _Progress(Progress):
     is_flag=True,
     help="Replace exchange files changed since export wrote them (a copy is kept).",
 )
+@glossary_option
 @read_options
 def export_command(
     sources: tuple[str, ...],
@@ -654,6 +677,7 @@ def export_command(
     source: str | None,
     cache: str | None,
     force: bool,
+    glossary: tuple[str, ...],
     encoding: str | None,
     max_bytes: int,
 ) -> None:
@@ -680,6 +704,7 @@ def export_command(
         read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         cache=cache,
         force=force,
+        glossary=_glossary(glossary, sources),
     )
     report = export(sources, options)
     for path in report.written:
@@ -915,6 +940,7 @@ def cache_clear(cache_file: str | None, yes: bool) -> None:
     type=click.Path(dir_okay=False),
     help="Write the report here instead of stdout.",
 )
+@glossary_option
 def coverage(
     sources: tuple[str, ...],
     locales: str,
@@ -926,6 +952,7 @@ def coverage(
     rerun_qa: bool,
     fmt: str,
     output: str | None,
+    glossary: tuple[str, ...],
 ) -> None:
     """Check that every article has a fresh, clean variant per locale (a CI gate).
 
@@ -949,6 +976,7 @@ def coverage(
         minimum=minimum,
         min_reviewed=min_reviewed,
         rerun_qa=rerun_qa,
+        glossary=_glossary(glossary, sources),
     )
     text = cov.RENDERERS[fmt](report)
     if output:
@@ -980,6 +1008,7 @@ def coverage(
     help="Exit 1 when the variant records another source than the one given.",
 )
 @skip_option
+@glossary_option
 @read_options
 def qa_command(
     source: str | None,
@@ -989,6 +1018,7 @@ def qa_command(
     list_checks: bool,
     strict: bool,
     skip: str | None,
+    glossary: tuple[str, ...],
     encoding: str | None,
     max_bytes: int,
 ) -> None:
@@ -1016,7 +1046,11 @@ def qa_command(
     if source is None or variant is None:
         raise click.UsageError("give a SOURCE and a VARIANT (or --list-checks)")
     report = check_variant(
-        source, variant, ReadOptions(encoding=encoding, max_bytes=max_bytes), parse_skip(skip)
+        source,
+        variant,
+        ReadOptions(encoding=encoding, max_bytes=max_bytes),
+        parse_skip(skip),
+        _glossary(glossary, [source]),
     )
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(severity), ensure_ascii=False, indent=2))
@@ -1052,6 +1086,7 @@ def qa_command(
     help="The memory that says which segments are people's (default: the usual one).",
 )
 @skip_option
+@glossary_option
 @read_options
 @decode_options
 def preview(
@@ -1063,6 +1098,7 @@ def preview(
     output: str | None,
     open_browser: bool,
     skip: str | None,
+    glossary: tuple[str, ...],
     cache: str | None,
     encoding: str | None,
     max_bytes: int,
@@ -1090,6 +1126,7 @@ def preview(
         decode=make_decode(**decode),
         skip=parse_skip(skip),
         cache=cache,
+        glossary=_glossary(glossary, [source]),
     )
     out = output or f"{Path(source).stem}.{page.target.code}.preview.html"
     path = write_preview(page, out, open_browser=open_browser)
@@ -1134,6 +1171,7 @@ def preview(
     help="Port to listen on; 0 picks a free one.",
 )
 @skip_option
+@glossary_option
 @read_options
 def review(
     paths: tuple[str, ...],
@@ -1146,6 +1184,7 @@ def review(
     host: str,
     port: int,
     skip: str | None,
+    glossary: tuple[str, ...],
     encoding: str | None,
     max_bytes: int,
 ) -> None:
@@ -1173,6 +1212,7 @@ def review(
         read=ReadOptions(encoding=encoding, max_bytes=max_bytes),
         cache=cache,
         skip=parse_skip(skip),
+        glossary=_glossary(glossary, paths),
     )
     session = Review(paths, options)
     server, sock = prepare(host, port)

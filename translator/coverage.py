@@ -30,7 +30,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -49,6 +49,9 @@ from .variants import (
     variant_edited,
     written_by_tool,
 )
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
 
 STATUSES = ("ok", "stale", "missing", "invalid", "qa", "edited")
 FIXES = {
@@ -237,12 +240,14 @@ def _locate(file: str, root: str, sha: str, variants: str | None, tag: str, layo
     return cell
 
 
-def _rechecked(source: str, cell: Cell, read: ReadOptions | None) -> Cell:
+def _rechecked(
+    source: str, cell: Cell, read: ReadOptions | None, glossary: Glossary | None = None
+) -> Cell:
     from .qa import check_variant
 
     assert cell.variant is not None
     try:
-        checked = check_variant(source, cell.variant, read)
+        checked = check_variant(source, cell.variant, read, glossary=glossary)
     except InputError as exc:
         return Cell("invalid", cell.variant, f"cannot be checked: {exc}")
     if checked.errors:
@@ -268,6 +273,7 @@ def coverage(
     min_reviewed: float = 0.0,
     rerun_qa: bool = False,
     read: ReadOptions | None = None,
+    glossary: Glossary | None = None,
 ) -> CoverageReport:
     """The coverage of *sources* in *targets*; with *rerun_qa* the QA checks run
     again on every fresh variant's body, as ``translator qa`` runs them, instead
@@ -292,7 +298,7 @@ def coverage(
         for target in targets:
             cell = _locate(file, root, sha, variants, target.tag, layout)
             if rerun_qa and cell.status in ("ok", "qa") and cell.variant is not None:
-                cell = _rechecked(file, cell, read)
+                cell = _rechecked(file, cell, read, glossary)
             row.cells[target.tag] = cell
         report.articles.append(row)
     if catalogs is None and os.path.isdir("locales"):

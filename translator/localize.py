@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -45,6 +45,7 @@ from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, LockedError, TranslatorError, UsageError
+from .exchange import codec
 from .executors import EXECUTORS, Executor, make_executor, split_batches
 from .fsutil import (
     ChangedOnDisk,
@@ -54,6 +55,7 @@ from .fsutil import (
     keep_copy,
     remove_stale_temporaries,
 )
+from .glossary import Glossary, TermOutcome, TermRules
 from .harvest import added_fields, adopt, harvest
 from .labels import Labels
 from .locales import Target, parse_locale
@@ -107,6 +109,7 @@ class LocalizeOptions:
     batch_segments: int = 256  # segments per engine task
     skip_checks: frozenset[str] = frozenset()  # QA checks not run
     only: frozenset[str] | None = None  # these sources (real paths) of the inputs; None: all
+    glossary: Glossary | None = None  # names and house terms (--glossary)
     lock_wait: float = 0.0  # seconds to wait for another run on the same output
 
     @property
@@ -141,12 +144,24 @@ class LocalizeReport:
     human_segments: int = 0  # edited segments taken from variants into the memory
     missing_pairs: set[tuple[str, str]] = field(default_factory=set)  # (source, target)
     copied: int = 0  # variants copied from a source already in the target's language
+    terms: TermOutcome = field(default_factory=TermOutcome)  # how glossary terms fared
     memory: str | None = None  # the translation memory used (None: --no-cache)
 
     @property
     def ok(self) -> bool:
         """Nothing failed (exit 0)."""
         return not self.failures and self.memory_error is None
+
+    def _extras(self) -> dict[str, Any]:
+        """The entries a run has only sometimes: workers, glossary terms, a memory error."""
+        out: dict[str, Any] = {}
+        if self.workers:
+            out["workers"] = self.workers
+        if self.terms.sentences:
+            out["terms"] = asdict(self.terms)
+        if self.memory_error:
+            out["memory_error"] = self.memory_error
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         failed_files = {path for path, _ in self.failures}
@@ -183,12 +198,12 @@ class LocalizeReport:
             "qa_errors": {v.path: v.qa_errors for v in self.variants if v.qa_errors},
             "warnings": [str(n) for n in self.warnings],
             "notices": [str(n) for n in self.notices],
-            **({"workers": self.workers} if self.workers else {}),
-            **({"memory_error": self.memory_error} if self.memory_error else {}),
+            **self._extras(),
         }
 
 
 Job = tuple[str, str]  # (source file, the PATH it was found under)
+Pair = tuple[str, str, str]  # (source language, target language, glossary rules' digest)
 Destinations = dict[str, list[tuple[Target, Path]]]  # source file -> (locale, variant path)
 
 
@@ -212,8 +227,13 @@ def translation_key(article: Article, source: str) -> str:
     return PurePath(source).with_suffix("").as_posix()
 
 
-def _options_key(engine: Engine) -> str:
-    return "" if engine.name == "pseudo" else engine.options.key()
+def _options_key(engine: Engine, glossary: Glossary | None = None) -> str:
+    """The variant's ``options``: the decoding options (none for the pseudo
+    engine) and the glossary's digest, so that a changed glossary rewrites it."""
+    parts = [] if engine.name == "pseudo" else [engine.options.key()]
+    if glossary is not None:
+        parts.append(f"glossary={glossary.digest}")
+    return " ".join(parts)
 
 
 def is_fresh(
@@ -405,7 +425,7 @@ def freshness_prepass(
                 dest,
                 digest,
                 _identity_of(engine, options.source_code, target),
-                _options_key(engine),
+                _options_key(engine, options.glossary),
                 options.date,
                 _human_since(human, target),
             )
@@ -541,6 +561,12 @@ class _Item:
     people: Answers  # people's translations of this article and locale, by segment
     planned: str | None  # the bytes at dest when planned (compare and swap), None: no file
     looked_up: float  # when people's translations were read from the memory
+    terms: TermRules | None = None  # the glossary's rules for its language pair
+
+    @property
+    def pair(self) -> tuple[str, str, str]:
+        """What its machine drafts share: source, target language, glossary rules."""
+        return (self.plan.source_lang, self.plan.target, self.terms.digest if self.terms else "")
 
 
 _HELD = threading.local()  # the run locks this thread holds (a save inside a run's lock)
@@ -628,7 +654,7 @@ def _plan_item(
         dest,
         digest,
         identity_of,
-        _options_key(run.engine),
+        _options_key(run.engine, options.glossary),
         options.date,
         _human_since(run.human, target),
     ):
@@ -652,7 +678,13 @@ def _plan_item(
     looked_up = time.time()
     people = answers_for(plan, run.memory.store, target.tag, context)
     key = translation_key(article, os.path.relpath(file))
-    return _Item(article, target, dest, plan, date, digest, key, people, planned, looked_up)
+    terms = _terms(run, src, target)
+    return _Item(article, target, dest, plan, date, digest, key, people, planned, looked_up, terms)
+
+
+def _terms(run: Run, source: str, target: Target) -> TermRules | None:
+    glossary = run.options.glossary
+    return glossary.rules(source, target) if glossary is not None else None
 
 
 def _take_what_a_person_left(
@@ -741,7 +773,9 @@ def _as_written(
     text; None where the memory no longer knows it), and the machine drafts
     alone, by segment index."""
     people = answers_for(plan, run.memory.store, target.tag, context)
-    machine = run.memory.peek(plan.segments, plan.source_lang, plan.target)
+    machine = run.memory.peek(
+        plan.segments, plan.source_lang, plan.target, _terms(run, plan.source_lang, target)
+    )
     if plan.source_lang == plan.target:
         machine = {**_copies(plan.segments), **machine}
     drafts = [machine.get(normalise(s)) for s in plan.segments]
@@ -842,42 +876,99 @@ def _copies(segments: list[str]) -> dict[str, str]:
 
 def _translate_pairs(
     items: list[_Item], run: Run
-) -> tuple[dict[tuple[str, str], dict[str, str]], dict[tuple[str, str], str]]:
-    """One engine pass per language pair over the chunk's distinct unknown segments.
+) -> tuple[dict[Pair, dict[str, str]], dict[Pair, str]]:
+    """One engine pass per language pair (and glossary) over the chunk's
+    distinct unknown segments.
 
     Returns the answers (by normalised segment) per pair, and the pairs that failed.
     """
-    by_pair: dict[tuple[str, str], list[str]] = {}
+    by_pair: dict[Pair, list[str]] = {}
+    terms_of: dict[Pair, TermRules | None] = {}
     for item in items:
         # what people translated for this article and locale needs no machine draft
         wanted = [s for i, s in enumerate(item.plan.segments) if i not in item.people.by_index]
-        by_pair.setdefault((item.plan.source_lang, item.plan.target), []).extend(wanted)
-    answers: dict[tuple[str, str], dict[str, str]] = {}
-    failed: dict[tuple[str, str], str] = {}
-    for (src, tgt), segments in by_pair.items():
+        by_pair.setdefault(item.pair, []).extend(wanted)
+        terms_of[item.pair] = item.terms
+    answers: dict[Pair, dict[str, str]] = {}
+    failed: dict[Pair, str] = {}
+    outcome = TermOutcome()
+    for pair, segments in by_pair.items():
+        src, tgt, _glossary = pair
         if src == tgt:  # a source already in the target's language is copied
-            answers[(src, tgt)] = _copies(segments)  # people's edits come first, per item
+            answers[pair] = _copies(segments)  # people's edits come first, per item
             run.progress.segments(sum(1 for s in segments if s.strip()))
             run.report.copied += sum(1 for i in items if i.plan.source_lang == src == i.plan.target)
             continue
-        known, missing = run.memory.lookup(segments, src, tgt)
+        terms = terms_of[pair]
+        known, missing = run.memory.lookup(segments, src, tgt, terms)
         # what the memory answered (and repeats) is handled now; the rest per batch
         run.progress.segments(sum(1 for s in segments if s.strip()) - len(missing))
-        batches = [(src, tgt, b) for b in split_batches(missing, run.options.batch_segments)]
         try:
-            for index, out in run.executor.run(batches):
-                pairs = list(zip(batches[index][2], out, strict=True))
-                known.update(pairs)
-                run.memory.remember(pairs, src, tgt)
-                run.progress.segments(len(pairs))
+            _translate_missing(missing, src, tgt, terms, run, known, outcome)
         except ClusterError:
             raise  # no pair can be translated any more: the run ends, resumable
         except (TranslatorError, RuntimeError, ValueError, OSError) as exc:
-            failed[(src, tgt)] = f"translation failed: {exc}"
-        answers[(src, tgt)] = known
+            failed[pair] = f"translation failed: {exc}"
+        answers[pair] = known
     notices = run.report.notices
     notices.extend(Notice(n) for n in run.engine.notes if Notice(n) not in notices)
+    notice = outcome.notice()
+    if notice:
+        run.report.warnings.append(warning(notice))
+    run.report.terms.add(outcome)
     return answers, failed
+
+
+def _translate_missing(
+    missing: list[str],
+    src: str,
+    tgt: str,
+    terms: TermRules | None,
+    run: Run,
+    known: dict[str, str],
+    outcome: TermOutcome,
+) -> None:
+    """The model's drafts of *missing* into *known* (and the memory), batch by
+    batch, with the glossary's terms masked and written back; a sentence whose
+    term placeholder the model lost is translated again without the mask
+    (:func:`translator.glossary.translate_with_terms` says how)."""
+    masks = {s: terms.mask(s) for s in missing} if terms else {}
+    by_text: dict[str, list[str]] = {}
+    for segment in missing:
+        by_text.setdefault(masks[segment].text if terms else segment, []).append(segment)
+    size = run.options.batch_segments
+    batches = [(src, tgt, b) for b in split_batches(list(by_text), size)]
+    retry: list[str] = []
+    for index, out in run.executor.run(batches):
+        pairs: list[tuple[str, str]] = []
+        for text, translated in zip(batches[index][2], out, strict=True):
+            for segment in by_text[text]:
+                mask = masks.get(segment)
+                if mask is None or not mask.fills:
+                    pairs.append((segment, translated))
+                    continue
+                restored, intact = mask.restore(translated)
+                outcome.sentences += 1
+                outcome.survived += intact
+                if not intact:
+                    retry.append(segment)
+                pairs.append((segment, restored))
+        known.update(pairs)
+        run.memory.remember(pairs, src, tgt, terms)
+        run.progress.segments(len(pairs))
+    if not retry or terms is None:
+        return
+    again = [(src, tgt, b) for b in split_batches(retry, size)]
+    for index, out in run.executor.run(again):
+        better = [
+            (segment, text)
+            for segment, text in zip(again[index][2], out, strict=True)
+            if not terms.missing(segment, codec.strip(text))
+        ]
+        outcome.fallback += len(better)
+        outcome.appended += len(out) - len(better)
+        known.update(better)
+        run.memory.remember(better, src, tgt, terms, count=False)
 
 
 def _run_chunk(files: list[str], run: Run) -> None:
@@ -885,7 +976,7 @@ def _run_chunk(files: list[str], run: Run) -> None:
     answers, failed = _translate_pairs(items, run)
     report = run.report
     for item in items:
-        pair = (item.plan.source_lang, item.plan.target)
+        pair = item.pair
         if pair in failed:
             report.failures.append((item.article.path, failed[pair]))
             run.progress.variant(str(item.dest), "failed")
@@ -927,6 +1018,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         tr.target,
         pseudo=engine.name == "pseudo" and identity != COPY,
         skip=run.options.skip_checks,
+        terms=item.terms,
     )
     pub = published_line(item.target, tr.source_lang, item.date)
     meta = VariantMeta(
@@ -941,7 +1033,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         translation_key=item.key,
         key_field=translation_key_field(item.article),
         engine=identity,
-        options=_options_key(engine) or None,
+        options=_options_key(engine, run.options.glossary) or None,
         qa=qa.summary(findings),
         review=item.people.counts(item.plan),
     )

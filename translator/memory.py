@@ -28,12 +28,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 from .engines import Engine
 from .errors import UsageError
 from .project import memory_path
+
+if TYPE_CHECKING:
+    from .glossary import TermRules
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
@@ -524,12 +528,23 @@ class SegmentMemory:
         if store is not None and store.unwritable is not None:
             self.error = f"cannot save to the translation memory {store.path}: {store.unwritable}"
 
-    def _key(self, segment: str, source: str, target: str) -> str:
+    def _options(self, segment: str, terms: TermRules | None) -> str:
+        """The options a draft of *segment* is keyed by: the engine's, and what
+        the glossary asks of the segment (a changed term makes its drafts unknown)."""
+        base = self.engine.options.key()
+        fingerprint = terms.fingerprint(segment) if terms else ""
+        return f"{base} terms={fingerprint}" if fingerprint else base
+
+    def _key(self, segment: str, source: str, target: str, terms: TermRules | None = None) -> str:
         model = self.engine.identity(source, target)
-        return memory_key(segment, source, target, model, self.engine.options.key())
+        return memory_key(segment, source, target, model, self._options(segment, terms))
 
     def lookup(
-        self, segments: Sequence[str], source: str, target: str
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        terms: TermRules | None = None,
     ) -> tuple[dict[str, str], list[str]]:
         """(answers by normalised segment, the normalised segments still to translate).
 
@@ -541,18 +556,24 @@ class SegmentMemory:
         if self.store is not None and wanted:
             # this model's own drafts (people's translations are answered per
             # article and locale before: translator.people)
-            keys = {s: self._key(s, source, target) for s in wanted}
+            keys = {s: self._key(s, source, target, terms) for s in wanted}
             known = self.store.get_many(list(keys.values()))
             answers = {s: known[k] for s, k in keys.items() if k in known}
         missing = [s for s in wanted if s not in answers]
         self.from_memory += sum(1 for s in segments if s.strip()) - len(missing)
         return answers, missing
 
-    def peek(self, segments: Sequence[str], source: str, target: str) -> dict[str, str]:
+    def peek(
+        self,
+        segments: Sequence[str],
+        source: str,
+        target: str,
+        terms: TermRules | None = None,
+    ) -> dict[str, str]:
         """What the memory's machine drafts answer for *segments*, by normalised
         segment, without counting anything."""
         counted = self.from_memory
-        answers, _missing = self.lookup(segments, source, target)
+        answers, _missing = self.lookup(segments, source, target, terms)
         self.from_memory = counted
         return answers
 
@@ -577,24 +598,40 @@ class SegmentMemory:
             return str(exc)
         return None
 
-    def remember(self, pairs: Sequence[tuple[str, str]], source: str, target: str) -> None:
-        """Store the model's translations of (normalised segment, translation) pairs."""
-        self.translated += len(pairs)
+    def remember(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        source: str,
+        target: str,
+        terms: TermRules | None = None,
+        *,
+        count: bool = True,
+    ) -> None:
+        """Store the model's translations of (normalised segment, translation)
+        pairs (*count*: they are new model work, not a second try of some)."""
+        if count:
+            self.translated += len(pairs)
         if self.store is None or not pairs or self.error is not None:
             return
         model = self.engine.identity(source, target)
-        options = self.engine.options.key()
         try:
-            self._put(pairs, source, target, model, options)
+            self._put(pairs, source, target, model, terms)
         except sqlite3.Error as exc:  # read-only, disk full: the run goes on without it
             self.error = f"cannot save to the translation memory {self.store.path}: {exc}"
 
     def _put(
-        self, pairs: Sequence[tuple[str, str]], source: str, target: str, model: str, options: str
+        self,
+        pairs: Sequence[tuple[str, str]],
+        source: str,
+        target: str,
+        model: str,
+        terms: TermRules | None,
     ) -> None:
         assert self.store is not None
-        self.store.put_many(
-            [
+        rows = []
+        for s, t in pairs:
+            options = self._options(s, terms)
+            rows.append(
                 (
                     memory_key(s, source, target, model, options),
                     s,
@@ -604,9 +641,8 @@ class SegmentMemory:
                     model,
                     options,
                 )
-                for s, t in pairs
-            ]
-        )
+            )
+        self.store.put_many(rows)
 
 
 @dataclass

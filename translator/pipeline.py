@@ -24,6 +24,7 @@ from .locales import Target, parse_locale
 from .textio import ReadOptions
 
 if TYPE_CHECKING:
+    from .glossary import Glossary
     from .translation import Translation
 
 
@@ -217,6 +218,7 @@ def translate_file(
     read: ReadOptions | None = None,
     decode: DecodeOptions | None = None,
     text: str | None = None,
+    glossary: Glossary | None = None,
 ) -> TranslateResult:
     """Translate one article into *to*, in its own format; write it to *output* if given.
 
@@ -244,7 +246,8 @@ def translate_file(
     article = load_text(text, path) if text is not None else load_article(path, read)
     src = src or article.language
     translator.check_pair(src, target.argos)
-    translation = translate_article(article, translator, target.argos, source=src)
+    terms = glossary.rules(src, target) if glossary is not None else None
+    translation = translate_article(article, translator, target.argos, source=src, terms=terms)
     text = article.with_newlines(render(translation, target.tag, target.direction))
     result = TranslateResult(path, target, text, translation)
     if output is not None:

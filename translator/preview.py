@@ -17,6 +17,7 @@ from .dates import ArticleDate, article_date
 from .engines import DecodeOptions, get_engine
 from .errors import UsageError
 from .fsutil import write_atomic
+from .glossary import Glossary
 from .locales import Target, language_name, parse_locale
 from .memory import Memory, normalise
 from .people import answers_for, article_context
@@ -86,6 +87,7 @@ def build_preview(
     decode: DecodeOptions | None = None,
     skip: frozenset[str] = frozenset(),
     cache: str | None = None,
+    glossary: Glossary | None = None,
 ) -> PreviewPage:
     """Align *source* with *variant*, or translate it into *to* on the fly; QA
     findings (all checks but those in *skip*) are attached to their rows."""
@@ -98,12 +100,12 @@ def build_preview(
     date = article_date(article)
     if variant is not None:
         rows, findings, src, lang, engine_name = _against_variant(
-            article, variant, target_code, skip, cache
+            article, variant, target_code, skip, cache, glossary
         )
     else:
         assert target_code is not None
         rows, findings, src, engine_name = _on_the_fly(
-            article, target_code, src_code, engine, decode, skip
+            article, target_code, src_code, engine, decode, skip, glossary
         )
         lang = target_code
     for f in findings:
@@ -120,7 +122,12 @@ def build_preview(
 
 
 def _against_variant(
-    article: Article, variant: str, target_code: str | None, skip: frozenset[str], cache: str | None
+    article: Article,
+    variant: str,
+    target_code: str | None,
+    skip: frozenset[str],
+    cache: str | None,
+    glossary: Glossary | None = None,
 ) -> tuple[list[Row], list[Finding], str, str, str]:
     """Rows of a source next to an existing variant: (rows, findings, source
     language, target language, engine)."""
@@ -130,7 +137,7 @@ def _against_variant(
     if not lang:
         raise UsageError(f"{variant}: no lang in its metadata; give --to")
     al.target_lang = lang
-    findings = check_alignment(al, skip)
+    findings = check_alignment(al, skip, glossary)
     rows: list[Row] = []
     for line, kind, s, t in al.rows:
         if kind != "code" and al.same_markup:
@@ -147,19 +154,22 @@ def _on_the_fly(
     engine: str,
     decode: DecodeOptions | None,
     skip: frozenset[str],
+    glossary: Glossary | None = None,
 ) -> tuple[list[Row], list[Finding], str, str]:
     """Rows of a source translated now: (rows, findings, source language, engine)."""
     translator = get_engine(engine, decode)
     target = parse_locale(target_code)
     src = src_code or article.language
     translator.check_pair(src, target.argos)
-    tr = translate_article(article, translator, target.argos, source=src)
+    terms = glossary.rules(src, target) if glossary is not None else None
+    tr = translate_article(article, translator, target.argos, source=src, terms=terms)
     findings = check_pairs(
         translation_pairs(tr),
         tr.source_lang,
         tr.target,
         pseudo=translator.name == "pseudo",
         skip=skip,
+        terms=terms,
     )
     rows: list[Row] = []
     if tr.front_matter_title is not None:

@@ -10,7 +10,9 @@ another's drafts.  The project of a run is found from its inputs:
    folder they share.
 
 Its memory is ``.translator/memory.sqlite3`` in that folder, or the file the
-settings file names (``memory = "path"``, relative to the settings file).
+settings file names (``memory = "path"``, relative to the settings file); the
+settings file may also name the project's glossaries (``glossary = "terms.csv"``
+or a list), used by every command that takes ``--glossary``.
 ``--cache FILE`` uses another file on purpose (one memory shared by several
 projects), and the environment variable ``TRANSLATOR_MEMORY`` sets the file
 for every run without ``--cache``.
@@ -37,6 +39,7 @@ class Project:
     root: Path
     memory: Path
     settings: Path | None = None
+    glossaries: tuple[Path, ...] = ()  # the settings file's ``glossary`` (one path or a list)
 
     def article_id(self, source: str | os.PathLike[str]) -> str:
         """An article's name in the project: its path from the project's root,
@@ -59,13 +62,16 @@ def _shared_folder(paths: Sequence[str | os.PathLike[str]]) -> Path:
     return Path(os.path.commonpath(folders))
 
 
-def _settings_memory(settings: Path) -> Path | None:
+def _read_settings(settings: Path) -> dict:
     try:
-        data = tomllib.loads(settings.read_text(encoding="utf-8"))
+        return tomllib.loads(settings.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{settings}: cannot be read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{settings}: not valid TOML ({exc})") from None
+
+
+def _settings_memory(settings: Path, data: dict) -> Path | None:
     value = data.get("memory")
     if value is None:
         return None
@@ -74,14 +80,23 @@ def _settings_memory(settings: Path) -> Path | None:
     return settings.parent / value
 
 
+def _settings_glossaries(settings: Path, data: dict) -> tuple[Path, ...]:
+    value = data.get("glossary", [])
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise UsageError(f"{settings}: 'glossary' must be a file's path or a list of them")
+    return tuple(settings.parent / v for v in values)
+
+
 def find_project(paths: Sequence[str | os.PathLike[str]] = ()) -> Project:
     """The project the inputs *paths* belong to (see the module's docstring)."""
     start = _shared_folder(paths)
     for folder in (start, *start.parents):
         settings = folder / SETTINGS
         if settings.is_file():
-            memory = _settings_memory(settings) or folder / STATE / MEMORY_FILE
-            return Project(folder, memory, settings)
+            data = _read_settings(settings)
+            memory = _settings_memory(settings, data) or folder / STATE / MEMORY_FILE
+            return Project(folder, memory, settings, _settings_glossaries(settings, data))
         if (folder / STATE).is_dir() or (folder / ".git").exists():
             return Project(folder, folder / STATE / MEMORY_FILE)
     cwd = Path(os.path.realpath(os.getcwd()))

@@ -31,6 +31,7 @@ from .urls import has_unsafe_scheme
 
 if TYPE_CHECKING:
     from .alignment import Alignment
+    from .glossary import Glossary, TermRules
     from .pipeline import ReadOptions
 
 ERROR, WARNING = "error", "warning"
@@ -216,6 +217,7 @@ class Pair:
     target_lang: str
     pseudo: bool = False  # made by the pseudo engine: no language checks
     markup: bool = True  # inline markup is comparable on both sides
+    terms: TermRules | None = None  # the glossary's rules for the pair (--glossary)
 
     @cached_property
     def unmatched_numbers(self) -> tuple[list[str], list[str]]:
@@ -234,7 +236,7 @@ class Check:
     id: str
     severity: str
     scope: str  # "segment": one pair; "document": a whole source against its variant
-    func: Callable[..., Iterable[str]] = field(compare=False)
+    func: Callable[..., Iterable[str | tuple[str, str]]] = field(compare=False)
 
     @property
     def description(self) -> str:
@@ -254,10 +256,14 @@ CHECKS: dict[str, Check] = {}
 
 def check(
     id: str, severity: str, scope: str = "segment"
-) -> Callable[[Callable[..., Iterable[str]]], Callable[..., Iterable[str]]]:
+) -> Callable[
+    [Callable[..., Iterable[str | tuple[str, str]]]], Callable[..., Iterable[str | tuple[str, str]]]
+]:
     """Register the decorated function as check *id*; it yields one message per finding."""
 
-    def register(func: Callable[..., Iterable[str]]) -> Callable[..., Iterable[str]]:
+    def register(
+        func: Callable[..., Iterable[str | tuple[str, str]]],
+    ) -> Callable[..., Iterable[str | tuple[str, str]]]:
         CHECKS[id] = Check(id, severity, scope, func)
         return func
 
@@ -467,6 +473,17 @@ def check_repetition(p: Pair) -> Iterator[str]:
             return
 
 
+@check("glossary", ERROR)
+def check_glossary(p: Pair) -> Iterator[str | tuple[str, str]]:
+    """A glossary term (``--glossary``) is missing: a name to keep as written or
+    the house term to use (an error), or a forbidden term is used (reported,
+    not failed)."""
+    if p.terms is None:
+        return
+    for error, message in p.terms.problems(p.source, p.target):
+        yield message if error else (WARNING, message)
+
+
 @check("length-ratio", WARNING)
 def check_length_ratio(p: Pair) -> Iterator[str]:
     """The target's length is outside the usual range for the language pair."""
@@ -495,20 +512,25 @@ def check_pair(
     pseudo: bool = False,
     markup: bool = True,
     skip: frozenset[str] = frozenset(),
+    terms: TermRules | None = None,
 ) -> list[Finding]:
-    """Run every segment check not in *skip* over one pair."""
+    """Run every segment check not in *skip* over one pair (a check may give a
+    finding of a lower severity than its own, as ``(severity, message)``)."""
     if not source.strip():
         return []
     pair = Pair(
-        source, target, iso_language(source_lang), iso_language(target_lang), pseudo, markup
-    )
+        source, target, iso_language(source_lang), iso_language(target_lang), pseudo, markup,
+        terms or None,
+    )  # fmt: skip
     out: list[Finding] = []
     for c in CHECKS.values():
         if c.scope != "segment" or c.id in skip:
             continue
         if c.id != "empty-target" and not target.strip():
             break  # an empty target gets the empty-target finding only
-        out.extend(Finding(segment, line, c.id, c.severity, m) for m in c.func(pair))
+        for found in c.func(pair):
+            severity, message = found if isinstance(found, tuple) else (c.severity, found)
+            out.append(Finding(segment, line, c.id, severity, message))
     return out
 
 
@@ -520,6 +542,7 @@ def check_pairs(
     pseudo: bool = False,
     markup: bool = True,
     skip: frozenset[str] = frozenset(),
+    terms: TermRules | None = None,
 ) -> list[Finding]:
     """Check (line, source, target) pairs; segment numbers are their indexes."""
     findings: list[Finding] = []
@@ -534,11 +557,26 @@ def check_pairs(
             pseudo=pseudo,
             markup=markup,
             skip=skip,
+            terms=terms,
         )
     return findings
 
 
-def check_alignment(al: Alignment, skip: frozenset[str] = frozenset()) -> list[Finding]:
+def pair_terms(glossary: Glossary | None, source_lang: str, target_lang: str) -> TermRules | None:
+    """The glossary's rules for a pair given as language codes or tags, or None."""
+    if glossary is None:
+        return None
+    from .locales import parse_locale
+
+    try:
+        return glossary.rules(parse_locale(source_lang).argos, parse_locale(target_lang))
+    except UsageError:
+        return None  # a language no locale matches: no rule applies
+
+
+def check_alignment(
+    al: Alignment, skip: frozenset[str] = frozenset(), glossary: Glossary | None = None
+) -> list[Finding]:
     """Every check over a source aligned with a variant read back."""
     findings = check_pairs(
         al.pairs,
@@ -547,14 +585,14 @@ def check_alignment(al: Alignment, skip: frozenset[str] = frozenset()) -> list[F
         pseudo=al.pseudo,
         markup=al.same_markup,
         skip=skip,
+        terms=pair_terms(glossary, al.source_lang, al.target_lang),
     )
     for c in CHECKS.values():
         if c.scope == "document" and c.id not in skip:
             line = al.rows[-1][0] if al.rows else 0
-            findings.extend(
-                Finding(len(al.rows), line, c.id, c.severity, m)
-                for m in c.func(al.source_blocks, al.variant_blocks)
-            )
+            for found in c.func(al.source_blocks, al.variant_blocks):
+                severity, message = found if isinstance(found, tuple) else (c.severity, found)
+                findings.append(Finding(len(al.rows), line, c.id, severity, message))
     return findings
 
 
@@ -602,6 +640,7 @@ def check_variant(
     variant: str,
     read: ReadOptions | None = None,
     skip: frozenset[str] = frozenset(),
+    glossary: Glossary | None = None,
 ) -> QAReport:
     """Align *source* with the *variant* file and check every pair (``translator qa``)."""
     from .alignment import align
@@ -612,7 +651,7 @@ def check_variant(
     read_back = read_variant(variant)
     al = align(article, read_back)
     report = QAReport(source, variant, al.source_lang, al.target_lang, al.pseudo)
-    report.findings = check_alignment(al, skip)
+    report.findings = check_alignment(al, skip, glossary)
     report.source_mismatch = _source_mismatch(source, article.sha256, read_back.meta)
     return report
 

@@ -46,6 +46,7 @@ from .exchange.roundtrip import (
     whole_paragraphs,
 )
 from .fsutil import bytes_sha256
+from .glossary import Glossary, TermRules
 from .locales import Target, language_name, parse_locale
 from .localize import LocalizeOptions, LocalizeReport, localize, run_lock
 from .memory import Memory, normalise
@@ -78,6 +79,7 @@ class ReviewOptions:
     cache: str | None = None
     skip: frozenset[str] = frozenset()  # QA checks not run
     lock_wait: float = 10.0  # seconds a save waits for a localize run on the same output
+    glossary: Glossary | None = None  # names and house terms: checked, and into new drafts
 
 
 @dataclass(frozen=True)
@@ -335,7 +337,10 @@ class Review:
         memory = Memory(path) if path.is_file() else None
         try:
             people = answers_for(plan, memory, target.tag, context)
-            exchange = build_file(plan, target, src.name, memory, people)
+            terms = (
+                self.options.glossary.rules(source_lang, target) if self.options.glossary else None
+            )
+            exchange = build_file(plan, target, src.name, memory, people, terms)
             drafts = (
                 memory.drafts([u.source for u in exchange.units], plan.source_lang, plan.target)
                 if memory is not None
@@ -347,12 +352,19 @@ class Review:
         for unit in exchange.units:
             draft = drafts.get(normalise(unit.source))
             view.segments.append(
-                self._segment(unit, draft.target if draft else None, plan.source_lang, plan.target)
+                self._segment(
+                    unit, draft.target if draft else None, plan.source_lang, plan.target, terms
+                )
             )
         return view
 
     def _segment(
-        self, unit: ExchangeUnit, draft: str | None, source_lang: str, target_lang: str
+        self,
+        unit: ExchangeUnit,
+        draft: str | None,
+        source_lang: str,
+        target_lang: str,
+        terms: TermRules | None = None,
     ) -> Segment:
         source = unit.filled(unit.source)
         target = unit.filled(unit.target) if unit.target is not None else ""
@@ -372,7 +384,7 @@ class Review:
             seg.findings = qa.check_pair(
                 0, unit.line, source, target, source_lang, target_lang,
                 pseudo=origin == "machine" and draft is not None and _pseudo(unit),
-                skip=self.options.skip,
+                skip=self.options.skip, terms=terms,
             )  # fmt: skip
         if origin in ("human", "needs-review") and draft is not None:
             seg.draft = unit.filled(draft)
@@ -522,6 +534,7 @@ class Review:
             skip_checks=self.options.skip,
             only=frozenset({os.path.realpath(src.path)}),
             lock_wait=self.options.lock_wait,
+            glossary=self.options.glossary,
         )
         try:
             return localize(self.paths, options)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .article import Article, Block
 from .engines import Engine
 from .locales import joins_without_spaces
 from .protect import Masked, is_template_only, mask, unmask
 from .segment import sentence_spans
+
+if TYPE_CHECKING:
+    from .glossary import TermRules
 
 
 @dataclass(frozen=True)
@@ -136,10 +140,22 @@ def translate_article(
     target: str,
     *,
     source: str | None = None,
+    terms: TermRules | None = None,
 ) -> Translation:
-    """Translate *article* into *target* (the engine's language code)."""
+    """Translate *article* into *target* (the engine's language code), with the
+    glossary's *terms* masked and written back (:mod:`translator.glossary`)."""
+    from .glossary import translate_with_terms
+
     plan = plan_translation(article, target, source)
-    translated = engine.translate(plan.segments, plan.source_lang, target) if plan.segments else []
+    translated: list[str] = []
+    notice = None
+    if plan.segments:
+        translated, outcome = translate_with_terms(
+            lambda texts: engine.translate(texts, plan.source_lang, target), plan.segments, terms
+        )
+        notice = outcome.notice()
     result = complete_translation(plan, translated, engine.identity(plan.source_lang, target))
     result.notes.extend(engine.notes)
+    if notice:
+        result.notes.append(notice)
     return result

@@ -28,6 +28,7 @@ from ..article import Article
 from ..discover import discover
 from ..errors import InputError, TranslatorError, UsageError
 from ..fsutil import bytes_sha256, keep_copy, write_atomic
+from ..glossary import Glossary, TermRules
 from ..locales import Target, parse_locale
 from ..memory import BLOCK, HumanEntry, HumanRow, Memory, MemoryEntry, normalise
 from ..people import Answers, answers_for, article_context
@@ -83,10 +84,11 @@ def build_file(
     source_path: str,
     memory: Memory | None,
     people: Answers | None = None,
+    terms: TermRules | None = None,
 ) -> ExchangeFile:
     """The exchange file of one article and locale: each segment's target is
     *people*'s translation for this article and locale, else the newest
-    machine draft in *memory*."""
+    machine draft in *memory*; each unit notes the glossary's *terms* it holds."""
     rows = _segment_rows(plan)
     drafts = (
         memory.drafts([s for s, _l, _sp in rows], plan.source_lang, plan.target) if memory else {}
@@ -109,10 +111,12 @@ def build_file(
         pseudo = _target(unit, human.get(key), previous.get(key), drafts.get(key))
         if key in human and key in people.inconsistent:
             unit.notes.append("inconsistent: other articles translate this sentence differently")
+        if terms:
+            unit.notes += [f"term: {rule.describe()}" for _a, _b, rule in terms.find(segment)]
         if unit.target is not None:
             for finding in qa.check_pair(
                 0, line, unit.filled(segment), unit.filled(unit.target),
-                plan.source_lang, plan.target, pseudo=pseudo,
+                plan.source_lang, plan.target, pseudo=pseudo, terms=terms,
             ):  # fmt: skip
                 unit.notes.append(f"QA {finding.severity}: {finding.check}: {finding.message}")
         out.units.append(unit)
@@ -168,6 +172,7 @@ class ExportOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
     cache: str | None = None
     force: bool = False  # replace exchange files changed since export wrote them (a copy is kept)
+    glossary: Glossary | None = None  # each unit notes its terms; QA checks them
 
 
 @dataclass
@@ -263,7 +268,8 @@ def export(paths: list[str] | tuple[str, ...], options: ExportOptions) -> Export
                     continue
                 plan = plan_translation(article, target.argos, src)
                 people = answers_for(plan, memory, target.tag, context)
-                exchange = build_file(plan, target, os.path.relpath(file), memory, people)
+                terms = options.glossary.rules(src, target) if options.glossary else None
+                exchange = build_file(plan, target, os.path.relpath(file), memory, people, terms)
                 dest = export_path(options.out, file, root, target.tag, options.fmt)
                 if _write(dest, writer.write(exchange), file, written, cache, options, report):
                     report.units += len(exchange.units)
