@@ -49,6 +49,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 
 
+def chromium_path() -> str:
+    """Debian's chromium for the browser tests: CI installs it (a failure there),
+    elsewhere the tests that need it are skipped without it."""
+    import shutil
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: .ci/run installs it")
+        pytest.skip("chromium is not installed")
+    return path
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from translator.preview import build_preview, render_preview
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, chromium_path
 
 HOSTILE = (
     "---\ntitle: \"Hostile <script>document.title='pwned'</script>\"\n---\n\n"
@@ -112,19 +112,10 @@ def test_command_prints_the_path(run_cli, tmp_path):
     assert run_cli("preview", SAMPLES / "es-incendio.txt", "--engine", "pseudo").exit_code == 2
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: .ci/run installs it")
-        pytest.skip("chromium is not installed")
-    return path
-
-
 def _run_chromium(page: Path, *args: str, tmp: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
-            _chromium(),
+            chromium_path(),
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
