@@ -401,3 +401,25 @@ def test_the_benchmark_measures_a_real_model(installed):
         sys.path.remove(folder)
     assert figures["sentences"] >= 100 and figures["names_kept"] is True
     assert figures["survived"] + figures["fallback"] + figures["appended"] == figures["sentences"]
+
+
+def test_a_term_inside_a_url_or_a_tag_asks_nothing(tmp_path):
+    rules = _rules("en,fr\nferry,bac\n", tmp_path)
+    source = 'See https://example.org/ferries/timetable and <a href="/ferry">the list</a>.'
+    target = 'Voir https://example.org/ferries/timetable et <a href="/ferry">la liste</a>.'
+    assert rules.problems(source, target) == []
+    assert rules.problems("The ferry left.", "Le navire est parti.") == [
+        (True, "'bac' (the glossary's term) is missing")
+    ]
+
+
+def test_the_readme_s_example_glossary_runs_on_the_samples(run_cli, tmp_path):
+    from .conftest import ROOT, SAMPLES
+
+    result = run_cli("localize", str(SAMPLES), "--to", "fr", "--engine", "pseudo", "--out",
+                     str(tmp_path / "build"), "--glossary",
+                     str(ROOT / "docs" / "examples" / "glossary.csv"))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "build" / "council-budget.fr.md").read_text(encoding="utf-8")
+    assert "conseil municipal" in text and "médiathèque" in text
+    assert "qa: {errors: 0" in text

@@ -10,7 +10,13 @@ store each result in the translation memory as it arrives.
   not fork-safe), each loading its models once.
 * ``dask``: tasks on a Dask distributed cluster (:class:`DaskExecutor`).
 
-All three follow the :class:`Executor` protocol.
+All three follow the :class:`Executor` protocol.  An executor says how many
+batches it runs at once (:meth:`Executor.slots`; for Dask, the threads the
+scheduler counts on its workers), and :func:`batch_size` cuts a chunk's
+segments so that every one of them has work.  Before a Dask run, the Argos
+packages the run uses are checked on every worker and shipped from the client
+to the workers that lack them (:meth:`DaskExecutor.prepare`); a worker with
+another version is refused, and each task checks its worker's packages again.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import signal
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Protocol
 
 from .engines import DecodeOptions, Engine, get_engine
@@ -36,6 +43,34 @@ from .errors import ClusterError, UsageError
 
 Batch = tuple[str, str, list[str]]  # source, target, segments
 EXECUTORS = ("inline", "processes", "dask")
+TASKS_PER_SLOT = 4  # batches per slot in a chunk: the slots stay busy to the chunk's end
+MIN_BATCH = 8  # segments: smaller batches cost more in overhead than they balance
+
+
+def batch_size(segments: int, slots: int, ceiling: int) -> int:
+    """Segments per batch for a chunk of *segments* on *slots* slots: enough
+    batches for every slot to get TASKS_PER_SLOT of them, never more than
+    *ceiling* (``--batch-segments``, which bounds memory) nor fewer than MIN_BATCH.
+    One slot takes the ceiling.
+
+    >>> batch_size(440, 1, 256), batch_size(440, 2, 256), batch_size(40, 4, 256)
+    (256, 55, 8)
+    """
+    if slots <= 1:
+        return ceiling
+    return max(MIN_BATCH, min(ceiling, -(-segments // (slots * TASKS_PER_SLOT))))
+
+
+class WorkerPackageError(RuntimeError):
+    """A worker lacks a package the run uses (*missing*), or holds another one."""
+
+    def __init__(self, message: str, missing: bool = False) -> None:
+        super().__init__(message, missing)
+        self.message = message
+        self.missing = missing
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class Executor(Protocol):
@@ -51,6 +86,14 @@ class Executor(Protocol):
     @property
     def calls(self) -> int:
         """Model calls made so far (segments sent to a model)."""
+        ...
+
+    def slots(self) -> int:
+        """How many batches run at once."""
+        ...
+
+    def prepare(self, engine: Engine, pairs: set[tuple[str, str]]) -> None:
+        """Make sure every worker can translate *pairs* (raises UsageError)."""
         ...
 
     def close(self) -> None:
@@ -103,6 +146,12 @@ class InlineExecutor:
     def calls(self) -> int:
         return self.engine.calls
 
+    def slots(self) -> int:
+        return 1  # one batch at a time (CTranslate2 spreads it over inter_threads)
+
+    def prepare(self, engine: Engine, pairs: set[tuple[str, str]]) -> None:
+        return None
+
     def close(self) -> None:
         return None
 
@@ -151,14 +200,50 @@ def restore_malloc_thresholds() -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, 32 << 20) and mallopt(_M_TRIM_THRESHOLD, 64 << 20))
 
 
+_VERIFIED: set[Any] = set()  # the packages this worker process has checked
+
+
+def _check_packages(expected: tuple[Any, ...], where: str) -> None:
+    """Raise WorkerPackageError unless this worker holds every package in *expected*."""
+    from .packages import state_here
+
+    for want in expected:
+        if want in _VERIFIED:
+            continue
+        state = state_here(want)
+        if state != "ok":
+            raise WorkerPackageError(
+                f"worker {where}: {state} for {want.from_code}→{want.to_code}, and this run "
+                f"uses {want}",
+                missing=state == "missing",
+            )
+        _VERIFIED.add(want)
+
+
 def _dask_task(
-    engine_name: str, options: DecodeOptions, batch: Batch
+    engine_name: str, options: DecodeOptions, batch: Batch, expected: tuple[Any, ...] = ()
 ) -> tuple[list[str], int, str]:
     from distributed import get_worker
 
+    where = get_worker().address
+    _check_packages(expected, where)
     restore_malloc_thresholds()
     out, calls = _translate_in_worker(engine_name, options, batch)
-    return out, calls, get_worker().address
+    return out, calls, where
+
+
+def _worker_state(expected: tuple[Any, ...]) -> list[str]:
+    """On a worker: the state of each package of *expected* (``ok``, ``missing``…)."""
+    from .packages import state_here
+
+    return [state_here(want) for want in expected]
+
+
+def _worker_install(want: Any, archive: bytes) -> str:
+    """On a worker: install a package shipped by the client."""
+    from .packages import install_shipped
+
+    return install_shipped(want, archive)
 
 
 class ProcessExecutor:
@@ -167,6 +252,7 @@ class ProcessExecutor:
     def __init__(self, engine_name: str, options: DecodeOptions, jobs: int) -> None:
         self.engine_name = engine_name
         self.options = options
+        self.jobs = jobs
         self.pool = cf.ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=multiprocessing.get_context("spawn"),
@@ -189,6 +275,12 @@ class ProcessExecutor:
             for future in futures:
                 future.cancel()
             raise
+
+    def slots(self) -> int:
+        return self.jobs
+
+    def prepare(self, engine: Engine, pairs: set[tuple[str, str]]) -> None:
+        return None  # the workers read this machine's packages
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -344,20 +436,77 @@ class DaskExecutor:
             raise
         self.calls = 0
         self.workers: dict[str, dict[str, int]] = {}
+        self.expected: dict[tuple[str, str], tuple[Any, ...]] = {}  # packages per pair
+        self.sources: dict[Any, Path] = {}  # each package's directory on this machine
+        self.shipped: dict[str, list[str]] = {}  # package identity -> workers it was sent to
+
+    def slots(self) -> int:
+        """The threads the scheduler counts on its workers now (at least 1)."""
+        try:
+            threads = self.client.nthreads()
+        except (OSError, TimeoutError):
+            return 1
+        return max(1, sum(threads.values()))
+
+    def prepare(self, engine: Engine, pairs: set[tuple[str, str]]) -> None:
+        """Check that every worker holds the packages of *pairs* as this machine
+        has them (by digest), and ship them to the workers that lack them.  A
+        worker with another version is refused in one line (UsageError)."""
+        route = getattr(engine, "route", None)
+        if route is None:
+            return  # the pseudo engine needs no package
+        from .packages import shipped
+
+        for pair in sorted(pairs):
+            infos = route(*pair)
+            if not infos:
+                continue
+            wanted = tuple(shipped(info) for info in infos)
+            self.sources.update({w: info.path for w, info in zip(wanted, infos, strict=True)})
+            self.expected[pair] = wanted
+            self._ship(wanted)
+
+    def _ship(self, wanted: tuple[Any, ...]) -> None:
+        from .packages import pack
+
+        if not wanted:
+            return
+        states: dict[str, list[str]] = self.client.run(_worker_state, wanted)
+        for worker, found in sorted(states.items()):
+            for want, state in zip(wanted, found, strict=True):
+                if state.startswith("different"):
+                    raise UsageError(
+                        f"Dask worker {worker} has {state.split(': ', 1)[1]} for "
+                        f"{want.from_code}→{want.to_code}, but this run uses {want}: install "
+                        "the same package there, or empty its package directory so that the "
+                        "run ships this one"
+                    )
+        for i, want in enumerate(wanted):
+            missing = sorted(w for w, found in states.items() if found[i] == "missing")
+            if not missing:
+                continue
+            results = self.client.run(
+                _worker_install, want, pack(self.sources[want]), workers=missing
+            )
+            for worker, result in sorted(results.items()):
+                if result not in ("installed", "ok"):
+                    raise UsageError(f"Dask worker {worker}: {want} was not installed ({result})")
+            self.shipped.setdefault(want.identity, []).extend(missing)
+
+    def _submit(self, batch: Batch) -> Any:
+        return self.client.submit(
+            _dask_task,
+            self.engine_name,
+            self.options,
+            batch,
+            self.expected.get((batch[0], batch[1]), ()),
+            pure=False,
+            retries=self.RETRIES,
+        )
 
     def run(self, batches: Sequence[Batch]) -> Iterator[tuple[int, list[str]]]:
         try:
-            futures = {
-                self.client.submit(
-                    _dask_task,
-                    self.engine_name,
-                    self.options,
-                    batch,
-                    pure=False,
-                    retries=self.RETRIES,
-                ): index
-                for index, batch in enumerate(batches)
-            }
+            futures = {self._submit(batch): index for index, batch in enumerate(batches)}
         except Exception:  # noqa: BLE001 - any refusal of a closed client
             if self.client.status == "running":
                 raise
@@ -365,6 +514,7 @@ class DaskExecutor:
         finished: queue.Queue[Any] = queue.Queue()
         for submitted in futures:
             submitted.add_done_callback(finished.put)
+        reshipped: set[int] = set()  # batches sent again after shipping to a new worker
         remaining = len(futures)
         # A result held by a worker that died is "lost" and computed again; its
         # callback has fired already, so those futures are looked at on each poll.
@@ -391,6 +541,18 @@ class DaskExecutor:
                 except TimeoutError:
                     recomputed.add(future)
                     self._check_cluster(time.monotonic() - last_progress)
+                    continue
+                except WorkerPackageError as exc:
+                    index = futures[future]
+                    if not exc.missing or index in reshipped:
+                        raise  # another version there: its language pair fails
+                    # a worker that joined after the packages were shipped
+                    batch = batches[index]
+                    self._ship(self.expected.get((batch[0], batch[1]), ()))
+                    reshipped.add(index)
+                    again = self._submit(batch)
+                    futures[again] = index
+                    again.add_done_callback(finished.put)
                     continue
                 except Exception:
                     if future.status == "error":

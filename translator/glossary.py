@@ -46,6 +46,7 @@ from .errors import InputError, UsageError
 from .exchange import codec
 from .exchange.xmlsafe import parse as parse_xml
 from .locales import Target, parse_locale
+from .protect import CODE, EMAIL, TEMPLATE, URL
 
 DNT, FORCED, FORBIDDEN = "dnt", "forced", "forbidden"
 ANY = "*"  # a TBX language no locale matches (csv2tbx's "xx"): any target
@@ -438,7 +439,9 @@ class TermRules:
         return mask
 
     def problems(self, source: str, target: str) -> list[tuple[bool, str]]:
-        """(is an error, message) for each term *target* misses or misuses."""
+        """(is an error, message) for each term *target* misses or misuses; what
+        is protected from translation (URLs, code, tags) is not looked at."""
+        source, target = _SPANS.sub(" ", source), _SPANS.sub(" ", target)
         out: list[tuple[bool, str]] = []
         folded = target.casefold()
         wanted: dict[tuple[str, str], int] = {}
@@ -464,6 +467,12 @@ class TermRules:
     def missing(self, source: str, target: str) -> bool:
         """Whether *target* lacks a term the glossary asks of *source*."""
         return any(error for error, _m in self.problems(source, target))
+
+
+# what translation leaves alone (a term inside a URL or a tag is no term to translate)
+_SPANS = re.compile(
+    "|".join(f"(?:{p})" for p in (TEMPLATE, CODE, URL, EMAIL, r"</?[A-Za-z][^<>]*>")), re.DOTALL
+)
 
 
 def _count(text: str, term: str) -> int:

@@ -46,7 +46,7 @@ from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, LockedError, TranslatorError, UsageError
 from .exchange import codec
-from .executors import EXECUTORS, Executor, make_executor, split_batches
+from .executors import EXECUTORS, Executor, batch_size, make_executor, split_batches
 from .fsutil import (
     ChangedOnDisk,
     bytes_sha256,
@@ -904,7 +904,8 @@ def _translate_pairs(
         # what the memory answered (and repeats) is handled now; the rest per batch
         run.progress.segments(sum(1 for s in segments if s.strip()) - len(missing))
         try:
-            _translate_missing(missing, src, tgt, terms, run, known, outcome)
+            total = len({normalise(s) for s in segments if s.strip()})
+            _translate_missing(missing, total, src, tgt, terms, run, known, outcome)
         except ClusterError:
             raise  # no pair can be translated any more: the run ends, resumable
         except (TranslatorError, RuntimeError, ValueError, OSError) as exc:
@@ -921,6 +922,7 @@ def _translate_pairs(
 
 def _translate_missing(
     missing: list[str],
+    total: int,
     src: str,
     tgt: str,
     terms: TermRules | None,
@@ -936,7 +938,8 @@ def _translate_missing(
     by_text: dict[str, list[str]] = {}
     for segment in missing:
         by_text.setdefault(masks[segment].text if terms else segment, []).append(segment)
-    size = run.options.batch_segments
+    # sized from the whole chunk (a resumed run cuts its remaining batches the same way)
+    size = batch_size(total, run.executor.slots(), run.options.batch_segments)
     batches = [(src, tgt, b) for b in split_batches(list(by_text), size)]
     retry: list[str] = []
     for index, out in run.executor.run(batches):
@@ -1114,8 +1117,7 @@ def _localize(
     pending = freshness_prepass(jobs, targets_of, engine, options, report, progress, human)
     counts: dict[str, int] = {}
     languages, loaded = check_pairs(pending, engine, options, report, counts)
-    # the memory is opened (created) only once nothing can be refused any more
-    store = Memory(options.cache) if options.use_cache else None
+    executor, store = _start(engine, decode, options, languages, report)
     report.memory = str(store.path) if store is not None else None
     if counts:
         progress.work(sum(counts.get(f, 0) * len(targets_of[f]) for f in languages))
@@ -1126,16 +1128,6 @@ def _localize(
                 warning(f"no catalog for {target.tag} in locales/: labels stay in English")
             )
     memory = SegmentMemory(engine, store)
-    executor = make_executor(
-        options.executor,
-        engine,
-        options.engine,
-        decode,
-        options.jobs,
-        options.scheduler,
-        cluster_timeout=options.cluster_timeout,
-        show_cluster_logs=options.show_cluster_logs,
-    )
     run = Run(
         options,
         targets_of,
@@ -1169,6 +1161,38 @@ def _localize(
         report.workers = dict(executor.workers)
         report.seconds = time.perf_counter() - started
     return report
+
+
+def _start(
+    engine: Engine,
+    decode: DecodeOptions,
+    options: LocalizeOptions,
+    languages: dict[str, str],
+    report: LocalizeReport,
+) -> tuple[Executor, Memory | None]:
+    """The executor, its workers holding the packages of the pairs to translate
+    (or refused), then the memory: opened (created) only once nothing can be
+    refused any more."""
+    executor = make_executor(
+        options.executor,
+        engine,
+        options.engine,
+        decode,
+        options.jobs,
+        options.scheduler,
+        cluster_timeout=options.cluster_timeout,
+        show_cluster_logs=options.show_cluster_logs,
+    )
+    try:
+        pairs = {(lang, t.argos) for lang in languages.values() for t in options.targets}
+        executor.prepare(
+            engine, {(a, b) for a, b in pairs if a != b and (a, b) not in report.missing_pairs}
+        )
+        store = Memory(options.cache) if options.use_cache else None
+    except BaseException:
+        executor.close()
+        raise
+    return executor, store
 
 
 def _lock_path(out: str | None, paths: list[str] | tuple[str, ...]) -> Path:

@@ -485,3 +485,104 @@ def install_from_index(
         return install_archive(tmp, force=force, limits=limits)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# -- shipping a package to a cluster's workers ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """A package as a run uses it: what a worker must hold to translate for it."""
+
+    from_code: str
+    to_code: str
+    identity: str  # name@version
+    digest: str  # SHA-256 over its files' names and bytes (package_digest)
+
+    def __str__(self) -> str:
+        return f"{self.identity} (sha256 {self.digest[:12]})"
+
+
+_DIGESTS: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
+
+
+def package_digest(path: Path) -> str:
+    """SHA-256 over the relative names and bytes of an installed package's files,
+    in sorted order (cached while the files' sizes and times stay the same)."""
+    import hashlib
+
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    stamp = tuple(
+        (p.relative_to(path).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files
+    )
+    key = (str(path), stamp)
+    if key not in _DIGESTS:
+        digest = hashlib.sha256()
+        for p in files:
+            digest.update(p.relative_to(path).as_posix().encode("utf-8") + b"\0")
+            with open(p, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            digest.update(b"\0")
+        _DIGESTS[key] = digest.hexdigest()
+    return _DIGESTS[key]
+
+
+def shipped(info: Any) -> Shipped:
+    """What a run's package (an :class:`~translator.engines.argos.PackageInfo`) is."""
+    return Shipped(info.from_code, info.to_code, info.identity, package_digest(info.path))
+
+
+def pack(path: Path) -> bytes:
+    """An installed package as ``.argosmodel`` bytes (a zip of its directory,
+    stored uncompressed: models do not shrink)."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+        for p in sorted(path.rglob("*")):
+            if p.is_file():
+                zf.write(p, f"{path.name}/{p.relative_to(path).as_posix()}")
+    return buffer.getvalue()
+
+
+def state_here(want: Shipped) -> str:
+    """Whether this machine holds *want*: ``ok``, ``missing`` (no package for its
+    pair), or ``different: <identity> (sha256 …)`` (another version or build)."""
+    from .engines import argos
+
+    good, _broken = argos.scan()
+    mine = [p for p in good if (p.from_code, p.to_code) == (want.from_code, want.to_code)]
+    if not mine:
+        return "missing"
+    for info in mine:
+        if package_digest(info.path) == want.digest:
+            return "ok"
+    return f"different: {shipped(mine[0])}"
+
+
+def install_shipped(want: Shipped, archive: bytes) -> str:
+    """Install *archive* (from :func:`pack`) into this machine's packages
+    directory and check that it is *want*, byte for byte; ``installed``, or
+    what went wrong."""
+    from .engines import argos
+
+    state = state_here(want)
+    if state != "missing":
+        return state
+    root = argos.packages_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        prefix=".shipped-", suffix=".argosmodel", dir=root, delete=False
+    ) as fh:
+        fh.write(archive)
+    try:
+        installed = install_archive(Path(fh.name))
+    except InputError as exc:
+        return f"failed: {exc}"
+    finally:
+        os.unlink(fh.name)
+    if package_digest(installed.path) != want.digest:
+        shutil.rmtree(installed.path, ignore_errors=True)
+        return "failed: the installed files differ from the client's"
+    return "installed"
