@@ -67,8 +67,10 @@ def corpus(folder: Path) -> None:
             sentence = pool[k % len(pool)]
             k += 1
             name = NAMES[(n + j) % len(NAMES)]
+            meeting = n * 4 + j + 1  # every paragraph its own sentence, with or without the data
             paragraphs.append(
-                f"{name} told the city council that {sentence[0].lower()}{sentence[1:]}"
+                f"At meeting {meeting}, {name} told the city council that "
+                f"{sentence[0].lower()}{sentence[1:]}"
             )
         title = f"{NAMES[n % len(NAMES)]} visits the library"
         (folder / f"article-{n:02d}.txt").write_text(
