@@ -91,6 +91,9 @@ class _ReversingTranslator:
             def __init__(self, tokens):
                 self.hypotheses = [tokens]
 
+            def result(self):  # asynchronous=True: a pending result
+                return self
+
         prefix = kwargs.get("target_prefix")
         return [
             Result((p if prefix else []) + list(reversed(t)))
@@ -98,7 +101,7 @@ class _ReversingTranslator:
         ]
 
 
-def test_batching_sorts_by_length_and_maps_results_back(installed, monkeypatch):
+def test_batching_queues_model_batches_and_maps_results_back(installed, monkeypatch):
     from translator.engines import argos
 
     engine = ArgosEngine(DecodeOptions(max_input_tokens=6, token_budget=99))
@@ -110,9 +113,11 @@ def test_batching_sorts_by_length_and_maps_results_back(installed, monkeypatch):
     )
     segments = ["a b c d e f g h i j k", "", "x y", "m n o p"]
     out = engine.translate(segments, "en", "fr")
-    # one CTranslate2 call for every piece, shortest first, with the token budget
+    # one CTranslate2 call per model batch (here one), queued, with the token budget
     [(lengths, kwargs)] = stub.batches
-    assert lengths == sorted(lengths)
+    pieces = [argos.split_tokens(tokenizer.encode(s), 6, tokenizer) for s in segments if s]
+    assert len(lengths) == sum(map(len, pieces))  # every piece of every segment, "" none
+    assert kwargs["asynchronous"] is True
     assert kwargs["max_batch_size"] == 99 and kwargs["batch_type"] == "tokens"
     assert kwargs["beam_size"] == 4 and kwargs["replace_unknowns"] is True
     assert out[1] == ""
@@ -123,3 +128,23 @@ def test_batching_sorts_by_length_and_maps_results_back(installed, monkeypatch):
                 for chunk in argos.split_tokens(tokenizer.encode(original), 6, tokenizer)
             ]
             assert translated == " ".join(p.strip() for p in expected_pieces)
+
+
+def test_the_same_segments_give_the_same_output_whatever_the_tasks(installed):
+    """Tasks are whole model batches, and the engine translates in model
+    batches: cutting the work for 1, 2 or 4 workers changes no output."""
+    from translator.engines import model_batches
+    from translator.executors import split_batches
+
+    segments = [
+        f"The ferry number {n} left the harbour {'early ' * (n % 5)}on time." for n in range(300)
+    ]
+    groups = {frozenset(segments[i] for i in g) for g in model_batches(segments)}
+    engine = ArgosEngine(DecodeOptions(beam=1))
+    whole = dict(zip(segments, engine.translate(segments, "en", "fr"), strict=True))
+    for size in (32, 55, 100):
+        tasks = split_batches(segments, size)
+        assert sorted(s for t in tasks for s in t) == sorted(segments)
+        for task in tasks:
+            assert {frozenset(task[i] for i in g) for g in model_batches(task)} <= groups
+            assert engine.translate(task, "en", "fr") == [whole[s] for s in task]

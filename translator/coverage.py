@@ -224,7 +224,7 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
     return Cell("missing", None, FIXES["missing"])
 
 
-def _locate(file: str, root: str, sha: str, variants: str | None, tag: str, layout: str) -> Cell:
+def locate(file: str, root: str, sha: str, variants: str | None, tag: str, layout: str) -> Cell:
     """The cell of one article and locale; a missing variant that is there in
     the other layout says so."""
     cell = _cell(sha, candidates(file, root, variants, tag, layout))
@@ -296,7 +296,7 @@ def coverage(
         sha = file_sha256(file)
         row = Row(file)
         for target in targets:
-            cell = _locate(file, root, sha, variants, target.tag, layout)
+            cell = locate(file, root, sha, variants, target.tag, layout)
             if rerun_qa and cell.status in ("ok", "qa") and cell.variant is not None:
                 cell = _rechecked(file, cell, read, glossary)
             row.cells[target.tag] = cell

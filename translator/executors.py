@@ -26,7 +26,6 @@ import concurrent.futures as cf
 import contextlib
 import ctypes
 import ctypes.util
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -38,13 +37,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from .engines import DecodeOptions, Engine, get_engine
+from .engines import GROUP, DecodeOptions, Engine, content_mark, get_engine, model_batches
 from .errors import ClusterError, UsageError
 
 Batch = tuple[str, str, list[str]]  # source, target, segments
 EXECUTORS = ("inline", "processes", "dask")
 TASKS_PER_SLOT = 4  # batches per slot in a chunk: the slots stay busy to the chunk's end
-MIN_BATCH = 8  # segments: smaller batches cost more in overhead than they balance
+MIN_BATCH = GROUP  # segments: a task is at least one model batch
 
 
 def batch_size(segments: int, slots: int, ceiling: int) -> int:
@@ -54,7 +53,7 @@ def batch_size(segments: int, slots: int, ceiling: int) -> int:
     One slot takes the ceiling.
 
     >>> batch_size(440, 1, 256), batch_size(440, 2, 256), batch_size(40, 4, 256)
-    (256, 55, 8)
+    (256, 55, 32)
     """
     if slots <= 1:
         return ceiling
@@ -105,30 +104,29 @@ _WORKER_ENGINES: dict[tuple[str, DecodeOptions], Engine] = {}
 
 
 def split_batches(segments: Sequence[str], size: int) -> list[list[str]]:
-    """Length-sorted batches whose boundaries depend on content, not position.
+    """Tasks of about *size* segments (at most twice that), each made of whole
+    model batches (:func:`translator.engines.model_batches`), cut where the
+    content of a model batch's last segment says so.
 
-    A batch ends after a segment whose hash says so (about one in *size*), or
-    at twice *size*.  Removing whole batches (those a resumed run finds in the
-    translation memory) leaves the others exactly as they were, so the model
-    sees the same batches, and gives the same output, as in an uninterrupted
-    run.
+    The model therefore sees the same batches, and gives the same output,
+    whatever the task size (the number of workers) and whatever was removed
+    as whole tasks (those a resumed run finds in the translation memory).
 
     >>> split_batches(["bb", "a", "ccc"], 100)
     [['a', 'bb', 'ccc']]
     """
-    batches: list[list[str]] = []
+    every = max(1, -(-size // GROUP))  # model batches per task, on average
+    tasks: list[list[str]] = []
     current: list[str] = []
-    for segment in sorted(segments, key=lambda s: (len(s), s)):
-        current.append(segment)
-        mark = int.from_bytes(
-            hashlib.blake2b(segment.encode("utf-8"), digest_size=4).digest(), "big"
-        )
-        if mark % size == 0 or len(current) >= 2 * size:
-            batches.append(current)
+    for batch in model_batches(segments):
+        current.extend(segments[i] for i in batch)
+        last = segments[batch[-1]]
+        if content_mark(last, b"task") % every == 0 or len(current) >= 2 * size:
+            tasks.append(current)
             current = []
     if current:
-        batches.append(current)
-    return batches
+        tasks.append(current)
+    return tasks
 
 
 class InlineExecutor:

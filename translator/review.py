@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from . import qa
-from .coverage import Cell, coverage
+from .coverage import Cell, coverage, locate
 from .discover import discover
 from .engines import DecodeOptions
 from .errors import InputError, LockedError, TranslatorError, UsageError
@@ -45,11 +45,11 @@ from .exchange.roundtrip import (
     expected_units,
     whole_paragraphs,
 )
-from .fsutil import bytes_sha256
+from .fsutil import bytes_sha256, file_sha256
 from .glossary import Glossary, TermRules
 from .locales import Target, language_name, parse_locale
 from .localize import LocalizeOptions, LocalizeReport, localize, run_lock
-from .memory import Memory, normalise
+from .memory import Memory, MemoryEntry, normalise
 from .people import answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .project import find_project, memory_path
@@ -298,10 +298,12 @@ class Review:
         return Overview(list(self.targets), rows, {t: report.reviewed(t) for t in self.targets})
 
     def status(self, src: Source, target: Target) -> Status:
-        for row in self.overview().rows:
-            if row.source.id == src.id:
-                return next(c for c in row.cells if c.tag == target.tag)
-        raise UsageError(f"no article {src.id!r} in this review")  # pragma: no cover
+        """One article × locale as the overview shows it."""
+        cell = locate(
+            src.path, src.root, file_sha256(src.path), self.options.out, target.tag,
+            self.options.layout,
+        )  # fmt: skip
+        return _status(cell, target.tag)
 
     # -- one article -----------------------------------------------------------------
 
@@ -351,17 +353,13 @@ class Review:
                 memory.close()
         for unit in exchange.units:
             draft = drafts.get(normalise(unit.source))
-            view.segments.append(
-                self._segment(
-                    unit, draft.target if draft else None, plan.source_lang, plan.target, terms
-                )
-            )
+            view.segments.append(self._segment(unit, draft, plan.source_lang, plan.target, terms))
         return view
 
     def _segment(
         self,
         unit: ExchangeUnit,
-        draft: str | None,
+        draft: MemoryEntry | None,
         source_lang: str,
         target_lang: str,
         terms: TermRules | None = None,
@@ -383,11 +381,11 @@ class Review:
         if target:
             seg.findings = qa.check_pair(
                 0, unit.line, source, target, source_lang, target_lang,
-                pseudo=origin == "machine" and draft is not None and _pseudo(unit),
+                pseudo=origin == "machine" and draft is not None and draft.model == "pseudo",
                 skip=self.options.skip, terms=terms,
             )  # fmt: skip
         if origin in ("human", "needs-review") and draft is not None:
-            seg.draft = unit.filled(draft)
+            seg.draft = unit.filled(draft.target)
             if seg.draft != target:
                 seg.diff = word_diff(seg.draft, target)
         return seg
@@ -542,10 +540,6 @@ class Review:
             report = LocalizeReport()
             report.failures.append((src.path, str(exc)))
             return report
-
-
-def _pseudo(unit: ExchangeUnit) -> bool:
-    return any(n == "machine translation (pseudo)" for n in unit.notes)
 
 
 def _failures(report: LocalizeReport) -> str:

@@ -202,7 +202,6 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sock.listen(64)
-    sock.set_inheritable(True)
     return sock
 
 

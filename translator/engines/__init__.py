@@ -10,6 +10,7 @@ order.  An empty segment gives an empty translation and never reaches a model.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,40 @@ from dataclasses import dataclass, field
 from ..errors import UsageError
 
 ENGINES = ("argos", "pseudo")
+GROUP = 32  # segments in a model batch, on average (model_batches)
+
+
+def content_mark(segment: str, salt: bytes = b"") -> int:
+    """A number from *segment*'s bytes alone, where batches are cut."""
+    digest = hashlib.blake2b(segment.encode("utf-8"), digest_size=4, salt=salt).digest()
+    return int.from_bytes(digest, "big")
+
+
+def model_batches(segments: Sequence[str], size: int = GROUP) -> list[list[int]]:
+    """The model batches of *segments*: their indexes in length order, cut after
+    a segment whose content says so (about one in *size*), or at twice *size*.
+
+    What a model gives for a segment can hang on the other segments of its
+    batch (padding, and the sums of a batch of another shape), so an engine
+    translates in these batches, and work is cut into tasks of whole model
+    batches (:func:`translator.executors.split_batches`): the same segments
+    give the same output whatever the tasks, the executor or the workers.
+    Cutting any run of whole batches again gives the same batches.
+
+    >>> model_batches(["ccc", "a", "bb"])
+    [[1, 2, 0]]
+    """
+    order = sorted(range(len(segments)), key=lambda i: (len(segments[i]), segments[i]))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        current.append(index)
+        if content_mark(segments[index]) % size == 0 or len(current) >= 2 * size:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import ctranslate2
 import sentencepiece
 
 from ..errors import UsageError
-from . import DecodeOptions, Engine
+from . import DecodeOptions, Engine, model_batches
 
 PIVOT = "en"
 LENGTH_PENALTY = 0.2  # as argostranslate decodes
@@ -292,31 +292,18 @@ class ArgosEngine(Engine):
         items = self._tokens(info, tokenizer, texts)
         if not items:
             return ["" for _ in texts]
-        order = sorted(range(len(items)), key=lambda k: len(items[k][1]))
-        batch = [items[k][1] for k in order]
-        longest = max(len(t) for t in batch)
-        max_length = max(256, 2 * longest + 16)
-        prefix = [[info.target_prefix] for _ in batch] if info.target_prefix else None
-        results = translator.translate_batch(
-            batch,
-            target_prefix=prefix,
-            max_batch_size=self.options.token_budget,
-            batch_type="tokens",
-            beam_size=self.options.beam,
-            num_hypotheses=1,
-            length_penalty=LENGTH_PENALTY,
-            replace_unknowns=True,
-            max_decoding_length=max_length,
-        )
-        self.calls += len(batch)
         pieces: dict[int, str] = {}
-        for position, result in zip(order, results, strict=True):
-            tokens = list(result.hypotheses[0])
-            if info.target_prefix and tokens and tokens[0] == info.target_prefix:
-                tokens = tokens[1:]
-            if len(tokens) >= max_length:
-                self.notes.append(f"{info.name} stopped at its length limit ({max_length} tokens)")
-            pieces[position] = tokenizer.decode(tokens).strip()
+        for positions, results, max_length in self._queue(translator, info, items, texts):
+            self.calls += len(positions)
+            for position, result in zip(positions, results, strict=True):
+                tokens = list(result.result().hypotheses[0])
+                if info.target_prefix and tokens and tokens[0] == info.target_prefix:
+                    tokens = tokens[1:]
+                if len(tokens) >= max_length:
+                    self.notes.append(
+                        f"{info.name} stopped at its length limit ({max_length} tokens)"
+                    )
+                pieces[position] = tokenizer.decode(tokens).strip()
         by_segment: dict[int, list[str]] = {}
         for position, (index, _tokens) in enumerate(items):
             by_segment.setdefault(index, []).append(pieces[position])
@@ -324,6 +311,42 @@ class ArgosEngine(Engine):
         for index, parts in by_segment.items():
             out[index] = " ".join(p for p in parts if p)
         return out
+
+    def _queue(
+        self,
+        translator: Any,
+        info: PackageInfo,
+        items: list[tuple[int, list[str]]],
+        texts: list[str],
+    ) -> list[tuple[list[int], list[Any], int]]:
+        """One model call per model batch of whole segments (the same batches
+        whatever the caller's tasks: :func:`translator.engines.model_batches`),
+        all queued at once so that CTranslate2 runs inter_threads of them
+        together: (item positions, their pending results, the length limit)."""
+        of_segment: dict[int, list[int]] = {}
+        for position, (index, _tokens) in enumerate(items):
+            of_segment.setdefault(index, []).append(position)
+        segments = sorted(of_segment)
+        pending = []
+        for group in model_batches([texts[i] for i in segments]):
+            positions = [p for g in group for p in of_segment[segments[g]]]
+            batch = [items[p][1] for p in positions]
+            max_length = max(256, 2 * max(len(t) for t in batch) + 16)
+            prefix = [[info.target_prefix] for _ in batch] if info.target_prefix else None
+            results = translator.translate_batch(
+                batch,
+                target_prefix=prefix,
+                max_batch_size=self.options.token_budget,
+                batch_type="tokens",
+                beam_size=self.options.beam,
+                num_hypotheses=1,
+                length_penalty=LENGTH_PENALTY,
+                replace_unknowns=True,
+                max_decoding_length=max_length,
+                asynchronous=True,
+            )
+            pending.append((positions, results, max_length))
+        return pending
 
     def _tokens(
         self, info: PackageInfo, tokenizer: Any, texts: list[str]
