@@ -51,20 +51,20 @@ def _wait_for_workers(address: str, count: int) -> None:
 
 
 def test_a_chunk_is_cut_so_that_every_worker_has_work(installed, tmp_path):
-    # 40 articles in one chunk (--batch-files 64) used to be one task for one worker
-    corpus = make_corpus(tmp_path / "corpus", 40)
+    # 64 articles in one chunk (--batch-files 64) used to be one task for one worker
+    corpus = make_corpus(tmp_path / "corpus", 64)
     local = loc.localize([str(corpus)], _options(tmp_path / "local", tmp_path / "l.sqlite3"))
     remote = loc.localize(
         [str(corpus)], _options(tmp_path / "dask", tmp_path / "d.sqlite3", executor="dask", jobs=2)
     )
     assert not remote.failures
-    assert len(remote.workers) == 2 and all(w["batches"] >= 2 for w in remote.workers.values())
+    assert len(remote.workers) == 2 and all(w["batches"] >= 1 for w in remote.workers.values())
     assert _files(tmp_path / "dask") == _files(tmp_path / "local")
     assert remote.model_calls == local.model_calls
 
 
 def test_a_worker_with_an_empty_package_directory_receives_the_model(installed, tmp_path):
-    corpus = make_corpus(tmp_path / "corpus", 24)
+    corpus = make_corpus(tmp_path / "corpus", 64)
     loc.localize([str(corpus)], _options(tmp_path / "local", tmp_path / "l.sqlite3"))
     empty = [tmp_path / "worker-1" / "packages", tmp_path / "worker-2" / "packages"]
     for folder in empty:
@@ -197,7 +197,7 @@ def test_scheduler_and_workers_on_hosts_of_their_own_give_the_local_files(instal
     why = _can_make_namespaces()
     if why is not None:
         pytest.skip(f"cannot simulate hosts: {why}")
-    corpus = make_corpus(tmp_path / "client" / "corpus", 24)
+    corpus = make_corpus(tmp_path / "client" / "corpus", 64)
     local = _translator("localize", str(corpus), "--to", "fr", "--out", str(tmp_path / "local"),
                         "--cache", str(tmp_path / "local.sqlite3"))  # fmt: skip
     assert local.returncode == 0, local.stderr

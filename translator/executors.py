@@ -53,7 +53,7 @@ def batch_size(segments: int, slots: int, ceiling: int) -> int:
     One slot takes the ceiling.
 
     >>> batch_size(440, 1, 256), batch_size(440, 2, 256), batch_size(40, 4, 256)
-    (256, 55, 32)
+    (256, 64, 64)
     """
     if slots <= 1:
         return ceiling

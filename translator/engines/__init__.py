@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..errors import UsageError
 
 ENGINES = ("argos", "pseudo")
-GROUP = 32  # segments in a model batch, on average (model_batches)
+GROUP = 64  # segments in a model batch, on average (model_batches): near the token budget
 
 
 def content_mark(segment: str, salt: bytes = b"") -> int:
