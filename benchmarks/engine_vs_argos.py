@@ -89,9 +89,21 @@ class Recorder:
 
     def translate_batch(self, source, **kwargs):
         results = self.real.translate_batch(source, **kwargs)
+        if kwargs.get("asynchronous"):  # pending results: wait for them here
+            results = [r.result() for r in results]
         for src, result in zip(source, results, strict=True):
             Recorder.log[tuple(src)] = list(result.hypotheses[0])
-        return results
+        return [_Done(r) for r in results] if kwargs.get("asynchronous") else results
+
+
+class _Done:
+    """A finished result where an asynchronous one is expected."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def result(self):
+        return self._result
 
 
 _REAL = ctranslate2.Translator
