@@ -505,6 +505,56 @@ class TermOutcome:
         )
 
 
+class TermPass:
+    """Distinct segments on one pass through a model with the glossary's terms
+    masked: the texts to send (segments whose masks read the same are sent
+    once), each output written back (:meth:`settle`), and the second try of
+    a sentence whose term placeholder the model lost (:meth:`second`)."""
+
+    def __init__(self, segments: Sequence[str], rules: TermRules | None) -> None:
+        self.rules = rules
+        self.masks = {s: rules.mask(s) for s in segments} if rules else {}
+        self.by_text: dict[str, list[str]] = {}
+        for segment in segments:
+            text = self.masks[segment].text if rules else segment
+            self.by_text.setdefault(text, [])
+            if segment not in self.by_text[text]:
+                self.by_text[text].append(segment)
+        self.outcome = TermOutcome()
+        self.retry: list[str] = []  # segments to translate again, without the mask
+
+    @property
+    def texts(self) -> list[str]:
+        return list(self.by_text)
+
+    def settle(self, text: str, translated: str) -> list[tuple[str, str]]:
+        """(segment, translation) for each segment sent as *text*, its terms
+        written back (a lost one at the end, and the segment listed for a retry)."""
+        out = []
+        for segment in self.by_text[text]:
+            mask = self.masks.get(segment)
+            if mask is None or not mask.fills:
+                out.append((segment, translated))
+                continue
+            restored, intact = mask.restore(translated)
+            self.outcome.sentences += 1
+            self.outcome.survived += intact
+            if not intact:
+                self.retry.append(segment)
+            out.append((segment, restored))
+        return out
+
+    def second(self, segment: str, translated: str) -> bool:
+        """Whether the retry's *translated* (no mask) keeps every term, and so
+        replaces the first output."""
+        assert self.rules is not None
+        if self.rules.missing(segment, codec.strip(translated)):
+            self.outcome.appended += 1
+            return False
+        self.outcome.fallback += 1
+        return True
+
+
 def translate_with_terms(
     translate: Callable[[list[str]], list[str]],
     segments: list[str],
@@ -512,31 +562,18 @@ def translate_with_terms(
 ) -> tuple[list[str], TermOutcome]:
     """*segments* through *translate* with their terms masked and written back
     (see the module's docstring); the translations in order, and how the terms fared."""
-    outcome = TermOutcome()
     if not rules:
-        return translate(segments), outcome
-    masks = [rules.mask(s) for s in segments]
-    out = translate([m.text for m in masks])
-    results: list[str] = []
-    retry: list[int] = []
-    for i, (mask, text) in enumerate(zip(masks, out, strict=True)):
-        restored, intact = mask.restore(text)
-        results.append(restored)
-        if mask.fills:
-            outcome.sentences += 1
-            if intact:
-                outcome.survived += 1
-            else:
-                retry.append(i)
-    if retry:
-        again = translate([segments[i] for i in retry])
-        for i, text in zip(retry, again, strict=True):
-            if not rules.missing(segments[i], codec.strip(text)):
-                results[i] = text
-                outcome.fallback += 1
-            else:
-                outcome.appended += 1
-    return results, outcome
+        return translate(segments), TermOutcome()
+    run = TermPass(segments, rules)
+    texts = run.texts
+    done: dict[str, str] = {}
+    for text, translated in zip(texts, translate(texts), strict=True):
+        done.update(run.settle(text, translated))
+    if run.retry:
+        for segment, translated in zip(run.retry, translate(run.retry), strict=True):
+            if run.second(segment, translated):
+                done[segment] = translated
+    return [done[s] for s in segments], run.outcome
 
 
 def project_glossary(given: Sequence[str], paths: Sequence[str]) -> Glossary | None:

@@ -45,7 +45,6 @@ from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, LockedError, TranslatorError, UsageError
-from .exchange import codec
 from .executors import EXECUTORS, Executor, batch_size, make_executor, split_batches
 from .fsutil import (
     ChangedOnDisk,
@@ -55,7 +54,7 @@ from .fsutil import (
     keep_copy,
     remove_stale_temporaries,
 )
-from .glossary import Glossary, TermOutcome, TermRules
+from .glossary import Glossary, TermOutcome, TermPass, TermRules
 from .harvest import added_fields, adopt, harvest
 from .labels import Labels
 from .locales import Target, parse_locale
@@ -933,45 +932,32 @@ def _translate_missing(
     """The model's drafts of *missing* into *known* (and the memory), batch by
     batch, with the glossary's terms masked and written back; a sentence whose
     term placeholder the model lost is translated again without the mask
-    (:func:`translator.glossary.translate_with_terms` says how)."""
-    masks = {s: terms.mask(s) for s in missing} if terms else {}
-    by_text: dict[str, list[str]] = {}
-    for segment in missing:
-        by_text.setdefault(masks[segment].text if terms else segment, []).append(segment)
+    (:class:`translator.glossary.TermPass`)."""
+    terms_pass = TermPass(missing, terms)
     # sized from the whole chunk (a resumed run cuts its remaining batches the same way)
     size = batch_size(total, run.executor.slots(), run.options.batch_segments)
-    batches = [(src, tgt, b) for b in split_batches(list(by_text), size)]
-    retry: list[str] = []
-    for index, out in run.executor.run(batches):
-        pairs: list[tuple[str, str]] = []
-        for text, translated in zip(batches[index][2], out, strict=True):
-            for segment in by_text[text]:
-                mask = masks.get(segment)
-                if mask is None or not mask.fills:
-                    pairs.append((segment, translated))
-                    continue
-                restored, intact = mask.restore(translated)
-                outcome.sentences += 1
-                outcome.survived += intact
-                if not intact:
-                    retry.append(segment)
-                pairs.append((segment, restored))
-        known.update(pairs)
-        run.memory.remember(pairs, src, tgt, terms)
-        run.progress.segments(len(pairs))
-    if not retry or terms is None:
-        return
-    again = [(src, tgt, b) for b in split_batches(retry, size)]
-    for index, out in run.executor.run(again):
-        better = [
-            (segment, text)
-            for segment, text in zip(again[index][2], out, strict=True)
-            if not terms.missing(segment, codec.strip(text))
-        ]
-        outcome.fallback += len(better)
-        outcome.appended += len(out) - len(better)
-        known.update(better)
-        run.memory.remember(better, src, tgt, terms, count=False)
+    batches = [(src, tgt, b) for b in split_batches(terms_pass.texts, size)]
+    try:
+        for index, out in run.executor.run(batches):
+            pairs = [
+                pair
+                for text, translated in zip(batches[index][2], out, strict=True)
+                for pair in terms_pass.settle(text, translated)
+            ]
+            known.update(pairs)
+            run.memory.remember(pairs, src, tgt, terms)
+            run.progress.segments(len(pairs))
+        again = [(src, tgt, b) for b in split_batches(terms_pass.retry, size)]
+        for index, out in run.executor.run(again):
+            better = [
+                (segment, translated)
+                for segment, translated in zip(again[index][2], out, strict=True)
+                if terms_pass.second(segment, translated)
+            ]
+            known.update(better)
+            run.memory.remember(better, src, tgt, terms, count=False)
+    finally:
+        outcome.add(terms_pass.outcome)
 
 
 def _run_chunk(files: list[str], run: Run) -> None:
