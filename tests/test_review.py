@@ -143,6 +143,10 @@ def test_open_edit_ctrl_enter_reload_file_memory_and_coverage(site, browser):
     )
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
     assert page.locator("#reviewed").text_content() == "reviewed 14.3%"
+    # the machine draft shows at once, with the words changed marked
+    saved_row = page.locator(".seg", has=page.get_by_label(BUILDING, exact=True))
+    assert saved_row.locator(".draft del").count() > 0
+    assert saved_row.locator(".draft ins").count() > 0
 
     page.reload()
     box = page.get_by_label(BUILDING, exact=True)

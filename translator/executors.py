@@ -49,7 +49,8 @@ MIN_BATCH = GROUP  # segments: a task is at least one model batch
 def batch_size(segments: int, slots: int, ceiling: int) -> int:
     """Segments per batch for a chunk of *segments* on *slots* slots: enough
     batches for every slot to get TASKS_PER_SLOT of them, never more than
-    *ceiling* (``--batch-segments``, which bounds memory) nor fewer than MIN_BATCH.
+    *ceiling* (``LocalizeOptions.batch_segments``, which bounds memory) nor fewer
+    than MIN_BATCH.
     One slot takes the ceiling.
 
     >>> batch_size(440, 1, 256), batch_size(440, 2, 256), batch_size(40, 4, 256)

@@ -58,6 +58,38 @@
     }
     const accept = row.querySelector("button.accept");
     if (accept && seg.origin === "human") accept.remove();
+    showDraft(row, seg);
+  }
+
+  // A person's text: the machine draft, with the words they changed marked.
+  function showDraft(row, seg) {
+    let draft = row.querySelector(".draft");
+    if (seg.origin !== "human" || seg.draft === null) {
+      if (draft) draft.remove();
+      return;
+    }
+    if (!draft) {
+      draft = document.createElement("p");
+      draft.className = "draft";
+      row.querySelector(".message").before(draft);
+    }
+    const label = document.createElement("span");
+    label.className = "label";
+    label.textContent = "Machine draft:";
+    draft.replaceChildren(label, " ");
+    if (!seg.diff.length) {
+      draft.append(seg.draft + " (the same)");
+      return;
+    }
+    for (const [op, text] of seg.diff) {
+      if (op === "equal") {
+        draft.append(text);
+      } else {
+        const mark = document.createElement(op === "delete" ? "del" : "ins");
+        mark.textContent = text;
+        draft.append(mark);
+      }
+    }
   }
 
   async function save(row, reviewed) {
