@@ -60,6 +60,7 @@ def main() -> None:
                 )
                 page = browser.new_page(viewport={"width": 1200, "height": 900})
                 page.goto(f"{url}article/{article.id}/fr")
+                page.wait_for_selector("#segments[data-ready]")
                 page.get_by_label(BUILDING, exact=True).focus()
                 page.screenshot(path=str(ROOT / "docs" / "review.png"))
                 browser.close()

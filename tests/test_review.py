@@ -108,7 +108,7 @@ def _page(browser, site: Site):
     page.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
     page.goto(site.url)
     page.get_by_role("link", name="samples/council-budget.html in fr").click()
-    page.wait_for_selector("#segments")
+    page.wait_for_selector("#segments[data-ready]")  # the script has set up keys and saves
     return page
 
 
@@ -196,6 +196,7 @@ def test_right_to_left_target_is_right_aligned(site, browser):
     page = browser.new_page()
     page.goto(site.url)
     page.get_by_role("link", name="samples/council-budget.html in ar").click()
+    page.wait_for_selector("#segments[data-ready]")
     box = page.get_by_label(HEADLINE, exact=True)
     assert box.get_attribute("dir") == "rtl"
     assert box.evaluate("el => getComputedStyle(el).direction") == "rtl"

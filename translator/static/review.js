@@ -170,4 +170,5 @@
   window.addEventListener("beforeunload", (event) => {
     if (box.querySelector(".seg.dirty")) event.preventDefault();
   });
+  box.dataset.ready = "1"; // keys and saves work from here on
 })();
