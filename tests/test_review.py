@@ -367,3 +367,36 @@ def test_a_save_during_a_localize_waits_or_is_refused_with_a_clear_message(site,
     saved = patient.save("1", "fr", segment.id, BUILDING_FR, segment.target)
     thread.join()
     assert saved.ok and BUILDING_FR in site.variant()
+
+
+def test_a_save_rewrites_the_variant_with_its_own_beam_and_glossary(
+    installed, tmp_path, monkeypatch, run_cli
+):
+    """A variant written with --beam 1 and a glossary keeps both through a save
+    (its options read "beam=1 glossary=…"): nothing is translated anew."""
+    from translator.glossary import Glossary
+    from translator.locales import parse_locales
+    from translator.review import Review, ReviewOptions
+
+    root = tmp_path / "site"
+    (root / "samples").mkdir(parents=True)
+    (root / ".translator").mkdir()
+    shutil.copy(SAMPLES / "council-budget.html", root / "samples")
+    (root / "g.csv").write_text("en,fr\nlibrary,médiathèque\n", encoding="utf-8")
+    monkeypatch.delenv("TRANSLATOR_MEMORY", raising=False)
+    monkeypatch.chdir(root)
+    result = run_cli("localize", "samples/", "--to", "fr", "--out", "build", "--beam", "1",
+                     "--glossary", "g.csv")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    variant = root / "build" / "council-budget.fr.md"
+    options = next(ln for ln in variant.read_text(encoding="utf-8").splitlines() if "options" in ln)
+    assert "beam=1 glossary=" in options
+    review = Review(
+        ["samples/"],
+        ReviewOptions(parse_locales("fr"), out="build", glossary=Glossary.load(["g.csv"])),
+    )
+    segment = next(s for s in review.article("0", "fr").segments if s.source == BUILDING)
+    saved = review.save("0", "fr", segment.id, BUILDING_FR, segment.target)
+    assert saved.ok, saved.message
+    text = variant.read_text(encoding="utf-8")
+    assert BUILDING_FR in text and options in text.splitlines()

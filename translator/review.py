@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from . import qa
+from .article import Article
 from .coverage import Cell, coverage, locate
 from .discover import discover
 from .engines import DecodeOptions
@@ -276,6 +277,10 @@ class Review:
             src.path, src.root, self.options.out, target.tag, self.options.layout, self.options.fmt
         )
 
+    def _source_lang(self, article: Article) -> str:
+        """The Argos code of ``--from``, else the article's detected language."""
+        return parse_locale(self.options.source).argos if self.options.source else article.language
+
     def _memory(self) -> Path:
         return memory_path(self.options.cache, self.paths)
 
@@ -310,9 +315,7 @@ class Review:
     def article(self, sid: str, tag: str) -> ArticleView:
         src, target = self.source(sid), self.target(tag)
         article = load_article(src.path, self.options.read)
-        source_lang = (
-            parse_locale(self.options.source).argos if self.options.source else article.language
-        )
+        source_lang = self._source_lang(article)
         source_side = _side(source_lang)
         dest = self.variant(src, target)
         view = ArticleView(
@@ -471,9 +474,7 @@ class Review:
     ) -> str | None:
         """The entry check, then the memory; why the text was not taken, or None."""
         article = load_article(src.path, self.options.read)
-        source_lang = (
-            parse_locale(self.options.source).argos if self.options.source else article.language
-        )
+        source_lang = self._source_lang(article)
         plan = plan_translation(article, target.argos, source_lang)
         expected = expected_units(plan)
         if unit_id not in expected:
@@ -516,7 +517,8 @@ class Review:
                 engine = "pseudo"
             elif recorded and recorded != "identity":
                 engine = "argos"
-            beam = re.fullmatch(r"beam=(\d+)", str(meta.get("options") or ""))
+            # the variant's options: "beam=4", and "glossary=…" with a glossary
+            beam = re.search(r"(?:^|\s)beam=(\d+)(?:\s|$)", str(meta.get("options") or ""))
             if beam:
                 decode = DecodeOptions(beam=int(beam.group(1)))
         options = LocalizeOptions(
