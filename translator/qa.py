@@ -194,6 +194,27 @@ _BLOCK_START = re.compile(r"(?m)^ {0,3}(?:#{1,6}(?:\s|$)|(?:-{3,}|\*{3,}|_{3,}|\
 # controls and DEL (YAML and TOML refuse them in front matter), lone surrogates
 # and the noncharacters U+FFFE and U+FFFF.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Every character a Markdown, HTML or YAML reader may end a line at: CommonMark
+# ends lines at CR as at LF, and browsers, Python-Markdown and str.splitlines()
+# at NEL, LS and PS too.  Checks that look at lines see them all as LF.
+_LINE_BREAK = re.compile("\r\n?|[\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_BREAK_NAMES = {
+    "\n": "LF",
+    "\r": "CR",
+    "\r\n": "CRLF",
+    "\x85": "NEL",
+    "\u2028": "LS",
+    "\u2029": "PS",
+}
+
+
+def _unified_lines(text: str) -> str:
+    """*text* with every kind of line break written as LF.
+
+    >>> _unified_lines("a\\rb\\r\\nc\\u2028d")
+    'a\\nb\\nc\\nd'
+    """
+    return _LINE_BREAK.sub("\n", text)
 
 
 def _norm(text: str) -> str:
@@ -356,7 +377,8 @@ def check_unsafe_markup(p: Pair) -> Iterator[str]:
     """The target brings markup its source lacks that would be live on a page or
     change its structure: an HTML element (self-closing and void ones too), an
     event-handler attribute, a javascript:, vbscript: or data: address, a link
-    reference definition, a line break, a heading or a --- line.
+    reference definition, a line break of any kind (LF, CR, NEL, LS, PS: CommonMark
+    and browsers end lines at each), a heading or a --- line.
 
     Machine text cannot bring these; the check is there for what people write
     (hand edits, imported XLIFF, PO and TMX), which never reaches a page
@@ -369,15 +391,20 @@ def check_unsafe_markup(p: Pair) -> Iterator[str]:
             yield f"raw HTML the source lacks: <{name}>"
     if has_unsafe_scheme(p.target) and not has_unsafe_scheme(p.source):
         yield "a javascript:, vbscript: or data: address the source lacks"
+    source, target = _unified_lines(p.source), _unified_lines(p.target)
     for pattern, what in (
         (_HANDLER, "an event-handler attribute"),
         (_LINK_DEFINITION, "a link reference definition"),
         (_BLOCK_START, "a heading or a --- line"),
     ):
-        if pattern.search(p.target) and not pattern.search(p.source):
+        if pattern.search(target) and not pattern.search(source):
             yield f"{what} the source lacks"
-    if "\n" in p.target.strip() and "\n" not in p.source.strip():
-        yield "a line break the source lacks (new block structure)"
+    # A trailing LF is how some files end a text; any other line break counts
+    # wherever it stands (a CR, NEL, LS or PS at either end still splits a line).
+    breaks = _LINE_BREAK.findall(p.target.strip(" \t\n"))
+    if breaks and "\n" not in source.strip():
+        shown = ", ".join(sorted({_BREAK_NAMES.get(b, f"U+{ord(b[0]):04X}") for b in breaks}))
+        yield f"a line break the source lacks ({shown}: new block structure)"
 
 
 @check("control-characters", ERROR)
