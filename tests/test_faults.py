@@ -337,7 +337,7 @@ def test_diskfull_tmpfs_output_fails_per_file_and_leaves_no_partial_file(
     assert len(failed) + len(written) == 12
     assert not [n for n in written if n.startswith(".translator-tmp")]
     for name in written:  # every file there is whole
-        assert (out / name).read_text(encoding="utf-8").rstrip().endswith("~\\]")
+        assert (out / name).read_text(encoding="utf-8").rstrip().endswith("~]")
 
 
 def test_diskfull_tmpfs_memory_lets_the_run_finish(run_cli, tmp_path, tmpfs, monkeypatch):

@@ -34,6 +34,16 @@ class Block:
     confidence: float = 0.0
     chrome: str | None = None  # the reason, when this block is page chrome
     markup: str = ""  # HTML: the element's inner HTML, inline tags included
+    # Markdown: where the block's own text stands in the article's source, as
+    # character offsets [start, end); a writer replaces exactly that span and
+    # keeps every other byte.  -1 where the reader gives no span.
+    start: int = -1
+    end: int = -1
+    # Markdown: what starts each further line of the block's text (a quote's
+    # "> ", a list item's or admonition's indent); None where the block holds
+    # one line only (a heading, a table cell, a title), so a line break in a
+    # kept span is written as a space there.
+    continuation: str | None = None
 
     @property
     def is_chrome(self) -> bool:
@@ -69,6 +79,9 @@ class Article:
     # short-foreign-line rule, made for scraped text, stays off (on 106
     # labelled pages it dropped five kept lines and no chrome).
     extracted: bool = False
+    # Markdown: the normalised labels of the link reference definitions, so
+    # that a shortcut or collapsed reference link keeps its label.
+    references: frozenset[str] = frozenset()
 
     def with_newlines(self, text: str) -> str:
         """*text* (written with ``\\n``) in the source's line endings."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import chrome, langid, protect
+from . import chrome, langid
 from .article import UNDETERMINED, Article, Block
 from .errors import NoTextError
 from .langid import QUICK_TRIALS, SHORT_TRIALS
@@ -148,12 +148,30 @@ def _title_only(article: Article) -> bool:
     return True
 
 
-def analyze(article: Article) -> Article:
-    """Fill in chrome flags and languages of *article*'s blocks, and its language."""
+def analyze(article: Article, language: str | None = None) -> Article:
+    """Fill in chrome flags and languages of *article*'s blocks, and its language.
+
+    *language* (``--from``) is the article's language where it says so: a
+    site's own Markdown page then needs no detection at all, and one with too
+    little text to tell (a page of code, a title) is still read.
+    """
+    if article.format == "markdown" and language:
+        # A site's own page, its language given: nothing to detect.
+        article.language, article.confidence = language, 1.0
+        for block in article.blocks:
+            if block.kind != "code":
+                block.language, block.confidence = language, 1.0
+        return article
     content = _content_blocks(article)
     if not content:
         if _title_only(article):
             return article
+        if article.format == "markdown":
+            raise NoTextError(
+                article.path,
+                "language undetermined: no prose to read it from; give the article's "
+                "language with --from",
+            )
         _refuse_without_text(article)
     found = _identify(content, extracted=article.extracted)
     for block in content:
@@ -163,7 +181,8 @@ def analyze(article: Article) -> Article:
         block.confidence = round(block.confidence, 4)
     lang, _ = _vote([(b, found[id(b)]) for b in content])
     if lang == UNDETERMINED:
-        raise NoTextError(article.path, "language undetermined: no block has usable letters")
+        hint = "; give the article's language with --from" if article.format == "markdown" else ""
+        raise NoTextError(article.path, f"language undetermined: no block has usable letters{hint}")
     _mark_foreign_lines(article, content, lang)
     content = [b for b in content if not b.is_chrome]
     if not content:
@@ -175,14 +194,13 @@ def analyze(article: Article) -> Article:
 
 
 def _content_blocks(article: Article) -> list[Block]:
-    """Apply the chrome rules; the blocks left to read (code aside)."""
-    chrome.apply_rules(article.blocks)
-    if article.format == "markdown":
-        # In a site's own Markdown a shortcode or template tag is content, kept
-        # byte-exact (protect.TEMPLATE), not a leaked widget as on a scraped page.
-        for block in article.blocks:
-            if block.chrome == chrome.WIDGET and protect.is_template_only(block.text):
-                block.chrome = None
+    """Apply the chrome rules; the blocks left to read (code aside).
+
+    The rules are for scraped pages and text: a site's own Markdown has no
+    chrome, and none of its list items, headings or short lines is dropped.
+    """
+    if article.format != "markdown":
+        chrome.apply_rules(article.blocks)
     return [b for b in article.blocks if not b.is_chrome and b.kind != "code"]
 
 
@@ -198,7 +216,7 @@ def _refuse_without_text(article: Article) -> None:
 def _mark_foreign_lines(article: Article, content: list[Block], lang: str) -> None:
     """Short lines in another script, or confidently in another language at the
     article's edges, are chrome (not on a page's extracted main text)."""
-    if article.extracted:
+    if article.extracted or article.format == "markdown":
         return
     main_script = langid.script(" ".join(b.text for b in content if b.language == lang))
     edges = _edge_indexes(content)

@@ -177,7 +177,12 @@ def load_article(path: str, options: ReadOptions | None = None) -> Article:
     """Read, parse and analyse one article."""
     options = options or ReadOptions()
     article = readers.read(path, encoding=options.encoding, max_bytes=options.max_bytes)
-    return analyze(article)
+    return analyze(article, _language_code(options.language))
+
+
+def _language_code(tag: str | None) -> str | None:
+    """The language code of ``--from`` as blocks carry it (``pt-BR`` → ``pt``)."""
+    return parse_locale(tag).argos if tag else None
 
 
 def detect_paths(

@@ -16,6 +16,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from markdown_it.common.utils import normalizeReference
+
 from .article import Format
 from .exchange import codec
 
@@ -51,7 +53,14 @@ _MARKDOWN = [
     # the link text is translated.  Every scan below stops where the next match
     # could start (a "[", an opening marker), so that text with many openers and
     # no closers costs linear time, not quadratic.
-    (re.compile(r"(!?\[)[^\[\]\n]*(\]\([^)\[\n]*\))"), (1, 2)),
+    (re.compile(r"(!?\[)[^\[\]]*(\]\([^)\[\n]*\))"), (1, 2)),
+    # footnote references [^1], collapsed reference links [label][] (the label
+    # is the text: kept whole), and [text][label] (the text translated)
+    (re.compile(r"\[\^[^\]\s]+\]"), (0,)),
+    (re.compile(r"!?\[[^\[\]]+\]\[\]"), (0,)),
+    (re.compile(r"(!?\[)[^\[\]]*(\]\[[^\[\]]+\])"), (1, 2)),
+    # attribute lists: { #id .class }, {: .class } (Python-Markdown, kramdown)
+    (re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[#.][\w-][^{}\n]*\}"), (0,)),
     (re.compile(r"(\*\*|__)(?=\S)(?:(?!\1(?=\S)).)+?(?<=\S)(\1)"), (1, 2)),
     (
         re.compile(
@@ -90,7 +99,12 @@ class SpanEvent:
     span: str
 
 
-def _ranges(text: str, fmt: Format) -> list[tuple[int, int]]:
+_SHORTCUT = re.compile(r"!?\[([^\[\]]+)\](?![\[(:])")
+
+
+def _ranges(
+    text: str, fmt: Format, references: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
     patterns = list(_COMMON)
     if fmt == "markdown":
         # templates, code, autolinks, tags and links first; then URLs, e-mail addresses and
@@ -108,19 +122,31 @@ def _ranges(text: str, fmt: Format) -> list[tuple[int, int]]:
         i = bisect.bisect_right(starts, a)
         return (i == 0 or ends[i - 1] <= a) and (i == len(starts) or starts[i] >= b)
 
+    def take(a: int, b: int) -> None:
+        i = bisect.bisect_right(starts, a)
+        starts.insert(i, a)
+        ends.insert(i, b)
+
     for pattern, groups in patterns:
         for match in pattern.finditer(text):
             pieces = [match.span(g) for g in groups]
             if all(a < b and free(a, b) for a, b in pieces):
                 for a, b in pieces:
-                    i = bisect.bisect_right(starts, a)
-                    starts.insert(i, a)
-                    ends.insert(i, b)
+                    take(a, b)
+    if references:
+        # A shortcut reference link [label]: its text is its label, kept whole.
+        for match in _SHORTCUT.finditer(text):
+            a, b = match.span()
+            if normalizeReference(match.group(1)) in references and free(a, b):
+                take(a, b)
     return list(zip(starts, ends, strict=True))
 
 
-def mask(text: str, fmt: Format = "text") -> Masked:
+def mask(text: str, fmt: Format = "text", references: frozenset[str] = frozenset()) -> Masked:
     """Replace protected spans with placeholders.
+
+    *references*: the normalised labels of a Markdown article's link reference
+    definitions; a shortcut reference link to one of them is kept whole.
 
     >>> m = mask("See [the report](https://example.org/a_b.pdf) or mail x@example.org.", "markdown")
     >>> codec.split(m.text)
@@ -130,7 +156,7 @@ def mask(text: str, fmt: Format = "text") -> Masked:
     >>> unmask(m.text.replace("the report", "le rapport"), m)[0]
     'See [le rapport](https://example.org/a_b.pdf) or mail x@example.org.'
     """
-    ranges = _ranges(text, fmt)
+    ranges = _ranges(text, fmt, references if fmt == "markdown" else frozenset())
     if codec.has_brackets(text):
         # Literal placeholder brackets in the source are protected themselves,
         # and win over any range they overlap.

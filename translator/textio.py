@@ -54,10 +54,14 @@ def check_encoding(name: str | None) -> str | None:
 
 @dataclass
 class ReadOptions:
-    """How source files are read: ``--encoding`` (validated) and ``--max-bytes``."""
+    """How source files are read: ``--encoding`` (validated), ``--max-bytes`` and
+    ``--from`` (the language the articles are in)."""
 
     encoding: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    # --from: the articles' language (BCP 47), where they say so; a Markdown
+    # source is then not detected, and one too short to tell is still read.
+    language: str | None = None
 
     def __post_init__(self) -> None:
         self.encoding = check_encoding(self.encoding)

@@ -9,17 +9,26 @@ translated.  A Markdown front-matter ``title`` is translated with the blocks.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .article import Article, Block
 from .engines import Engine
+from .exchange.codec import strip
 from .locales import joins_without_spaces
 from .protect import Masked, is_template_only, mask, unmask
 from .segment import sentence_spans
 
 if TYPE_CHECKING:
     from .glossary import TermRules
+
+
+# What an engine's text must not bring into a Markdown block written in place:
+# a line break (a new block) or a table's cell separator, and a block marker
+# at its start (a list item, heading, quote or thematic break of its own).
+_MD_TEXT_BREAKS = re.compile(r"[\r\n\x85\u2028\u2029]+|(?<!\\)\|")
+_MD_BLOCK_START = re.compile(r"^(\s*(?:\d{1,9})?)([-+*>#=]|(?<=\d)[.)])(?=\s|$|[-=#])")
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,12 @@ class Unit:
     first: int = 0  # index of its first sentence in the engine call
 
 
-def _unit(text: str, fmt: str, line: int, lang: str) -> Unit:
-    masked = mask(text, "html" if fmt == "html" else "markdown" if fmt == "markdown" else "text")
+def _unit(
+    text: str, fmt: str, line: int, lang: str, references: frozenset[str] = frozenset()
+) -> Unit:
+    masked = mask(
+        text, "html" if fmt == "html" else "markdown" if fmt == "markdown" else "text", references
+    )
     plain = html.unescape(masked.text) if fmt == "html" else masked.text
     plain = " ".join(plain.split())
     sentences = [plain[a:b] for a, b in sentence_spans(plain, lang)]
@@ -100,7 +113,14 @@ def plan_translation(article: Article, target: str, source: str | None = None) -
             units.append((block, None))  # given back as it is: nothing to translate
             continue
         raw = block.markup if article.format == "html" and block.markup else block.text
-        units.append((block, _unit(raw, article.format, block.line, src)))
+        unit: Unit | None = _unit(raw, article.format, block.line, src, article.references)
+        if (
+            article.format == "markdown"
+            and unit
+            and not any(map(str.isalpha, strip(unit.masked.text)))
+        ):
+            unit = None  # only markup (a lone link label, an attribute list): kept
+        units.append((block, unit))
     segments: list[str] = []
     for _block, unit in units:
         if unit is not None:
@@ -125,7 +145,12 @@ def complete_translation(plan: Plan, translated: list[str], engine_identity: str
         joined = joiner.join(p.strip() for p in pieces if p.strip())
         if unit.html:
             joined = html.escape(joined, quote=False)
+        markdown = owner is not None and plan.article.format == "markdown"
+        if markdown:
+            joined = _MD_TEXT_BREAKS.sub(lambda m: " " if m.group(0).isspace() else "\\|", joined)
         text, events = unmask(joined, unit.masked)
+        if markdown:
+            text = _MD_BLOCK_START.sub(r"\1\\\2", text, count=1)
         result.events.extend(SegmentEvent(unit.line, e.action, e.span) for e in events)
         if owner is None:
             result.front_matter_title = text

@@ -379,15 +379,24 @@ def md_escape(text: str) -> str:
 
 def keeps_inline_markup(fmt: str, article: Article) -> bool:
     """Whether a *fmt* variant of *article* holds its blocks as inline Markdown (a
-    Markdown source with front matter, rewritten in place); otherwise blocks
-    are plain text (escaped in a Markdown variant)."""
-    return fmt == "md" and article.format == "markdown" and bool(article.header_lines)
+    Markdown source, rewritten in place); otherwise blocks are plain text
+    (escaped in a Markdown variant)."""
+    return fmt == "md" and article.format == "markdown"
+
+
+def has_lead(source: str, meta: dict[str, Any]) -> bool:
+    """Whether a Markdown variant opens its body with the published line: always
+    for a page or text source, for a Markdown source only with a date (a site's
+    own pages are not news)."""
+    markdown = source.lower().endswith((".md", ".markdown"))
+    return not markdown or bool(meta.get("date_display"))
 
 
 def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
     fm = front_matter_block(meta, tr.article)
     if keeps_inline_markup("md", tr.article):
-        return render_markdown(tr, front_matter=fm, lead=md_escape(pub.text))
+        lead = md_escape(pub.text) if pub.has_date else None
+        return render_markdown(tr, front_matter=fm, lead=lead)
     out = [*fm, "", md_escape(pub.text), ""]
     if meta.title:
         out += ["# " + md_escape(meta.title), ""]
@@ -663,6 +672,10 @@ def read_variant(path: str) -> ReadVariant:
         return ReadVariant(path, "html", meta, out)
     article_md = md_reader.parse(path, text)
     blocks = [(b.kind, b.text, b.line) for b in article_md.blocks]
-    if blocks and blocks[0][0] == "paragraph":
+    if (
+        blocks
+        and blocks[0][0] == "paragraph"
+        and has_lead(str(article_md.front_matter.get("source", "")), article_md.front_matter)
+    ):
         blocks = blocks[1:]  # the published / original-language line
     return ReadVariant(path, "md", article_md.front_matter, blocks)

@@ -1,14 +1,16 @@
 """Writing a translation back in the article's own format.
 
 * text: one block a line, the source's blank lines between blocks kept;
-* Markdown: the source's lines, each translated block in place of its lines,
-  chrome lines dropped, every other line (code, HTML, rules) byte-identical;
-  in the front matter only ``title`` changes;
+* Markdown: the source with each translated block's text in place of its
+  span, every other byte (markers, code, HTML, link definitions, shortcodes)
+  as written; in the front matter only ``title`` changes;
 * HTML: the source page with its content container translated in place, the
   chrome, scripts and event-handler attributes removed, ``lang``/``dir`` set.
 """
 
 from __future__ import annotations
+
+import re
 
 from bs4 import BeautifulSoup, Tag
 
@@ -35,49 +37,57 @@ def render_text(tr: Translation) -> str:
 def render_markdown(
     tr: Translation, front_matter: list[str] | None = None, lead: str | None = None
 ) -> str:
-    """The translated Markdown; *front_matter* (its lines, delimiters included)
-    replaces the source's when given, and *lead* becomes the body's first paragraph."""
+    """The translated Markdown: the source with each block's text replaced where
+    it stands (its span), every other byte as the source wrote it.
+
+    *front_matter* (its lines, delimiters included) replaces the source's, or
+    is put at the top of a source without one; *lead* becomes the body's first
+    paragraph.
+    """
     article = tr.article
-    lines = article.source.split("\n")
+    source = article.source
+    lines = source.split("\n")
     head = lines[: article.header_lines]
-    if front_matter is not None and head:
+    if front_matter is not None:
         head = front_matter
     elif tr.front_matter_title is not None and head:
         head = with_title(article.front_matter_format, head, tr.front_matter_title, article)
-    body = _body(tr, lines)
-    if head and body[:2] == ["", ""] and len(body) > 1:
-        body = body[1:]
+    body_start = sum(len(line) + 1 for line in lines[: article.header_lines])
+    body = _spliced(tr, source, body_start)
+    top = "\n".join(head)
     if lead is not None:
-        body = ["", lead, *body] if body and body[0] == "" else ["", lead, "", *body]
-    return "\n".join(head + body)
+        body = lead + "\n\n" + body.lstrip("\n")
+        return top + "\n\n" + body if head else body
+    return top + "\n" + body if head else body
 
 
-def _body(tr: Translation, lines: list[str]) -> list[str]:
-    """The source's body lines with each translated block in place of its own,
-    chrome left out (and no double blank line where it was)."""
-    article = tr.article
-    text_blocks = [tb for tb in tr.blocks if tb.block.kind != "code"]
-    starts = {tb.block.line: tb for tb in text_blocks}
-    skip = {n for tb in text_blocks for n in range(tb.block.line + 1, tb.block.end_line + 1)}
-    dropped = {
-        n for block in article.blocks if block.is_chrome
-        for n in range(block.line, block.end_line + 1)
-    }  # fmt: skip
-    body: list[str] = []
-    after_drop = False
-    for number in range(article.header_lines + 1, len(lines) + 1):
-        line = lines[number - 1]
-        if number in dropped:
-            after_drop = True
-            continue
-        if number in skip:
-            continue
-        if after_drop and not line.strip() and (not body or not body[-1].strip()):
-            continue  # no double blank line where chrome was
-        after_drop = False
-        tb = starts.get(number)
-        body.append(tb.block.prefix + tb.text if tb is not None else line)
-    return body
+def _continued(text: str, continuation: str | None) -> str:
+    """*text* with each line break (a kept span's) followed by what starts a
+    further line of its block, or a space where the block has one line."""
+    if "\n" not in text:
+        return text
+    return _BREAK.sub(" " if continuation is None else "\n" + continuation, text)
+
+
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def _spliced(tr: Translation, source: str, body_start: int) -> str:
+    """The source from *body_start* on, each translated block's span replaced."""
+    spans = sorted(
+        (tb for tb in tr.blocks if tb.block.kind != "code" and tb.block.start >= body_start),
+        key=lambda tb: tb.block.start,
+    )
+    out: list[str] = []
+    pos = body_start
+    for tb in spans:
+        if tb.block.start < pos:
+            continue  # overlapping spans cannot come from one parse; keep the first
+        out.append(source[pos : tb.block.start])
+        out.append(_continued(tb.text, tb.block.continuation))
+        pos = tb.block.end
+    out.append(source[pos:])
+    return "".join(out)
 
 
 def _defuse(root: Tag) -> None:

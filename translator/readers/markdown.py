@@ -1,5 +1,11 @@
 """Markdown articles: front matter kept as data, the body parsed with
-markdown-it-py (CommonMark) into blocks with their source lines.
+markdown-it-py (CommonMark, GFM tables, footnotes, definition lists, and the
+rules of :mod:`.markdown_rules`) into blocks with their source spans.
+
+Every inline text (a heading, a paragraph, a table cell, a definition term,
+an admonition title or tab label) is a block whose ``start``/``end`` are its
+offsets in the source, so that a variant replaces exactly that text and keeps
+every other byte: markers, fences, link definitions, HTML, shortcodes.
 
 Front matter comes in the three formats Hugo reads: YAML between ``---``
 lines, TOML between ``+++`` lines (the standard library's ``tomllib``), and
@@ -9,73 +15,171 @@ so that its variants are written in the same format.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..article import Article, Block, BlockKind
 from ..errors import InputError
 from ..frontmatter import closing_line, front_matter_format, split_front_matter
+from . import markdown_rules
 
 # markdown-it ends a document silently where lists and quotes nest deeper than
 # maxNesting (the text after that point vanishes); past the limit the file is
 # refused instead.  Each list level counts twice (the list and its item).
 MAX_NESTING = 100
-_MD = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+_MD = (
+    MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    .enable(["table", "strikethrough"])
+    .use(footnote_plugin)
+    .use(deflist_plugin)
+    .use(markdown_rules.plugin)
+)
 
+# The front-matter and meta fields people read: translated, every other kept.
+READABLE_FIELDS = frozenset({"title", "description", "summary", "linktitle"})
 
 _OPENS = {"bullet_list_open": "list", "ordered_list_open": "list", "blockquote_open": "quote"}
 _CLOSES = ("bullet_list_close", "ordered_list_close", "blockquote_close")
+# The last line of a paragraph that is only a kramdown attribute list ({: .x }).
+_ATTRIBUTE_LINE = re.compile(r"\s*\{:[^{}\n]*\}\s*")
+# A MultiMarkdown meta block (Python-Markdown's meta extension): "Key: value"
+# lines, values continued on lines indented by four spaces.
+_META_LINE = re.compile(r"(?:[A-Za-z0-9][\w-]*:(?:\s.*)?|    .*)")
 
 
-def _blocks(tokens: list[Any], lines: list[str], offset: int) -> list[Block]:
-    """The blocks of markdown-it's tokens, with their source lines."""
+class _Lines:
+    """The source's lines with their offsets, and how far each line was read."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = source.split("\n")
+        self.starts = [0]
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.read: dict[int, int] = {}
+
+    def locate(self, parts: list[str], first: int) -> tuple[int, int] | None:
+        """Where *parts* (one per line, from line index *first*) stand in the
+        source, as offsets; None when a part is not found as written."""
+        start = end = -1
+        for k, part in enumerate(parts):
+            index = first + k
+            if index >= len(self.lines):
+                return None
+            column = self.lines[index].find(part, self.read.get(index, 0)) if part else -1
+            if column < 0:
+                return None
+            if k == 0:
+                start = self.starts[index] + column
+            end = self.starts[index] + column + len(part)
+        for k, part in enumerate(parts):
+            index = first + k
+            self.read[index] = self.lines[index].find(part, self.read.get(index, 0)) + len(part)
+        return start, end
+
+
+def _blocks(tokens: list[Any], lines: _Lines, offset: int, meta_header: bool) -> list[Block]:
+    """The blocks of markdown-it's tokens: each inline text with its source span,
+    code blocks; everything else is markup the writer copies as written."""
     blocks: list[Block] = []
     containers: list[str] = []
     have_title = False
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    for i, tok in enumerate(tokens):
         if tok.type in _OPENS:
             containers.append(_OPENS[tok.type])
         elif tok.type in _CLOSES:
             containers.pop()
-        elif tok.type in ("heading_open", "paragraph_open") and tok.map:
-            blocks.append(_text_block(tok, tokens[i + 1], containers, have_title, lines, offset))
-            have_title = have_title or blocks[-1].kind == "title"
-            i += 2
         elif tok.type in ("fence", "code_block") and tok.map:
             blocks.append(Block("code", tok.content, tok.map[0] + offset + 1, tok.map[1] + offset))
-        i += 1
+        elif tok.type == "inline" and tok.map and tok.content.strip():
+            if meta_header and tok.map[0] == 0 and tokens[i - 1].type == "paragraph_open":
+                continue  # the MultiMarkdown meta block: keys and values, kept as written
+            block = _text_block(tokens[i - 1], tok, containers, have_title, lines, offset)
+            if block is not None:
+                blocks.append(block)
+                have_title = have_title or block.kind == "title"
+    blocks.sort(key=lambda b: (b.line, b.start))
     return blocks
 
 
 def _text_block(
-    tok: Any, inline: Any, containers: list[str], have_title: bool, lines: list[str], offset: int
-) -> Block:
-    """A heading or paragraph (in a list or quote: that kind) and its marker."""
-    start = tok.map[0] + offset + 1
-    end = tok.map[1] + offset
+    opener: Any, inline: Any, containers: list[str], have_title: bool, lines: _Lines, offset: int
+) -> Block | None:
+    """A heading, paragraph, table cell, title or term, with its span and marker."""
+    first = inline.map[0] + offset
+    parts = inline.content.split("\n")
+    while len(parts) > 1 and _ATTRIBUTE_LINE.fullmatch(parts[-1]):
+        parts.pop()  # a block attribute list stays on its own line
+    found = lines.locate(parts, first)
+    if found is None:
+        return None  # not as written in the source (tabs expanded): kept untranslated
+    start, end = found
     kind: BlockKind
-    if tok.type == "heading_open":
-        title = tok.tag == "h1" and not have_title and not containers
+    if opener.type == "heading_open":
+        title = opener.tag == "h1" and not have_title and not containers
         kind = "title" if title else "paragraph"
     else:
         kind = containers[-1] if containers else "paragraph"  # type: ignore[assignment]
-    content = inline.content
-    first = content.split("\n", 1)[0]
-    src_line = lines[start - 1] if 0 < start <= len(lines) else ""
-    at = src_line.find(first) if first else -1
-    prefix = src_line[:at] if at > 0 else ""
-    if tok.type == "heading_open" and not prefix:
-        prefix = "#" * int(tok.tag[1]) + " "  # setext heading: write it ATX-style
-    return Block(kind, content, start, end, prefix=prefix)
+    line_start = lines.starts[first]
+    prefix = lines.lines[first][: start - line_start]
+    continuation = None
+    if opener.type == "paragraph_open":
+        if len(parts) > 1:
+            second = lines.lines[first + 1]
+            continuation = second[: second.find(parts[1])]
+        else:
+            continuation = _NOT_CONTAINER.sub(" ", prefix)
+    if opener.type == "heading_open" and not prefix.lstrip().startswith("#"):
+        prefix = "#" * int(opener.tag[1]) + " "  # setext heading: its ATX marker
+    return Block(
+        kind,
+        "\n".join(parts),
+        first + 1,
+        inline.map[1] + offset,
+        prefix=prefix,
+        start=start,
+        end=end,
+        continuation=continuation,
+    )
+
+
+# In a paragraph's first-line prefix, what a further line does not repeat:
+# list markers, a definition's or footnote's marker (a quote's ">" stays).
+_NOT_CONTAINER = re.compile(r"[^\s>]")
+
+
+def meta_blocks(body: str, lines: _Lines, fields: frozenset[str]) -> list[Block]:
+    """The values people read in a MultiMarkdown meta block (``Title: …``), as
+    one-line blocks; keys and every other value stay as written."""
+    blocks: list[Block] = []
+    for index, line in enumerate(body.split("\n\n", 1)[0].split("\n")):
+        match = _META_FIELD.match(line)
+        if match and match.group(1).lower() in fields and match.group(2).strip():
+            start = lines.starts[index] + match.start(2)
+            blocks.append(
+                Block("paragraph", match.group(2), index + 1, index + 1,
+                      prefix=line[: match.start(2)], start=start, end=start + len(match.group(2)))
+            )  # fmt: skip
+    return blocks
+
+
+_META_FIELD = re.compile(r"([A-Za-z0-9][\w-]*):[ \t]*(.*?)[ \t]*$")
+
+
+def _has_meta_header(body: str) -> bool:
+    """Whether *body* opens with a MultiMarkdown meta block (no front matter)."""
+    head = body.split("\n\n", 1)[0].split("\n")
+    return bool(head[0].strip()) and ":" in head[0] and all(_META_LINE.fullmatch(h) for h in head)
 
 
 def parse(path: str, source: str) -> Article:
     raw, data, body, offset = split_front_matter(path, source)
-    lines = source.split("\n")
-    tokens = _MD.parse(body)
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(body, env)
     deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
     if deep is not None:
         raise InputError(
@@ -84,12 +188,16 @@ def parse(path: str, source: str) -> Article:
             "counts twice); refused rather than lose the text after this line",
             line=(deep.map[0] + offset + 1) if deep.map else None,
         )
-    blocks = _blocks(tokens, lines, offset)
+    meta_header = not raw and not offset and _has_meta_header(body)
+    lines = _Lines(source)
+    blocks = _blocks(tokens, lines, offset, meta_header)
+    if meta_header:
+        blocks = meta_blocks(body, lines, READABLE_FIELDS) + blocks
     fm_format = front_matter_format(source) or "yaml"
     if fm_format == "json":
         header = offset
     else:
-        header = closing_line(lines) if raw or offset else 0
+        header = closing_line(lines.lines) if raw or offset else 0
     return Article(
         path=path,
         format="markdown",
@@ -98,4 +206,5 @@ def parse(path: str, source: str) -> Article:
         front_matter_raw=raw,
         front_matter_format=fm_format,
         header_lines=header,
+        references=frozenset(normalizeReference(k) for k in env.get("references", {})),
     )
