@@ -39,7 +39,6 @@ when a figure misses its limit.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import resource
 import shutil
@@ -65,7 +64,12 @@ _MD = MarkdownIt("commonmark").enable("table")
 _TEMPLATE = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 _CONTAINER = re.compile(r"^(\s*)(!!!|\?\?\?\+?|===\+?)[ \t]+(.*)$")
 _DEFINITION = re.compile(r"^\s{0,3}:[ \t]+\S")
+_DEFINITION_BODY = re.compile(r"^(\s{0,3}):[ \t]+\S")
 _ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[#.][\w-][^{}\n]*\}")
+# What a line's prose is not: template tags, code spans, link targets and labels, tags.
+_NOT_PROSE = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}|`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|https?://\S+"
+)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 # The pseudo-translation of one message, as the tool's pseudo engine does it,
@@ -103,14 +107,14 @@ for path in sorted(src_root.rglob("*")):
     dest.write_text(head + out, encoding="utf-8")
 """
 )
-_SPLIT = '''
+_SPLIT = """
 import re
 _FM = re.compile(r"\\A(---|\\+\\+\\+)\\n.*?\\n\\1[ \\t]*\\n", re.DOTALL)
 
 def split(text):
     m = _FM.match(text)
     return (text[: m.end()], text[m.end():]) if m else ("", text)
-'''
+"""
 _PO4A = (
     _PSEUDO
     + """
@@ -183,7 +187,7 @@ def _inline_bits(token: Any, doc: Doc) -> None:
             text.append(child.content)
         elif child.type == "text":
             text.append(child.content)
-    joined = " ".join("".join(text).split())
+    joined = " ".join(_ATTRIBUTES.sub("", _NOT_PROSE.sub("", "".join(text))).split())
     marker = _CONTAINER.match(joined)
     if marker:  # an admonition's or tab's marker line: only a quoted title is prose
         title = re.search(r'"(.*)"', marker.group(3))
@@ -192,22 +196,45 @@ def _inline_bits(token: Any, doc: Doc) -> None:
         doc.prose[joined] += 1
 
 
-def _container_bodies(body: str, doc: Doc) -> set[int]:
+# Shortcodes whose body a site shows as code (Hugo's highlight, Docsy's tab with
+# a language), and Liquid's highlight and raw: their bodies are not prose.
+_CODE_OPEN = re.compile(
+    r"\{\{[<%]\s*(highlight|code|code-toggle|tab)\b([^>%]*)[>%]\}\}|\{%\s*(highlight|raw)\b[^%]*%\}"
+)
+
+
+def _code_shortcode_lines(body: str) -> set[int]:
+    lines = body.split("\n")
+    inside: set[int] = set()
+    for i, line in enumerate(lines):
+        match = _CODE_OPEN.search(line)
+        if not match or (match.group(1) == "tab" and "lang" not in (match.group(2) or "")):
+            continue
+        name = match.group(1) or match.group(3)
+        closer = re.compile(r"\{\{[<%]\s*/\s*" + name + r"\b|\{%\s*end" + name + r"\b")
+        for j in range(i, len(lines)):
+            inside.add(j)
+            if j > i and closer.search(lines[j]):
+                break
+    return inside
+
+
+def _container_bodies(body: str, doc: Doc, fenced: set[int]) -> set[int]:
     """Markers of admonitions and tabs, and the prose lines of their bodies;
     the numbers of those bodies' lines (CommonMark reads them as indented code)."""
     inside: set[int] = set()
     lines = body.split("\n")
-    in_fence = False
     for i, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        if in_fence:
+        if i in fenced:
             continue
         match = _CONTAINER.match(line)
-        if match:
-            kind = "" if match.group(2).startswith("=") else match.group(3).split(" ")[0]
-            doc.bags["markers"][f"{match.group(2)} {kind}"] += 1  # a tab's label is prose
-            indent = len(match.group(1)) + 4
+        definition = _DEFINITION_BODY.match(line)
+        if match or definition:
+            if match:
+                kind = "" if match.group(2).startswith("=") else match.group(3).split(" ")[0]
+                doc.bags["markers"][f"{match.group(2)} {kind}"] += 1  # a tab's label is prose
+            # a definition's further paragraphs are indented like an admonition's body
+            indent = len((match or definition).group(1)) + 4  # type: ignore[union-attr]
             inner_fence = False
             for j, inner in enumerate(lines[i + 1 :], start=i + 1):
                 if inner.strip() and len(inner) - len(inner.lstrip()) < indent:
@@ -215,7 +242,11 @@ def _container_bodies(body: str, doc: Doc) -> set[int]:
                 inside.add(j)
                 if inner.lstrip().startswith(("```", "~~~")):
                     inner_fence = not inner_fence
-                if not inner_fence and _LETTERS.search(inner) and not _TEMPLATE.search(inner):
+                if inner_fence or inner.lstrip().startswith(("```", "~~~")):
+                    continue
+                if len(inner) - len(inner.lstrip()) >= indent + 4:
+                    continue  # indented code inside the body
+                if _LETTERS.search(_NOT_PROSE.sub("", inner)) and not _CONTAINER.match(inner):
                     doc.bags["container_prose"][inner.strip()] += 1
         if _DEFINITION.match(line):
             doc.bags["markers"][": definition"] += 1
@@ -226,9 +257,16 @@ def _container_bodies(body: str, doc: Doc) -> set[int]:
 
 def read_doc(text: str, *, drop_lead: bool = False) -> tuple[Doc, dict[str, Any]]:
     front, body = _front_matter(text.replace("\r\n", "\n"))
-    doc = Doc(bags={k: Counter() for k in ("urls", "fences", "code", "html", "templates", "markers", "container_prose")})
+    doc = Doc(
+        bags={
+            k: Counter()
+            for k in ("urls", "fences", "code", "html", "templates", "markers", "container_prose")
+        }
+    )
     tokens = _MD.parse(body)
-    in_containers = _container_bodies(body, doc)
+    fenced = {n for t in tokens if t.type == "fence" and t.map for n in range(*t.map)}
+    in_containers = _container_bodies(body, doc, fenced)
+    in_code_shortcodes = _code_shortcode_lines(body)
     if drop_lead and len(tokens) >= 3 and tokens[0].type == "paragraph_open":
         tokens = tokens[3:]  # the tool's dateline
     for token in tokens:
@@ -247,7 +285,7 @@ def read_doc(text: str, *, drop_lead: bool = False) -> tuple[Doc, dict[str, Any]
             doc.bags["code"][token.content] += 1
         elif token.type == "html_block":
             doc.bags["html"][token.content] += 1
-        elif token.type == "inline":
+        elif token.type == "inline" and not (token.map and token.map[0] in in_code_shortcodes):
             _inline_bits(token, doc)
     for match in _TEMPLATE.finditer(body):
         doc.bags["templates"][match.group(0)] += 1
@@ -333,7 +371,9 @@ def _variant_of(source: Path, src_root: Path, out_root: Path, tool: str) -> Path
     return out_root / rel
 
 
-def score(files: list[Path], src_root: Path, out_root: Path, tool: str) -> tuple[dict[str, Any], list[tuple[str, dict[str, int]]]]:
+def score(
+    files: list[Path], src_root: Path, out_root: Path, tool: str
+) -> tuple[dict[str, Any], list[tuple[str, dict[str, int]]]]:
     total: Counter[str] = Counter()
     rows = []
     for source in files:
@@ -351,11 +391,24 @@ def score(files: list[Path], src_root: Path, out_root: Path, tool: str) -> tuple
     for key in ("headings", "tables", "images", "list_items", "urls"):
         figures[f"{key}_lost"] = total[f"{key}_lost"]
         figures[f"{key}_lost_share"] = round(total[f"{key}_lost"] / max(1, total[f"{key}_src"]), 4)
-    for key in ("fence_info_changed", "code_blocks_changed", "templates_lost", "markers_lost", "front_matter_keys_lost", "html_blocks_changed"):
+    for key in (
+        "fence_info_changed",
+        "code_blocks_changed",
+        "templates_lost",
+        "markers_lost",
+        "front_matter_keys_lost",
+        "html_blocks_changed",
+    ):
         figures[key] = total[key]
-    figures["html_blocks_changed_share"] = round(total["html_blocks_changed"] / max(1, total["html_src"]), 4)
-    figures["prose_translated"] = round(1 - total["prose_untranslated"] / max(1, total["prose_src"]), 4)
-    figures["container_prose_translated"] = round(1 - total["container_prose_left"] / max(1, total["container_prose_src"]), 4)
+    figures["html_blocks_changed_share"] = round(
+        total["html_blocks_changed"] / max(1, total["html_src"]), 4
+    )
+    figures["prose_translated"] = round(
+        1 - total["prose_untranslated"] / max(1, total["prose_src"]), 4
+    )
+    figures["container_prose_translated"] = round(
+        1 - total["container_prose_left"] / max(1, total["container_prose_src"]), 4
+    )
     return figures, rows
 
 

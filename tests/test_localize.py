@@ -8,6 +8,7 @@ import pytest
 import yaml
 from babel.dates import format_date
 
+from translator.engines.pseudo import pseudo_localize
 from translator.frontmatter import split_front_matter
 from translator.locales import parse_locale, parse_locales
 
@@ -154,10 +155,13 @@ def test_front_matter_carry_over(run_cli, work):
     assert result.exit_code == 0, result.stderr
     text = (work / "out" / "carry.fr.md").read_text(encoding="utf-8")
     head = text.split("---\n")[1]
-    for line in ["# editor's note", "draft: no", "version: 012", "summary: >", "  A folded", "  summary.",
+    for line in ["# editor's note", "draft: no", "version: 012",
                  "tags:", "- city", "- 'no'", "slug: ../../etc/x"]:  # fmt: skip
         assert line + "\n" in head
     meta = yaml.safe_load(head)
+    # the summary is read by people: translated, every other value as written
+    assert meta["summary"] == pseudo_localize("A folded summary.")
+    assert "  A folded" not in head
     assert meta["lang"] == "fr" and meta["draft"] is False and meta["version"] == 10
     assert meta["date"] == dt.date(2024, 1, 5) and meta["title"] != "Old title"
     assert list(work.joinpath("out").iterdir()) == [

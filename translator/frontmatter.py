@@ -23,7 +23,7 @@ import itertools
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 import yaml
@@ -343,19 +343,27 @@ def replace_value(lines: list[str], key: str, rendered: str) -> list[str]:
     return out
 
 
-def with_title(fmt: str, head: list[str], title: str, article: Article) -> list[str]:
-    """The source's front-matter lines with the title translated, in its own format."""
+def _keeping_key(rendered: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: match.group(1) + rendered
+
+
+def with_values(fmt: str, head: list[str], values: dict[str, str], article: Article) -> list[str]:
+    """The front-matter lines *head* (delimiters included) with the top-level
+    *values* replaced (translated text), in its own format; every other line
+    as written."""
+    if not values:
+        return head
     if fmt == "json":
-        data = {**article.front_matter, "title": title}
+        data = {**article.front_matter, **values}
         return json.dumps(data, ensure_ascii=False, indent=2, default=str).split("\n")
-    if fmt == "toml":
-        rendered = quoted(title)
-        inner = [
-            re.sub(r"^(\s*title\s*=\s*).*$", lambda m: m.group(1) + rendered, line)
-            for line in head[1:-1]
-        ]
-        return [head[0], *inner, head[-1]]
-    inner = replace_value(head[1:-1], "title", yaml_string(title))
+    inner = head[1:-1]
+    for key, value in values.items():
+        if fmt == "toml":
+            rendered = quoted(value)
+            pattern = re.compile(r"^(\s*" + re.escape(key) + r"\s*=\s*).*$")
+            inner = [pattern.sub(_keeping_key(rendered), line) for line in inner]
+        else:
+            inner = replace_value(inner, key, yaml_string(value))
     return [head[0], *inner, head[-1]]
 
 

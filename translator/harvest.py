@@ -113,9 +113,9 @@ def _paired(
     Raises _Uncertain (naming the variant *name*) when the blocks do not line up."""
     at = 0
     for owner, unit in plan.units:
-        if owner is None:  # a front-matter title: the variant's title field
+        if owner is None:  # a front-matter value: the variant's field of that key
             if unit is not None:
-                yield None, unit, variant.meta.get("title")
+                yield None, unit, variant.meta.get(unit.field)
             continue
         if at >= len(variant.blocks):
             raise _Uncertain(f"{name} has fewer blocks than the source")

@@ -53,6 +53,8 @@ _MARKDOWN = [
     # the link text is translated.  Every scan below stops where the next match
     # could start (a "[", an opening marker), so that text with many openers and
     # no closers costs linear time, not quadratic.
+    # a link around an image, [![alt](src)](target): the alt text translated
+    (re.compile(r"(\[!\[)[^\[\]]*(\]\([^()\s]*(?:\s+\"[^\"]*\")?\)\]\([^)\[\n]*\))"), (1, 2)),
     (re.compile(r"(!?\[)[^\[\]]*(\]\([^)\[\n]*\))"), (1, 2)),
     # footnote references [^1], collapsed reference links [label][] (the label
     # is the text: kept whole), and [text][label] (the text translated)
@@ -99,7 +101,7 @@ class SpanEvent:
     span: str
 
 
-_SHORTCUT = re.compile(r"!?\[([^\[\]]+)\](?![\[(:])")
+_SHORTCUT = re.compile(r"!?\[([^\[\]]+)\](?![\[(])")
 
 
 def _ranges(
@@ -110,22 +112,32 @@ def _ranges(
         # templates, code, autolinks, tags and links first; then URLs, e-mail addresses and
         # placeholders; emphasis markers last, so that they never split a
         # placeholder such as {_a_}.
-        patterns = patterns[:2] + _MARKDOWN[:3] + patterns[2:] + _MARKDOWN[3:]
+        patterns = patterns[:2] + _MARKDOWN[:4] + patterns[2:] + _MARKDOWN[4:]
     elif fmt == "html":
         patterns = _HTML + patterns
-    # Taken ranges never overlap, so they are kept sorted by start and a new
-    # range is checked against its two neighbours only.
+    # Taken ranges never overlap, so they are kept sorted by start (and so by
+    # end).  A new range may take in whole ranges already taken (a link whose
+    # destination holds a template tag), never part of one.
     starts: list[int] = []
     ends: list[int] = []
 
+    def inside(a: int, b: int) -> tuple[int, int] | None:
+        """The indexes [lo, hi) of the taken ranges within [a, b), or None
+        when one of them overlaps it partly."""
+        lo, hi = bisect.bisect_right(ends, a), bisect.bisect_left(starts, b)
+        if lo < hi and (starts[lo] < a or ends[hi - 1] > b):
+            return None
+        return lo, hi
+
     def free(a: int, b: int) -> bool:
-        i = bisect.bisect_right(starts, a)
-        return (i == 0 or ends[i - 1] <= a) and (i == len(starts) or starts[i] >= b)
+        return inside(a, b) is not None
 
     def take(a: int, b: int) -> None:
-        i = bisect.bisect_right(starts, a)
-        starts.insert(i, a)
-        ends.insert(i, b)
+        found = inside(a, b)
+        assert found is not None
+        lo, hi = found
+        starts[lo:hi] = [a]
+        ends[lo:hi] = [b]
 
     for pattern, groups in patterns:
         for match in pattern.finditer(text):

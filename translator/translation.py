@@ -54,6 +54,8 @@ class Translation:
     engine: str
     blocks: list[TranslatedBlock] = field(default_factory=list)
     front_matter_title: str | None = None
+    # The other front-matter values people read (description, summary…), translated.
+    front_matter_fields: dict[str, str] = field(default_factory=dict)
     events: list[SegmentEvent] = field(default_factory=list)
     segments: int = 0
     notes: list[str] = field(default_factory=list)
@@ -76,6 +78,7 @@ class Unit:
     html: bool
     sentences: list[str]
     first: int = 0  # index of its first sentence in the engine call
+    field: str = "title"  # a front-matter value's unit (no block): its key
 
 
 def _unit(
@@ -88,6 +91,23 @@ def _unit(
     plain = " ".join(plain.split())
     sentences = [plain[a:b] for a, b in sentence_spans(plain, lang)]
     return Unit(masked, line, fmt == "html", sentences)
+
+
+# The front-matter fields people read, translated in a variant (the title
+# first); every other key is kept with its value as written.
+READABLE_FIELDS = ("title", "description", "summary", "linkTitle")
+
+
+def readable_fields(article: Article) -> dict[str, str]:
+    """The Markdown article's readable front-matter values that hold text."""
+    if article.format != "markdown":
+        return {}
+    fields = {}
+    for key in READABLE_FIELDS:
+        value = article.front_matter.get(key)
+        if isinstance(value, str) and value.strip():
+            fields[key] = value
+    return fields
 
 
 @dataclass
@@ -105,9 +125,10 @@ def plan_translation(article: Article, target: str, source: str | None = None) -
     """Mask, split and list the segments of *article* (no engine involved)."""
     src = source or article.language
     units: list[tuple[Block | None, Unit | None]] = []
-    title = article.front_matter.get("title") if article.format == "markdown" else None
-    if isinstance(title, str) and title.strip():
-        units.append((None, _unit(title, "text", 1, src)))
+    for key, value in readable_fields(article).items():
+        field_unit = _unit(value, "text", 1, src)
+        field_unit.field = key
+        units.append((None, field_unit))
     for block in article.content_blocks:
         if block.kind == "code" or is_template_only(block.text):
             units.append((block, None))  # given back as it is: nothing to translate
@@ -152,8 +173,10 @@ def complete_translation(plan: Plan, translated: list[str], engine_identity: str
         if markdown:
             text = _MD_BLOCK_START.sub(r"\1\\\2", text, count=1)
         result.events.extend(SegmentEvent(unit.line, e.action, e.span) for e in events)
-        if owner is None:
+        if owner is None and unit.field == "title":
             result.front_matter_title = text
+        elif owner is None:
+            result.front_matter_fields[unit.field] = text
         else:
             result.blocks.append(TranslatedBlock(owner, text))
     return result

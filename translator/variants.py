@@ -45,6 +45,7 @@ from .frontmatter import (
     read_markdown_metadata,
     toml_carried_lines,
     toml_value,
+    with_values,
     yaml_scalar,
     yaml_string,
 )
@@ -204,31 +205,47 @@ def _yaml_value(key: str, value: Any) -> str:
 
 
 def front_matter_lines(meta: VariantMeta, raw_source: str) -> list[str]:
-    return [f"{k}: {_yaml_value(k, v)}" for k, v in meta.items()] + carried_lines(raw_source, OWNED)
+    return [f"{k}: {_yaml_value(k, v)}" for k, v in meta.items()] + carried_lines(
+        raw_source, _owned_here(meta)
+    )
 
 
-def front_matter_block(meta: VariantMeta, article: Article) -> list[str]:
+def _owned_here(meta: VariantMeta) -> set[str]:
+    """The keys the tool writes in this variant: a key it owns but does not
+    write this time (a date it could not read) is carried as the source has it."""
+    written = {key for key, _ in meta.items()}
+    return {key for key in OWNED if key in written or key not in ("title", "date", "date_display")}
+
+
+def front_matter_block(
+    meta: VariantMeta, article: Article, values: dict[str, str] | None = None
+) -> list[str]:
     """The variant's front matter with its delimiters, in the source's own format.
 
     YAML (``---``) unless the source was TOML (``+++``) or JSON (``{...}``);
     every field a site generator reads is typed (the date as a date).  The
-    source's other fields are carried over untouched.
+    source's other fields are carried over untouched, but for *values*: the
+    translated text of the fields people read (description, summary…).
     """
     fmt = article.front_matter_format if article.format == "markdown" else "yaml"
+    owned = _owned_here(meta)
+    values = values or {}
     if fmt == "toml":
-        owned = []
+        lines = []
         for key, value in meta.items():
             if key == "date" and meta.date is not None:
                 value = meta.date.value
-            owned.append(f"{key} = {toml_value(value)}")
-        return ["+++", *owned, *toml_carried_lines(article.front_matter_raw, OWNED), "+++"]
-    if fmt == "json":
+            lines.append(f"{key} = {toml_value(value)}")
+        block = ["+++", *lines, *toml_carried_lines(article.front_matter_raw, owned), "+++"]
+    elif fmt == "json":
         data: dict[str, Any] = dict(meta.items())
         for key, value in article.front_matter.items():
-            if key not in OWNED:
-                data[key] = jsonable(value)
+            if key not in owned:
+                data[key] = jsonable(values.get(key, value))
         return json.dumps(data, ensure_ascii=False, indent=2).split("\n")
-    return ["---", *front_matter_lines(meta, article.front_matter_raw), "---"]
+    else:
+        block = ["---", *front_matter_lines(meta, article.front_matter_raw), "---"]
+    return with_values(fmt, block, values, article)
 
 
 @dataclass
@@ -393,7 +410,7 @@ def has_lead(source: str, meta: dict[str, Any]) -> bool:
 
 
 def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
-    fm = front_matter_block(meta, tr.article)
+    fm = front_matter_block(meta, tr.article, tr.front_matter_fields)
     if keeps_inline_markup("md", tr.article):
         lead = md_escape(pub.text) if pub.has_date else None
         return render_markdown(tr, front_matter=fm, lead=lead)

@@ -14,7 +14,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from .frontmatter import with_title
+from .frontmatter import with_values
 from .readers import structure
 from .readers.maintext import clean_text
 from .translation import TranslatedBlock, Translation
@@ -50,8 +50,11 @@ def render_markdown(
     head = lines[: article.header_lines]
     if front_matter is not None:
         head = front_matter
-    elif tr.front_matter_title is not None and head:
-        head = with_title(article.front_matter_format, head, tr.front_matter_title, article)
+    elif head:
+        values = dict(tr.front_matter_fields)
+        if tr.front_matter_title is not None:
+            values["title"] = tr.front_matter_title
+        head = with_values(article.front_matter_format, head, values, article)
     body_start = sum(len(line) + 1 for line in lines[: article.header_lines])
     body = _spliced(tr, source, body_start)
     top = "\n".join(head)

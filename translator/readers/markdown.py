@@ -16,6 +16,7 @@ so that its variants are written in the same format.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -98,12 +99,35 @@ def _blocks(tokens: list[Any], lines: _Lines, offset: int, meta_header: bool) ->
         elif tok.type == "inline" and tok.map and tok.content.strip():
             if meta_header and tok.map[0] == 0 and tokens[i - 1].type == "paragraph_open":
                 continue  # the MultiMarkdown meta block: keys and values, kept as written
-            block = _text_block(tokens[i - 1], tok, containers, have_title, lines, offset)
-            if block is not None:
-                blocks.append(block)
-                have_title = have_title or block.kind == "title"
+            for inline in _definition_lines(tokens[i - 1], tok):
+                block = _text_block(tokens[i - 1], inline, containers, have_title, lines, offset)
+                if block is not None:
+                    blocks.append(block)
+                    have_title = have_title or block.kind == "title"
     blocks.sort(key=lambda b: (b.line, b.start))
     return blocks
+
+
+_DEFINITION_LINE = re.compile(r":[ \t]+(?=\S)")
+
+
+def _definition_lines(opener: Any, inline: Any) -> list[Any]:
+    """*inline*, or one inline per line where a paragraph holds definition-list
+    lines markdown-it did not take as one (several terms, ``Term1`` and
+    ``Term2``, before one ``: definition``): each line keeps its place."""
+    parts = inline.content.split("\n")
+    if opener.type != "paragraph_open" or not any(_DEFINITION_LINE.match(p) for p in parts):
+        return [inline]
+    pieces = []
+    for k, part in enumerate(parts):
+        marker = _DEFINITION_LINE.match(part)
+        pieces.append(
+            SimpleNamespace(
+                content=part[marker.end() :] if marker else part,
+                map=[inline.map[0] + k, inline.map[0] + k + 1],
+            )
+        )
+    return pieces
 
 
 def _text_block(
