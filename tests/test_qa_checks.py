@@ -49,6 +49,12 @@ FIRES = {
         "en",
         "fr",
     ),
+    "empty-link": (
+        "Read [the guide](https://example.org/guide) before the meeting.",
+        "Lisez avant la réunion [ ](https://example.org/guide)",
+        "en",
+        "fr",
+    ),
     "control-characters": (
         "The council met on Monday.",
         "Le conseil s'est réuni\x01 lundi.",
@@ -88,7 +94,10 @@ def _ids(findings):
 def test_every_registered_check_has_a_case_here():
     segment_checks = {c.id for c in qa.CHECKS.values() if c.scope == "segment"}
     assert segment_checks == set(FIRES)
-    assert {c.id for c in qa.CHECKS.values() if c.scope == "document"} == {"segment-count"}
+    assert {c.id for c in qa.CHECKS.values() if c.scope == "document"} == {
+        "segment-count",
+        "structure",
+    }
 
 
 @pytest.mark.parametrize("check_id", sorted(FIRES))
@@ -119,6 +128,21 @@ def test_segment_count_is_a_document_check():
     al = Alignment([(1, "paragraph", "One.", "Un.")], "en", "fr", False, False, 2, 1)
     assert _ids(qa.check_alignment(al)) == ["segment-count"]
     assert qa.check_alignment(al, frozenset({"segment-count"})) == []
+
+
+def test_structure_is_a_document_check_on_markdown_bodies():
+    from translator.alignment import Alignment
+
+    source = "# A\n\n## B\n\nSee [x](https://x.org) and `y`.\n\n| a | b |\n|---|---|\n| c | d |\n"
+    target = "# A\n\nB\n\nSee x and `z`.\n\n| a |\n|---|\n| c |\n"
+    al = Alignment([], "en", "fr", False, True, 0, 0, source, target)
+    messages = [f.message for f in qa.check_alignment(al) if f.check == "structure"]
+    assert any("headings differ: the source has h1, h2, the variant h1" in m for m in messages)
+    assert any("'https://x.org' is missing" in m for m in messages)
+    assert any("code span 'y' is missing" in m for m in messages)
+    assert any("tables differ" in m for m in messages)
+    same = Alignment([], "en", "fr", False, True, 0, 0, source, source)
+    assert qa.check_alignment(same) == []
 
 
 def test_unknown_check_ids_are_usage_errors():

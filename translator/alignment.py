@@ -59,6 +59,9 @@ class Alignment:
     same_markup: bool  # both Markdown: inline markup compared as written
     source_blocks: int
     variant_blocks: int
+    # Markdown source and variant: their bodies, for the structure check.
+    source_body: str = ""
+    variant_body: str = ""
 
     @property
     def pairs(self) -> list[tuple[int, str, str]]:
@@ -85,4 +88,6 @@ def align(article: Article, read_back: ReadVariant) -> Alignment:
         same_markup=same_markup,
         source_blocks=len(sources),
         variant_blocks=len(read_back.blocks),
+        source_body=article.body if same_markup else "",
+        variant_body=read_back.body if same_markup else "",
     )

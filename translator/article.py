@@ -88,6 +88,11 @@ class Article:
         return text.replace("\n", self.newline) if self.newline != "\n" else text
 
     @property
+    def body(self) -> str:
+        """Markdown: the source after its front matter."""
+        return "\n".join(self.source.split("\n")[self.header_lines :])
+
+    @property
     def content_blocks(self) -> list[Block]:
         return [b for b in self.blocks if not b.is_chrome]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,9 @@ FOREIGN = "short-foreign-line"
 TEASER = "teaser"
 CAPTION = "caption"
 NEWSLETTER = "newsletter"
+DATELINE = "dateline"
+BYLINE = "byline"
+SHARE = "share-line"
 PREFIX_MAX_WORDS = 40
 _PREFIX_REASON = {"teaser": TEASER, "caption": CAPTION, "newsletter": NEWSLETTER}
 _LINK_TEXT = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
@@ -195,3 +199,37 @@ def apply_rules(blocks: list[Block]) -> None:
             block.chrome = TEASER
         elif not block.chrome:
             teasing = False
+
+
+# "By Priya Natarajan", "Par …", "Von …": a byline names its author.
+_BYLINE = re.compile(
+    r"^(?:by|par|von|por|di|door|av|af|przez|od)\s+(\S.*?)\s*(?:[|·•,–—-].*)?$", re.IGNORECASE
+)
+# "Share this article", "Share on X", "Partager", "Teilen": share buttons left in the text.
+_SHARE = re.compile(
+    r"^(?:share|partager|partagez|teilen|compartir|comparte|condividi|delen|dela|udostępnij)\b",
+    re.IGNORECASE,
+)
+LEADING_BLOCKS = 4  # a dateline or byline stands among the first blocks
+SHARE_MAX_WORDS = 6
+
+
+def mark_meta_lines(
+    blocks: list[Block], lang: str, is_date_line: Callable[[str, str], bool]
+) -> str | None:
+    """In a text article, flag the leading date and byline lines and every share
+    line as chrome (the date is read from them still); the byline's author, or None."""
+    author = None
+    content = [b for b in blocks if not b.is_chrome and b.kind != "code"]
+    for block in content[:LEADING_BLOCKS]:
+        text = block.text.strip()
+        byline = _BYLINE.match(text)
+        if byline and len(text.split()) <= 8 and not text.endswith((".", "!", "?")):
+            block.chrome, author = BYLINE, byline.group(1)
+        elif is_date_line(text, lang):
+            block.chrome = DATELINE
+    for block in content:
+        if not block.is_chrome and _SHARE.match(block.text.strip()):
+            if len(block.text.split()) <= SHARE_MAX_WORDS:
+                block.chrome = SHARE
+    return author

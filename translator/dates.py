@@ -150,6 +150,41 @@ def find_in_text(lines: list[str], lang: str) -> dt.date | None:
     return None
 
 
+def date_span(line: str, lang: str) -> tuple[int, int] | None:
+    """Where a date stands in *line* (ISO, or with *lang*'s month names), or None.
+
+    >>> date_span("Published: 2025-06-20", "en"), date_span("No date here", "en")
+    ((11, 21), None)
+    """
+    match = _ISO.search(line)
+    if match:
+        return match.span()
+    for pattern, _order in _month_patterns(lang):
+        match = pattern.search(line)
+        if match:
+            return match.span()
+    return None
+
+
+_LINE_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def is_date_line(line: str, lang: str) -> bool:
+    """Whether *line* is a date alone, with at most a label ("Published:",
+    "Updated on", "Publié le") and a time: a dateline, not body text.
+
+    >>> is_date_line("12 October 2025", "en"), is_date_line("Published: 2025-06-20", "en")
+    (True, True)
+    >>> is_date_line("The council met on 12 October 2025 to vote.", "en")
+    False
+    """
+    span = date_span(line, lang)
+    if span is None or len(line) > 80:
+        return False
+    rest = line[: span[0]] + " " + line[span[1] :]
+    return len(_LINE_WORDS.findall(rest)) <= 2
+
+
 def article_date(article: Article, override: ArticleDate | None = None) -> ArticleDate | None:
     """The article's date by the order above, or None."""
     if override is not None:

@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from . import chrome, langid
 from .article import UNDETERMINED, Article, Block
+from .dates import is_date_line
 from .errors import NoTextError
 from .langid import QUICK_TRIALS, SHORT_TRIALS
 
@@ -189,6 +190,11 @@ def analyze(article: Article, language: str | None = None) -> Article:
         raise NoTextError(article.path, "no article text: every line is page chrome")
     article.language, article.confidence = _vote([(b, found[id(b)]) for b in content])
     _lean_to_the_article(article, content, found)
+    if article.format == "text":
+        author = chrome.mark_meta_lines(article.blocks, article.language, is_date_line)
+        if author:
+            article.meta.setdefault("author", author)
+        content = [b for b in content if not b.is_chrome]
     _first_line_title(article, content)
     return article
 

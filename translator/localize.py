@@ -1025,6 +1025,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         options=_options_key(engine, run.options.glossary) or None,
         qa=qa.summary(findings),
         review=item.people.counts(item.plan),
+        author=item.article.meta.get("author") if item.article.format != "markdown" else None,
     )
     written = write_variant(
         item.dest, run.options.fmt, tr, meta, pub, root=run.options.out, expect=item.planned

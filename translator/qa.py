@@ -372,6 +372,18 @@ def check_markup(p: Pair) -> Iterator[str]:
         yield f"inline markup differs ({diff})"
 
 
+_EMPTY_LINK = re.compile(r"(?<!!)\[\s*\](?=[(\[])")
+
+
+@check("empty-link", ERROR)
+def check_empty_link(p: Pair) -> Iterator[str]:
+    """A link in the target has no text where the source's has: an engine lost
+    the link's markup and the repair put it back, at the end of the text."""
+    lost = len(_EMPTY_LINK.findall(p.target)) - len(_EMPTY_LINK.findall(p.source))
+    if lost > 0:
+        yield f"{lost} link(s) with no text: the engine dropped their markup; {p.target[-80:]!r}"
+
+
 @check("unsafe-markup", ERROR)
 def check_unsafe_markup(p: Pair) -> Iterator[str]:
     """The target brings markup its source lacks that would be live on a page or
@@ -522,10 +534,61 @@ def check_length_ratio(p: Pair) -> Iterator[str]:
 
 
 @check("segment-count", ERROR, scope="document")
-def check_segment_count(source_blocks: int, variant_blocks: int) -> Iterator[str]:
+def check_segment_count(al: Alignment) -> Iterator[str]:
     """The variant has more or fewer blocks than its source."""
-    if source_blocks != variant_blocks:
-        yield f"the source has {source_blocks} blocks, the variant {variant_blocks}"
+    if al.source_blocks != al.variant_blocks:
+        yield f"the source has {al.source_blocks} blocks, the variant {al.variant_blocks}"
+
+
+@check("structure", ERROR, scope="document")
+def check_structure(al: Alignment) -> Iterator[str]:
+    """A Markdown variant's structure differs from its source's: the block
+    sequence, heading levels, list items, table shapes, link and image
+    destinations, code spans or template tags (a shortcode)."""
+    if not al.source_body and not al.variant_body:
+        return
+    from .readers.markdown import outline
+
+    src, var = outline(al.source_body), outline(al.variant_body)
+    if src.headings != var.headings:
+        yield (
+            f"headings differ: the source has {_levels(src.headings)}, "
+            f"the variant {_levels(var.headings)}"
+        )
+    if src.list_items != var.list_items:
+        yield f"the source has {src.list_items} list items, the variant {var.list_items}"
+    if src.tables != var.tables:
+        yield f"tables differ: the source has {src.tables or 'none'}, the variant {var.tables or 'none'}"  # noqa: E501
+    for what, a, b in (
+        ("link or image destination", src.destinations, var.destinations),
+        ("code span", src.code_spans, var.code_spans),
+        ("template tag", src.templates, var.templates),
+    ):
+        for item, count in sorted((a - b).items()):
+            yield f"{what} {item[:80]!r} is missing from the variant" + _times(count)
+        for item, count in sorted((b - a).items()):
+            yield f"{what} {item[:80]!r} is not in the source" + _times(count)
+    if src.blocks != var.blocks and src.headings == var.headings:
+        at = next(
+            (i for i, (x, y) in enumerate(zip(src.blocks, var.blocks, strict=False)) if x != y),
+            min(len(src.blocks), len(var.blocks)),
+        )
+        yield (
+            f"block structure differs at block {at + 1}: {_nth(src.blocks, at)} in the source, "
+            f"{_nth(var.blocks, at)} in the variant"
+        )
+
+
+def _times(count: int) -> str:
+    return f" ({count} times)" if count > 1 else ""
+
+
+def _levels(tags: list[str]) -> str:
+    return ", ".join(tags) if tags else "none"
+
+
+def _nth(items: list[str], index: int) -> str:
+    return items[index] if index < len(items) else "the end"
 
 
 def check_pair(
@@ -617,7 +680,7 @@ def check_alignment(
     for c in CHECKS.values():
         if c.scope == "document" and c.id not in skip:
             line = al.rows[-1][0] if al.rows else 0
-            for found in c.func(al.source_blocks, al.variant_blocks):
+            for found in c.func(al):
                 severity, message = found if isinstance(found, tuple) else (c.severity, found)
                 findings.append(Finding(len(al.rows), line, c.id, severity, message))
     return findings

@@ -30,7 +30,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment, NavigableString
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -51,7 +51,7 @@ from .frontmatter import (
 )
 from .fsutil import UNCHECKED, Unchecked, write_atomic
 from .locales import Target, language_name, parse_locale
-from .readers.maintext import INLINE_TAGS
+from .readers.maintext import INLINE_TAGS, ROW_START
 from .textio import read_text
 from .translation import TranslatedBlock, Translation
 from .urls import is_safe_link
@@ -73,6 +73,7 @@ OWNED = (
     "qa",
     "review",
     "content_sha256",
+    "author",
 )
 # Written in place of the content hash while the hash is taken (see write_variant).
 _UNHASHED = "0" * 64
@@ -168,6 +169,7 @@ class VariantMeta:
     qa: dict[str, int] | None = None
     review: dict[str, int] | None = None  # segments, and how many are people's
     key_field: str = "translation_key"  # "translationKey" when the source sets Hugo's
+    author: str | None = None  # a page's or text's byline ("By …")
 
     def items(self) -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = []
@@ -175,6 +177,8 @@ class VariantMeta:
             out.append(("title", self.title))
         if self.date is not None:
             out += [("date", self.date.iso), ("date_display", self.date_display)]
+        if self.author:
+            out.append(("author", self.author))
         out += [
             ("lang", self.lang),
             ("dir", self.dir),
@@ -199,7 +203,7 @@ def _yaml_value(key: str, value: Any) -> str:
         return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
-    if key in ("title", "date_display"):
+    if key in ("title", "date_display", "author"):
         return yaml_string(str(value))
     return yaml_scalar(str(value))
 
@@ -214,7 +218,8 @@ def _owned_here(meta: VariantMeta) -> set[str]:
     """The keys the tool writes in this variant: a key it owns but does not
     write this time (a date it could not read) is carried as the source has it."""
     written = {key for key, _ in meta.items()}
-    return {key for key in OWNED if key in written or key not in ("title", "date", "date_display")}
+    optional = ("title", "date", "date_display", "author")
+    return {key for key in OWNED if key in written or key not in optional}
 
 
 def front_matter_block(
@@ -324,8 +329,9 @@ def title_text(tr: Translation) -> str | None:
 
 @dataclass
 class _Group:
-    kind: str
+    kind: str  # list, quote, code, paragraph, h2…h6, table
     texts: list[str] = field(default_factory=list)
+    rows: list[list[tuple[str, str]]] = field(default_factory=list)  # a table's (th/td, text)
 
 
 _INLINE_MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown stays text
@@ -366,20 +372,99 @@ def rich_text(tb: TranslatedBlock, fmt: str) -> Markup:
     return Markup(safe_inline_html(tb.text))  # cleaned just above
 
 
-def _groups(tr: Translation, *, rich: bool = False) -> list[_Group]:
-    """The translated blocks, neighbouring list items and quotes together; with
-    *rich*, as safe inline HTML (the HTML variant), else as plain text."""
+def _groups(tr: Translation, *, style: str = "plain") -> list[_Group]:
+    """The translated blocks, neighbouring list items and quotes together, a
+    page's headings (h2–h6) and table cells (in rows) as such; each text as
+    safe inline HTML (*style* ``html``, the HTML variant), as Markdown with its
+    links and emphasis (``md``), or as plain text (``plain``)."""
     groups: list[_Group] = []
+    fmt = tr.article.format
     for tb in tr.blocks:
         if tb.block.kind == "title":
             continue
-        text: str = rich_text(tb, tr.article.format) if rich else plain_text(tb, tr.article.format)
+        text: str
+        if style == "html":
+            text = rich_text(tb, fmt)
+        elif style == "md":
+            text = markdown_text(tb, fmt)
+        else:
+            text = plain_text(tb, fmt)
         kind = tb.block.kind
-        if groups and kind in ("list", "quote") and groups[-1].kind == kind:
+        role = tb.block.prefix.removeprefix(ROW_START) if fmt == "html" else ""
+        if role in ("th", "td"):
+            if not groups or groups[-1].kind != "table":
+                groups.append(_Group("table"))
+            if not groups[-1].rows or tb.block.prefix.startswith(ROW_START):
+                groups[-1].rows.append([])
+            groups[-1].rows[-1].append((role, text))
+        elif role in ("h2", "h3", "h4", "h5", "h6"):
+            groups.append(_Group(role, [text]))
+        elif groups and kind in ("list", "quote") and groups[-1].kind == kind:
             groups[-1].texts.append(text)
         else:
             groups.append(_Group(kind, [text]))
     return groups
+
+
+def markdown_text(tb: TranslatedBlock, fmt: str) -> str:
+    """A translated block of a page or text as Markdown: a page's links,
+    emphasis, code and images kept as Markdown, everything else escaped."""
+    if tb.block.kind == "code":
+        return tb.text
+    if fmt != "html":
+        return md_escape(plain_text(tb, fmt))
+    return html_to_markdown(tb.text)
+
+
+def html_to_markdown(fragment: str) -> str:
+    """Inline HTML as inline Markdown: links (safe addresses only), emphasis,
+    code and images; any other tag is dropped for its text, which is escaped.
+
+    >>> html_to_markdown('See <a href="https://x.org/a b">the <em>new</em> plan</a> <img src="p.png" alt="A [map]"> <b onclick="x">now</b>')
+    'See [the *new* plan](<https://x.org/a b>) ![A \\[map\\]](p.png) **now**'
+    """
+    soup = BeautifulSoup(fragment, "html.parser")
+    return " ".join(_md_inline(soup).split())
+
+
+def _md_inline(node: Any) -> str:
+    if isinstance(node, NavigableString):
+        return "" if isinstance(node, Comment) else md_escape(str(node))
+    inner = "".join(_md_inline(child) for child in node.children)
+    name = node.name
+    if name == "a":
+        href = node.get("href")
+        if isinstance(href, str) and is_safe_link(href) and inner.strip():
+            return f"[{inner.strip()}]({_destination(href.strip())})"
+        return inner
+    if name == "img":
+        src, alt = node.get("src"), node.get("alt") or ""
+        if isinstance(src, str) and is_safe_link(src):
+            return f"![{md_escape(str(alt))}]({_destination(src.strip())})"
+        return md_escape(str(alt))
+    if name in ("em", "i", "strong", "b") and inner.strip():
+        mark = "**" if name in ("strong", "b") else "*"
+        lead, core, tail = _around(inner)
+        return f"{lead}{mark}{core}{mark}{tail}"
+    if name == "code" and node.get_text().strip():
+        code = node.get_text()
+        ticks = "``" if "`" in code else "`"
+        return f"{ticks}{code}{ticks}" if ticks == "`" else f"{ticks} {code} {ticks}"
+    if name == "br":
+        return " "
+    return inner
+
+
+def _around(text: str) -> tuple[str, str, str]:
+    """*text* as (leading white space, the rest, trailing white space)."""
+    core = text.strip()
+    start = text.index(core[0])
+    return text[:start], core, text[start + len(core) :]
+
+
+def _destination(url: str) -> str:
+    """A link destination as Markdown writes it (in <> when it holds spaces or brackets)."""
+    return f"<{url}>" if re.search(r"[\s()<>]", url) else url
 
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>]|(?<!\w)_|_(?!\w))")
@@ -417,9 +502,13 @@ def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
     out = [*fm, "", md_escape(pub.text), ""]
     if meta.title:
         out += ["# " + md_escape(meta.title), ""]
-    for group in _groups(tr):
-        texts = [t if group.kind == "code" else md_escape(t) for t in group.texts]
-        if group.kind == "list":
+    for group in _groups(tr, style="md"):
+        texts = group.texts
+        if group.kind == "table":
+            out += _md_table(group.rows)
+        elif group.kind.startswith("h"):
+            out.append("#" * int(group.kind[1]) + " " + texts[0])
+        elif group.kind == "list":
             out += ["- " + t for t in texts]
         elif group.kind == "quote":
             out += ["> " + t for t in texts]
@@ -430,6 +519,19 @@ def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
             out.append(texts[0])
         out.append("")
     return "\n".join(out)
+
+
+def _md_table(rows: list[list[tuple[str, str]]]) -> list[str]:
+    """A page's table as a GFM table: its first row the header, cells padded."""
+    width = max(len(row) for row in rows)
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [text.replace("|", "\\|") for _tag, text in row]
+        cells += [""] * (width - len(cells))
+        lines.append("| " + " | ".join(cells) + " |")
+        if index == 0:
+            lines.append("|" + "---|" * width)
+    return lines
 
 
 @lru_cache(maxsize=1)
@@ -456,7 +558,7 @@ def render_html(tr: Translation, meta: VariantMeta, pub: Published) -> str:
         "published_after": pub.after,
         "separator": pub.separator,
         "original_language": pub.original_language,
-        "groups": _groups(tr, rich=True),
+        "groups": _groups(tr, style="html"),
     }
     return templates().get_template("variant.html").render(v=view)
 
@@ -546,6 +648,7 @@ class ReadVariant:
     fmt: str
     meta: dict[str, Any]
     blocks: list[tuple[str, str, int]]  # (kind, text, line)
+    body: str = ""  # Markdown: the text after the front matter and the published line
 
 
 class _HeadMeta(HTMLParser):
@@ -679,7 +782,9 @@ def read_variant(path: str) -> ReadVariant:
         soup = BeautifulSoup(text, "html.parser")
         article = soup.find("article") or soup
         out: list[tuple[str, str, int]] = []
-        for el in article.find_all(["h1", "p", "li", "pre"]):
+        for el in article.find_all(
+            ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "th", "td"]
+        ):
             if "published" in (el.get("class") or []):
                 continue
             kind = {"h1": "title", "li": "list", "pre": "code"}.get(el.name, "paragraph")
@@ -689,10 +794,13 @@ def read_variant(path: str) -> ReadVariant:
         return ReadVariant(path, "html", meta, out)
     article_md = md_reader.parse(path, text)
     blocks = [(b.kind, b.text, b.line) for b in article_md.blocks]
+    lines = text.split("\n")
+    body = "\n".join(lines[article_md.header_lines :])
     if (
         blocks
         and blocks[0][0] == "paragraph"
         and has_lead(str(article_md.front_matter.get("source", "")), article_md.front_matter)
     ):
         blocks = blocks[1:]  # the published / original-language line
-    return ReadVariant(path, "md", article_md.front_matter, blocks)
+        body = body.lstrip("\n").partition("\n\n")[2]
+    return ReadVariant(path, "md", article_md.front_matter, blocks, body)

@@ -61,6 +61,8 @@ def render_markdown(
     if lead is not None:
         body = lead + "\n\n" + body.lstrip("\n")
         return top + "\n\n" + body if head else body
+    if head and not article.header_lines:
+        return top + "\n\n" + body  # the tool's front matter over a source without one
     return top + "\n" + body if head else body
 
 

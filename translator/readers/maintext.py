@@ -148,6 +148,8 @@ class _Inline:
 
 
 _Found = tuple[etree._Element, BlockKind, str, str, str]
+# The prefix of a table's first cell in a row: "tr>td" (the others: "td", "th").
+ROW_START = "tr>"
 
 
 def _inline(el: etree._Element) -> tuple[str, str]:
@@ -189,11 +191,15 @@ def _quote(el: etree._Element) -> Iterator[_Found]:
 
 
 def _cells(table: etree._Element) -> Iterator[_Found]:
-    """A table's innermost cells, one block each."""
+    """A table's innermost cells, one block each; the first cell of each row
+    is marked ``tr>`` (a writer rebuilds the rows from it)."""
     for cell in table.iter("cell"):
         if any(sub.tag == "cell" for sub in cell.iterdescendants()):
             continue
         prefix = "th" if cell.get("role") == "head" else "td"
+        previous = cell.getprevious()
+        if previous is None or previous.tag != "cell":
+            prefix = ROW_START + prefix
         yield cell, "paragraph", prefix, *_inline(cell)
 
 

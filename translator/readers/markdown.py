@@ -16,6 +16,8 @@ so that its variants are written in the same format.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -48,6 +50,8 @@ _OPENS = {"bullet_list_open": "list", "ordered_list_open": "list", "blockquote_o
 _CLOSES = ("bullet_list_close", "ordered_list_close", "blockquote_close")
 # The last line of a paragraph that is only a kramdown attribute list ({: .x }).
 _ATTRIBUTE_LINE = re.compile(r"\s*\{:[^{}\n]*\}\s*")
+# The first line of a GitHub alert (> [!NOTE]), which Hugo and GitHub read.
+_ALERT_LINE = re.compile(r"\s*\[!(?:note|tip|important|warning|caution)\][-+]?\s*", re.IGNORECASE)
 # A MultiMarkdown meta block (Python-Markdown's meta extension): "Key: value"
 # lines, values continued on lines indented by four spaces.
 _META_LINE = re.compile(r"(?:[A-Za-z0-9][\w-]*:(?:\s.*)?|    .*)")
@@ -138,6 +142,11 @@ def _text_block(
     parts = inline.content.split("\n")
     while len(parts) > 1 and _ATTRIBUTE_LINE.fullmatch(parts[-1]):
         parts.pop()  # a block attribute list stays on its own line
+    if len(parts) == 1 and _ALERT_LINE.fullmatch(parts[0]):
+        return None  # an alert's marker alone: markup
+    if len(parts) > 1 and _ALERT_LINE.fullmatch(parts[0]):
+        parts.pop(0)  # a GitHub alert's [!NOTE] stays on its own line
+        first += 1
     found = lines.locate(parts, first)
     if found is None:
         return None  # not as written in the source (tabs expanded): kept untranslated
@@ -232,3 +241,56 @@ def parse(path: str, source: str) -> Article:
         header_lines=header,
         references=frozenset(normalizeReference(k) for k in env.get("references", {})),
     )
+
+
+@dataclass
+class Outline:
+    """What a Markdown body's structure is made of, as the structure check
+    compares a source with its variant: the block sequence, heading levels,
+    list items, table shapes, and the link and image destinations, code spans
+    and template tags."""
+
+    blocks: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    list_items: int = 0
+    tables: list[str] = field(default_factory=list)
+    destinations: Counter[str] = field(default_factory=Counter)
+    code_spans: Counter[str] = field(default_factory=Counter)
+    templates: Counter[str] = field(default_factory=Counter)
+
+
+_TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def outline(body: str) -> Outline:
+    """The :class:`Outline` of a Markdown *body* (no front matter)."""
+    out = Outline()
+    env: dict[str, Any] = {}
+    rows = cells = 0
+    for token in _MD.parse(body, env):
+        if token.nesting == 1 or token.type in ("fence", "code_block", "html_block", "hr"):
+            if token.type not in ("tr_open", "th_open", "td_open", "thead_open", "tbody_open"):
+                out.blocks.append(token.type.removesuffix("_open") + (token.tag or ""))
+        if token.type == "heading_open":
+            out.headings.append(token.tag)
+        elif token.type == "list_item_open":
+            out.list_items += 1
+        elif token.type == "table_open":
+            rows = cells = 0
+        elif token.type == "tr_open":
+            rows += 1
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "table_close":
+            out.tables.append(f"{rows} rows, {cells // max(rows, 1)} columns")
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type == "link_open":
+                    out.destinations[str(child.attrs.get("href", ""))] += 1
+                elif child.type == "image":
+                    out.destinations[str(child.attrs.get("src", ""))] += 1
+                elif child.type == "code_inline":
+                    out.code_spans[child.content] += 1
+    for match in _TEMPLATE_TAG.finditer(body):
+        out.templates[match.group(0)] += 1
+    return out

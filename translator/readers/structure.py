@@ -193,6 +193,11 @@ def parse(path: str, source: str) -> Article:
         line = el.sourceline or 1
         end = line + str(el).count("\n")
         markup = "" if kind == "code" else " ".join(el.decode_contents().split())
-        blocks.append(Block(kind, text, line, end, prefix=el.name, markup=markup))
+        prefix = el.name
+        if el.name in ("td", "th") and not any(
+            isinstance(sib, Tag) and sib.name in ("td", "th") for sib in el.previous_siblings
+        ):
+            prefix = "tr>" + el.name  # the first cell of its row
+        blocks.append(Block(kind, text, line, end, prefix=prefix, markup=markup))
     blocks.sort(key=lambda b: b.line)
     return Article(path=path, format="html", blocks=blocks, meta=page.meta)
