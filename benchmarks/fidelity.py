@@ -161,10 +161,29 @@ class Doc:
 _FRONT = re.compile(r"\A(---|\+\+\+)\n(.*?)\n\1[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
+_MMD_KEY = re.compile(r"[A-Za-z0-9_-]+:")
+
+
+def _meta_header(text: str) -> tuple[dict[str, Any], str]:
+    """A MultiMarkdown meta block (Python-Markdown's meta extension, MkDocs):
+    key: value lines up to the first blank line; keys read in lower case."""
+    head, _, rest = text.partition("\n\n")
+    lines = head.split("\n")
+    if not lines or not _MMD_KEY.match(lines[0]):
+        return {}, text
+    data: dict[str, Any] = {}
+    for line in lines:
+        if _MMD_KEY.match(line):
+            data[line.split(":", 1)[0].lower()] = line.split(":", 1)[1].strip()
+        elif not line.startswith("    "):
+            return {}, text
+    return data, rest
+
+
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     match = _FRONT.match(text)
     if not match:
-        return {}, text
+        return _meta_header(text)
     try:
         data = (
             tomllib.loads(match.group(2))

@@ -288,6 +288,7 @@ def test_a_pages_links_emphasis_headings_and_tables_reach_its_variants(site, run
         shape = outline(body)
         assert shape.headings == ["h1", "h2"] and shape.tables == ["3 rows, 2 columns"]
         assert "https://example.org/bridge-report.pdf" in shape.destinations
+        assert "/img/bridge.jpg" in shape.destinations  # the figure's image
         assert re.search(r"\*[^*\s][^*]*\* ", body) and re.search(r"\*\*[^*]+\*\*", body)
         assert shape.list_items == 2 and "\n> " in body
     else:
@@ -299,6 +300,8 @@ def test_a_pages_links_emphasis_headings_and_tables_reach_its_variants(site, run
         link = article.find("a")
         assert link is not None and link["href"] == "https://example.org/bridge-report.pdf"
         assert article.find("em") and article.find("strong") and article.find("blockquote")
+        image = article.find("img")
+        assert image is not None and image["src"] == "/img/bridge.jpg"
         rows = article.find_all("tr")
         assert len(rows) == 3 and [len(r.find_all(["th", "td"])) for r in rows] == [2, 2, 2]
     assert "Share this article" not in text and "News" not in text

@@ -157,22 +157,11 @@ def analyze(article: Article, language: str | None = None) -> Article:
     little text to tell (a page of code, a title) is still read.
     """
     if article.format == "markdown" and language:
-        # A site's own page, its language given: nothing to detect.
-        article.language, article.confidence = language, 1.0
-        for block in article.blocks:
-            if block.kind != "code":
-                block.language, block.confidence = language, 1.0
-        return article
+        return _given(article, language)
     content = _content_blocks(article)
     if not content:
         if _title_only(article):
             return article
-        if article.format == "markdown":
-            raise NoTextError(
-                article.path,
-                "language undetermined: no prose to read it from; give the article's "
-                "language with --from",
-            )
         _refuse_without_text(article)
     found = _identify(content, extracted=article.extracted)
     for block in content:
@@ -191,12 +180,27 @@ def analyze(article: Article, language: str | None = None) -> Article:
     article.language, article.confidence = _vote([(b, found[id(b)]) for b in content])
     _lean_to_the_article(article, content, found)
     if article.format == "text":
-        author = chrome.mark_meta_lines(article.blocks, article.language, is_date_line)
-        if author:
-            article.meta.setdefault("author", author)
-        content = [b for b in content if not b.is_chrome]
+        content = _meta_lines(article, content)
     _first_line_title(article, content)
     return article
+
+
+def _given(article: Article, language: str) -> Article:
+    """A site's own Markdown page in the language ``--from`` gives: nothing to detect."""
+    article.language, article.confidence = language, 1.0
+    for block in article.blocks:
+        if block.kind != "code":
+            block.language, block.confidence = language, 1.0
+    return article
+
+
+def _meta_lines(article: Article, content: list[Block]) -> list[Block]:
+    """A text's leading date and byline lines and its share lines are chrome;
+    the byline names the author.  The blocks left."""
+    author = chrome.mark_meta_lines(article.blocks, article.language, is_date_line)
+    if author:
+        article.meta.setdefault("author", author)
+    return [b for b in content if not b.is_chrome]
 
 
 def _content_blocks(article: Article) -> list[Block]:
@@ -211,6 +215,12 @@ def _content_blocks(article: Article) -> list[Block]:
 
 
 def _refuse_without_text(article: Article) -> None:
+    if article.format == "markdown":
+        raise NoTextError(
+            article.path,
+            "language undetermined: no prose to read it from; give the article's "
+            "language with --from",
+        )
     only_symbols = any(b.chrome == chrome.NO_LETTERS for b in article.blocks) and not any(
         b.chrome and b.chrome != chrome.NO_LETTERS for b in article.blocks
     )

@@ -110,7 +110,9 @@ _TOML_LINE = re.compile(r"at line (\d+)")
 
 
 def front_matter_format(source: str) -> str | None:
-    """``yaml``, ``toml`` or ``json``: how *source*'s front matter is written, if it has one.
+    """``yaml``, ``toml`` or ``json``: how *source*'s front matter is written, if it
+    has one between delimiters (a MultiMarkdown meta block is ``mmd``, told by
+    :func:`split_meta_header`).
 
     >>> front_matter_format("+++\\ntitle = 'A'\\n+++\\n"), front_matter_format('{"title": "A"}')
     ('toml', 'json')
@@ -123,6 +125,45 @@ def front_matter_format(source: str) -> str | None:
             return "json"
     if _HANDLER.detect(source):
         return "yaml"
+    return None
+
+
+_META_KEYS = frozenset(
+    {"title", "summary", "description", "authors", "author", "date", "template", "tags"}
+)
+_META_KEY = re.compile(r"([A-Za-z0-9_-]+):[ \t]*(.*?)[ \t]*$")
+
+
+def split_meta_header(source: str) -> tuple[dict[str, str], int] | None:
+    """A MultiMarkdown meta block at the top of *source* (what Python-Markdown's
+    meta extension and MkDocs read when a page has no ``---`` front matter):
+    ``Key: value`` lines, a value continued on lines indented by four spaces,
+    up to the first blank line.  Its keys (lowercased, as those readers take
+    them) and values, and its number of lines;
+    None when *source* does not open with one.
+
+    >>> split_meta_header("Title: Tables\\nSummary: Adds tables\\n    to Markdown.\\n\\n# Tables\\n")
+    ({'title': 'Tables', 'summary': 'Adds tables to Markdown.'}, 3)
+    >>> split_meta_header("Note: this page is a draft, not a meta block.\\nIt goes on.\\n") is None
+    True
+    """
+    data: dict[str, str] = {}
+    key = None
+    lines = source.split("\n")
+    for count, line in enumerate(lines):
+        if not line.strip():
+            # one key alone is a meta block only if it is one such pages use
+            # ("Note: read this first." opening a page is a paragraph)
+            plausible = len(data) > 1 or set(data) <= _META_KEYS
+            return (data, count) if data and plausible else None
+        match = _META_KEY.match(line)
+        if match:
+            key = match.group(1).lower()  # as Python-Markdown and MkDocs read them
+            data[key] = match.group(2)
+        elif key is not None and line.startswith("    "):
+            data[key] = (data[key] + " " + line.strip()).strip()
+        else:
+            return None
     return None
 
 
@@ -175,7 +216,12 @@ def split_front_matter(path: str, source: str) -> tuple[str, dict[str, Any], str
     """
     fmt = front_matter_format(source)
     if fmt is None:
-        return "", {}, source, 0
+        meta = split_meta_header(source)
+        if meta is None:
+            return "", {}, source, 0
+        data, offset = meta
+        raw = "\n".join(f"{key}: {yaml_string(value)}" for key, value in data.items())
+        return raw, data, source.split("\n", offset)[-1], offset
     if fmt == "toml":
         return _split_toml(path, source)
     if fmt == "json":
@@ -356,15 +402,21 @@ def with_values(fmt: str, head: list[str], values: dict[str, str], article: Arti
     if fmt == "json":
         data = {**article.front_matter, **values}
         return json.dumps(data, ensure_ascii=False, indent=2, default=str).split("\n")
-    inner = head[1:-1]
+    inner = head if fmt == "mmd" else head[1:-1]
     for key, value in values.items():
         if fmt == "toml":
             rendered = quoted(value)
             pattern = re.compile(r"^(\s*" + re.escape(key) + r"\s*=\s*).*$")
             inner = [pattern.sub(_keeping_key(rendered), line) for line in inner]
+        elif fmt == "mmd":
+            inner = [_meta_value(key).sub(_keeping_key(value), line) for line in inner]
         else:
             inner = replace_value(inner, key, yaml_string(value))
-    return [head[0], *inner, head[-1]]
+    return inner if fmt == "mmd" else [head[0], *inner, head[-1]]
+
+
+def _meta_value(key: str) -> re.Pattern[str]:
+    return re.compile(r"^(" + re.escape(key) + r":[ \t]*).*$")
 
 
 MAX_FRONT_MATTER_LINES = 2000

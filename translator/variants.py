@@ -233,6 +233,8 @@ def front_matter_block(
     translated text of the fields people read (description, summary…).
     """
     fmt = article.front_matter_format if article.format == "markdown" else "yaml"
+    if fmt == "mmd":
+        fmt = "yaml"  # a MultiMarkdown meta block becomes the variant's YAML front matter
     owned = _owned_here(meta)
     values = values or {}
     if fmt == "toml":
@@ -339,14 +341,22 @@ _INLINE_MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown s
 
 def safe_inline_html(fragment: str) -> str:
     """An HTML fragment with only inline tags a reader needs (links, emphasis,
-    code, line breaks), links only to web, mail or relative addresses, and no
-    other attribute.
+    code, line breaks, images), links and images only to web, mail or relative
+    addresses, and no other attribute.
 
     >>> safe_inline_html('<b onclick="x()">Go</b> <a href="javascript:y()">here</a><script>z</script>')
     '<b>Go</b> <a>here</a>z'
     """
     soup = BeautifulSoup(fragment, "html.parser")
     for tag in soup.find_all(True):
+        if tag.name == "img":
+            src, alt = tag.get("src"), tag.get("alt")
+            tag.attrs = {"alt": alt if isinstance(alt, str) else ""}
+            if isinstance(src, str) and is_safe_link(src):
+                tag["src"] = src.strip()
+            else:
+                tag.decompose()
+            continue
         if tag.name not in INLINE_TAGS:
             tag.unwrap()
             continue
@@ -421,7 +431,7 @@ def html_to_markdown(fragment: str) -> str:
     code and images; any other tag is dropped for its text, which is escaped.
 
     >>> html_to_markdown('See <a href="https://x.org/a b">the <em>new</em> plan</a> <img src="p.png" alt="A [map]"> <b onclick="x">now</b>')
-    'See [the *new* plan](<https://x.org/a b>) ![A \\[map\\]](p.png) **now**'
+    'See [the *new* plan](<https://x.org/a b>) ![A \\\\[map\\\\]](p.png) **now**'
     """
     soup = BeautifulSoup(fragment, "html.parser")
     return " ".join(_md_inline(soup).split())

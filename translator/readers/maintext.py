@@ -310,6 +310,12 @@ def source_markup(el: etree._Element) -> str:
             if child.tail:
                 out.append(html.escape(_visible(child.tail), quote=False))
 
+    figure = el.getparent() if el.tag == "figcaption" else None
+    image = next(figure.iter("img"), None) if figure is not None else None
+    if image is not None and image.get("src"):
+        # a figure's caption carries its image: the variants keep it
+        alt = html.escape(image.get("alt") or "")
+        out.append(f'<img src="{html.escape(image.get("src") or "")}" alt="{alt}"> ')
     walk(el)
     return " ".join("".join(out).split())
 

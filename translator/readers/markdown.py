@@ -43,18 +43,12 @@ _MD = (
     .use(markdown_rules.plugin)
 )
 
-# The front-matter and meta fields people read: translated, every other kept.
-READABLE_FIELDS = frozenset({"title", "description", "summary", "linktitle"})
-
 _OPENS = {"bullet_list_open": "list", "ordered_list_open": "list", "blockquote_open": "quote"}
 _CLOSES = ("bullet_list_close", "ordered_list_close", "blockquote_close")
 # The last line of a paragraph that is only a kramdown attribute list ({: .x }).
 _ATTRIBUTE_LINE = re.compile(r"\s*\{:[^{}\n]*\}\s*")
 # The first line of a GitHub alert (> [!NOTE]), which Hugo and GitHub read.
 _ALERT_LINE = re.compile(r"\s*\[!(?:note|tip|important|warning|caution)\][-+]?\s*", re.IGNORECASE)
-# A MultiMarkdown meta block (Python-Markdown's meta extension): "Key: value"
-# lines, values continued on lines indented by four spaces.
-_META_LINE = re.compile(r"(?:[A-Za-z0-9][\w-]*:(?:\s.*)?|    .*)")
 
 
 class _Lines:
@@ -87,7 +81,7 @@ class _Lines:
         return start, end
 
 
-def _blocks(tokens: list[Any], lines: _Lines, offset: int, meta_header: bool) -> list[Block]:
+def _blocks(tokens: list[Any], lines: _Lines, offset: int) -> list[Block]:
     """The blocks of markdown-it's tokens: each inline text with its source span,
     code blocks; everything else is markup the writer copies as written."""
     blocks: list[Block] = []
@@ -101,8 +95,6 @@ def _blocks(tokens: list[Any], lines: _Lines, offset: int, meta_header: bool) ->
         elif tok.type in ("fence", "code_block") and tok.map:
             blocks.append(Block("code", tok.content, tok.map[0] + offset + 1, tok.map[1] + offset))
         elif tok.type == "inline" and tok.map and tok.content.strip():
-            if meta_header and tok.map[0] == 0 and tokens[i - 1].type == "paragraph_open":
-                continue  # the MultiMarkdown meta block: keys and values, kept as written
             for inline in _definition_lines(tokens[i - 1], tok):
                 block = _text_block(tokens[i - 1], inline, containers, have_title, lines, offset)
                 if block is not None:
@@ -185,30 +177,6 @@ def _text_block(
 _NOT_CONTAINER = re.compile(r"[^\s>]")
 
 
-def meta_blocks(body: str, lines: _Lines, fields: frozenset[str]) -> list[Block]:
-    """The values people read in a MultiMarkdown meta block (``Title: …``), as
-    one-line blocks; keys and every other value stay as written."""
-    blocks: list[Block] = []
-    for index, line in enumerate(body.split("\n\n", 1)[0].split("\n")):
-        match = _META_FIELD.match(line)
-        if match and match.group(1).lower() in fields and match.group(2).strip():
-            start = lines.starts[index] + match.start(2)
-            blocks.append(
-                Block("paragraph", match.group(2), index + 1, index + 1,
-                      prefix=line[: match.start(2)], start=start, end=start + len(match.group(2)))
-            )  # fmt: skip
-    return blocks
-
-
-_META_FIELD = re.compile(r"([A-Za-z0-9][\w-]*):[ \t]*(.*?)[ \t]*$")
-
-
-def _has_meta_header(body: str) -> bool:
-    """Whether *body* opens with a MultiMarkdown meta block (no front matter)."""
-    head = body.split("\n\n", 1)[0].split("\n")
-    return bool(head[0].strip()) and ":" in head[0] and all(_META_LINE.fullmatch(h) for h in head)
-
-
 def parse(path: str, source: str) -> Article:
     raw, data, body, offset = split_front_matter(path, source)
     env: dict[str, Any] = {}
@@ -221,13 +189,10 @@ def parse(path: str, source: str) -> Article:
             "counts twice); refused rather than lose the text after this line",
             line=(deep.map[0] + offset + 1) if deep.map else None,
         )
-    meta_header = not raw and not offset and _has_meta_header(body)
     lines = _Lines(source)
-    blocks = _blocks(tokens, lines, offset, meta_header)
-    if meta_header:
-        blocks = meta_blocks(body, lines, READABLE_FIELDS) + blocks
-    fm_format = front_matter_format(source) or "yaml"
-    if fm_format == "json":
+    blocks = _blocks(tokens, lines, offset)
+    fm_format = front_matter_format(source) or ("mmd" if offset else "yaml")
+    if fm_format in ("json", "mmd"):
         header = offset
     else:
         header = closing_line(lines.lines) if raw or offset else 0
