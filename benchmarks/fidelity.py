@@ -65,7 +65,7 @@ _TEMPLATE = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 _CONTAINER = re.compile(r"^(\s*)(!!!|\?\?\?\+?|===\+?)[ \t]+(.*)$")
 _DEFINITION = re.compile(r"^\s{0,3}:[ \t]+\S")
 _DEFINITION_BODY = re.compile(r"^(\s{0,3}):[ \t]+\S")
-_ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[#.][\w-][^{}\n]*\}")
+_ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}")
 # What a line's prose is not: template tags, code spans, link targets and labels, tags.
 _NOT_PROSE = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|https?://\S+"

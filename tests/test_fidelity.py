@@ -326,3 +326,23 @@ def test_a_text_articles_date_byline_and_share_lines_are_not_body_text(site, run
     detected = run_cli("detect", "docs/bridge.txt", "--format", "json")
     reasons = {c["reason"] for c in json.loads(detected.stdout)[0]["chrome"]}
     assert {"dateline", "byline", "share-line"} <= reasons
+
+
+def test_no_dateline_leaves_a_dated_page_without_one_and_edits_still_line_up(site, run_cli):
+    (site / "docs" / "dated.md").write_text(
+        "---\ntitle: News\ndate: 2025-09-04\n---\n\nThe council met.\n\nThe vote was close.\n",
+        encoding="utf-8",
+    )
+    args = ("localize", "docs", "--to", "fr", "--engine", "pseudo", "--from", "en", "--out",
+            "out", "--no-dateline")  # fmt: skip
+    assert run_cli(*args).exit_code == 0
+    variant = site / "out" / "dated.fr.md"
+    text = variant.read_text(encoding="utf-8")
+    assert "Publié" not in text and "dateline=off" in text and "date_display:" in text
+    edited = text.replace(pseudo_localize("The vote was close."), "Le vote fut serré.")
+    variant.write_text(edited, encoding="utf-8")
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    again = variant.read_text(encoding="utf-8")
+    assert "Le vote fut serré." in again and pseudo_localize("The council met.") in again
+    assert run_cli("qa", "docs/dated.md", str(variant)).exit_code == 0

@@ -354,6 +354,12 @@ def translate(
 @click.option(
     "--date", "date", metavar="YYYY-MM-DD[THH:MM±HH:MM]", help="The articles' date, over any found."
 )
+@click.option(
+    "--dateline/--no-dateline",
+    default=True,
+    show_default=True,
+    help="Write the localized date line under a dated Markdown page's title (off: docs).",
+)
 @click.option("--engine", type=click.Choice(list(ENGINES)), default="argos", show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True
@@ -433,6 +439,7 @@ def localize(
     source: str | None,
     out: str | None,
     date: str | None,
+    dateline: bool,
     engine: str,
     fmt: str,
     layout: str,
@@ -493,6 +500,7 @@ def localize(
         cluster_timeout=dask_timeout,
         skip_missing_pairs=skip_missing_pairs,
         glossary=_glossary(glossary, paths),
+        dateline=dateline,
         show_cluster_logs=bool((click.get_current_context().find_root().obj or {}).get("debug")),
     )
     if executor == "dask" and not options.show_cluster_logs:

@@ -66,6 +66,7 @@ from .progress import Progress
 from .project import Project, find_project, legacy_notice, memory_path
 from .translation import Plan, complete_translation, plan_translation
 from .variants import (
+    DATELINE_OFF,
     FORMATS,
     LAYOUTS,
     REFUSED_FIX,
@@ -110,6 +111,7 @@ class LocalizeOptions:
     only: frozenset[str] | None = None  # these sources (real paths) of the inputs; None: all
     glossary: Glossary | None = None  # names and house terms (--glossary)
     lock_wait: float = 0.0  # seconds to wait for another run on the same output
+    dateline: bool = True  # the published line under a dated Markdown page's title
 
     @property
     def source_code(self) -> str | None:
@@ -226,12 +228,15 @@ def translation_key(article: Article, source: str) -> str:
     return PurePath(source).with_suffix("").as_posix()
 
 
-def _options_key(engine: Engine, glossary: Glossary | None = None) -> str:
+def _options_key(engine: Engine, options: LocalizeOptions) -> str:
     """The variant's ``options``: the decoding options (none for the pseudo
-    engine) and the glossary's digest, so that a changed glossary rewrites it."""
+    engine), the glossary's digest (a changed glossary rewrites it) and
+    ``dateline=off`` under ``--no-dateline``."""
     parts = [] if engine.name == "pseudo" else [engine.options.key()]
-    if glossary is not None:
-        parts.append(f"glossary={glossary.digest}")
+    if options.glossary is not None:
+        parts.append(f"glossary={options.glossary.digest}")
+    if not options.dateline:
+        parts.append(DATELINE_OFF)
     return " ".join(parts)
 
 
@@ -424,7 +429,7 @@ def freshness_prepass(
                 dest,
                 digest,
                 _identity_of(engine, options.source_code, target),
-                _options_key(engine, options.glossary),
+                _options_key(engine, options),
                 options.date,
                 _human_since(human, target),
             )
@@ -653,7 +658,7 @@ def _plan_item(
         dest,
         digest,
         identity_of,
-        _options_key(run.engine, options.glossary),
+        _options_key(run.engine, options),
         options.date,
         _human_since(run.human, target),
     ):
@@ -1010,6 +1015,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         terms=item.terms,
     )
     pub = published_line(item.target, tr.source_lang, item.date)
+    pub.shown = run.options.dateline
     meta = VariantMeta(
         title=title_text(tr),
         date=item.date,
@@ -1022,7 +1028,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         translation_key=item.key,
         key_field=translation_key_field(item.article),
         engine=identity,
-        options=_options_key(engine, run.options.glossary) or None,
+        options=_options_key(engine, run.options) or None,
         qa=qa.summary(findings),
         review=item.people.counts(item.plan),
         author=item.article.meta.get("author") if item.article.format != "markdown" else None,

@@ -62,7 +62,7 @@ _MARKDOWN = [
     (re.compile(r"!?\[[^\[\]]+\]\[\]"), (0,)),
     (re.compile(r"(!?\[)[^\[\]]*(\]\[[^\[\]]+\])"), (1, 2)),
     # attribute lists: { #id .class }, {: .class } (Python-Markdown, kramdown)
-    (re.compile(r"\{:[^{}\n]*\}|\{[ \t]*[#.][\w-][^{}\n]*\}"), (0,)),
+    (re.compile(r"\{:[^{}\n]*\}|\{[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}"), (0,)),
     (re.compile(r"(\*\*|__)(?=\S)(?:(?!\1(?=\S)).)+?(?<=\S)(\1)"), (1, 2)),
     (
         re.compile(

@@ -56,6 +56,7 @@ from .pipeline import ReadOptions, load_article
 from .project import find_project, memory_path
 from .translation import plan_translation
 from .variants import (
+    DATELINE_OFF,
     EXTENSIONS,
     candidates,
     is_variant,
@@ -506,6 +507,7 @@ class Review:
         """``localize`` of this one article and locale, with the engine and
         options its variant was written with."""
         engine, decode, fmt = self.options.engine, DecodeOptions(), self.options.fmt
+        dateline = True
         if dest.is_file():
             fmt = next((e for e in EXTENSIONS if dest.name.endswith("." + e)), fmt)
             try:
@@ -521,6 +523,7 @@ class Review:
             beam = re.search(r"(?:^|\s)beam=(\d+)(?:\s|$)", str(meta.get("options") or ""))
             if beam:
                 decode = DecodeOptions(beam=int(beam.group(1)))
+            dateline = DATELINE_OFF not in str(meta.get("options") or "").split()
         options = LocalizeOptions(
             targets=[target],
             out=self.options.out,
@@ -535,6 +538,7 @@ class Review:
             only=frozenset({os.path.realpath(src.path)}),
             lock_wait=self.options.lock_wait,
             glossary=self.options.glossary,
+            dateline=dateline,
         )
         try:
             return localize(self.paths, options)

@@ -20,6 +20,7 @@ carried over as the source wrote it, line for line, never re-dumped (so
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -51,7 +52,7 @@ from .frontmatter import (
 )
 from .fsutil import UNCHECKED, Unchecked, write_atomic
 from .locales import Target, language_name, parse_locale
-from .readers.maintext import INLINE_TAGS, ROW_START
+from .readers.maintext import FIGURE_IMAGE, INLINE_TAGS, ROW_START
 from .textio import read_text
 from .translation import TranslatedBlock, Translation
 from .urls import is_safe_link
@@ -75,6 +76,8 @@ OWNED = (
     "content_sha256",
     "author",
 )
+# In a variant's options: written with --no-dateline.
+DATELINE_OFF = "dateline=off"
 # Written in place of the content hash while the hash is taken (see write_variant).
 _UNHASHED = "0" * 64
 FORMATS = {"md": "md", "html": "html", "json": "json"}
@@ -265,6 +268,7 @@ class Published:
     original_language: str = ""
     separator: str = ""
     has_date: bool = False
+    shown: bool = True  # False: --no-dateline (a Markdown page gets no published line)
 
     @property
     def text(self) -> str:
@@ -341,15 +345,15 @@ _INLINE_MD = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown s
 
 def safe_inline_html(fragment: str) -> str:
     """An HTML fragment with only inline tags a reader needs (links, emphasis,
-    code, line breaks, images), links and images only to web, mail or relative
-    addresses, and no other attribute.
+    code, line breaks, a figure's image), links and images only to web, mail or
+    relative addresses, and no other attribute.
 
     >>> safe_inline_html('<b onclick="x()">Go</b> <a href="javascript:y()">here</a><script>z</script>')
     '<b>Go</b> <a>here</a>z'
     """
     soup = BeautifulSoup(fragment, "html.parser")
     for tag in soup.find_all(True):
-        if tag.name == "img":
+        if tag.name == "img" and tag.has_attr(FIGURE_IMAGE):
             src, alt = tag.get("src"), tag.get("alt")
             tag.attrs = {"alt": alt if isinstance(alt, str) else ""}
             if isinstance(src, str) and is_safe_link(src):
@@ -428,9 +432,10 @@ def markdown_text(tb: TranslatedBlock, fmt: str) -> str:
 
 def html_to_markdown(fragment: str) -> str:
     """Inline HTML as inline Markdown: links (safe addresses only), emphasis,
-    code and images; any other tag is dropped for its text, which is escaped.
+    code and a figure's image; any other tag is dropped for its text, which is
+    escaped.
 
-    >>> html_to_markdown('See <a href="https://x.org/a b">the <em>new</em> plan</a> <img src="p.png" alt="A [map]"> <b onclick="x">now</b>')
+    >>> html_to_markdown('See <a href="https://x.org/a b">the <em>new</em> plan</a> <img data-figure src="p.png" alt="A [map]"> <b onclick="x">now</b>')
     'See [the *new* plan](<https://x.org/a b>) ![A \\\\[map\\\\]](p.png) **now**'
     """
     soup = BeautifulSoup(fragment, "html.parser")
@@ -442,27 +447,31 @@ def _md_inline(node: Any) -> str:
         return "" if isinstance(node, Comment) else md_escape(str(node))
     inner = "".join(_md_inline(child) for child in node.children)
     name = node.name
-    if name == "a":
-        href = node.get("href")
-        if isinstance(href, str) and is_safe_link(href) and inner.strip():
-            return f"[{inner.strip()}]({_destination(href.strip())})"
-        return inner
-    if name == "img":
-        src, alt = node.get("src"), node.get("alt") or ""
-        if isinstance(src, str) and is_safe_link(src):
-            return f"![{md_escape(str(alt))}]({_destination(src.strip())})"
-        return md_escape(str(alt))
+    if name in ("a", "img"):
+        return _md_link(node, inner)
     if name in ("em", "i", "strong", "b") and inner.strip():
         mark = "**" if name in ("strong", "b") else "*"
         lead, core, tail = _around(inner)
         return f"{lead}{mark}{core}{mark}{tail}"
     if name == "code" and node.get_text().strip():
         code = node.get_text()
-        ticks = "``" if "`" in code else "`"
-        return f"{ticks}{code}{ticks}" if ticks == "`" else f"{ticks} {code} {ticks}"
+        return f"`{code}`" if "`" not in code else f"`` {code} ``"
     if name == "br":
         return " "
     return inner
+
+
+def _md_link(node: Any, inner: str) -> str:
+    """A link (safe address, some text) or a figure's image as Markdown, else its text."""
+    if node.name == "a":
+        href = node.get("href")
+        if isinstance(href, str) and is_safe_link(href) and inner.strip():
+            return f"[{inner.strip()}]({_destination(href.strip())})"
+        return inner
+    src, alt = node.get("src"), str(node.get("alt") or "")
+    if node.has_attr(FIGURE_IMAGE) and isinstance(src, str) and is_safe_link(src):
+        return f"![{md_escape(alt)}]({_destination(src.strip())})"
+    return ""
 
 
 def _around(text: str) -> tuple[str, str, str]:
@@ -499,15 +508,16 @@ def keeps_inline_markup(fmt: str, article: Article) -> bool:
 def has_lead(source: str, meta: dict[str, Any]) -> bool:
     """Whether a Markdown variant opens its body with the published line: always
     for a page or text source, for a Markdown source only with a date (a site's
-    own pages are not news)."""
+    own pages are not news) and without ``--no-dateline``."""
     markdown = source.lower().endswith((".md", ".markdown"))
-    return not markdown or bool(meta.get("date_display"))
+    off = DATELINE_OFF in str(meta.get("options") or "").split()
+    return not markdown or (bool(meta.get("date_display")) and not off)
 
 
 def render_md(tr: Translation, meta: VariantMeta, pub: Published) -> str:
     fm = front_matter_block(meta, tr.article, tr.front_matter_fields)
     if keeps_inline_markup("md", tr.article):
-        lead = md_escape(pub.text) if pub.has_date else None
+        lead = md_escape(pub.text) if pub.has_date and pub.shown else None
         return render_markdown(tr, front_matter=fm, lead=lead)
     out = [*fm, "", md_escape(pub.text), ""]
     if meta.title:
@@ -578,10 +588,22 @@ def render_json(tr: Translation, meta: VariantMeta, pub: Published) -> str:
     carried = {k: v for k, v in tr.article.front_matter.items() if k not in OWNED}
     data["front_matter"] = jsonable(carried)
     data["published"] = pub.text
-    data["blocks"] = [
-        {"kind": tb.block.kind, "text": plain_text(tb, tr.article.format)} for tb in tr.blocks
-    ]
+    data["blocks"] = [_json_block(tb, tr.article.format) for tb in tr.blocks]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_block(tb: TranslatedBlock, fmt: str) -> dict[str, str]:
+    """One block of a JSON variant: its kind and plain text; with a page's or a
+    Markdown source's markup, ``html`` (safe inline HTML: links, emphasis,
+    code, images) and, for a page, its element (``h2``, ``td``…)."""
+    block: dict[str, str] = {"kind": tb.block.kind, "text": plain_text(tb, fmt)}
+    if tb.block.kind != "code" and fmt in ("html", "markdown"):
+        rich = str(rich_text(tb, fmt))
+        if rich != html.escape(block["text"], quote=False):
+            block["html"] = rich
+        if fmt == "html" and tb.block.prefix:
+            block["element"] = tb.block.prefix.removeprefix(ROW_START)
+    return block
 
 
 def render_variant(fmt: str, tr: Translation, meta: VariantMeta, pub: Published) -> str:

@@ -278,6 +278,9 @@ def _source_leaves(tree: HtmlElement) -> list[tuple[etree._Element, str]]:
 
 # The inline tags kept from a page (links, emphasis, code, line breaks): what
 # a reader sees; variants.safe_inline_html keeps the same ones.
+# How a figure's image stands in its caption's markup: the one image the
+# variants keep (an <img> anywhere else in a page's text is dropped).
+FIGURE_IMAGE = "data-figure"
 INLINE_TAGS = frozenset(
     {"a", "em", "strong", "b", "i", "u", "code", "sub", "sup", "br", "del", "mark", "s"}
 )
@@ -315,7 +318,7 @@ def source_markup(el: etree._Element) -> str:
     if image is not None and image.get("src"):
         # a figure's caption carries its image: the variants keep it
         alt = html.escape(image.get("alt") or "")
-        out.append(f'<img src="{html.escape(image.get("src") or "")}" alt="{alt}"> ')
+        out.append(f'<img {FIGURE_IMAGE} src="{html.escape(image.get("src") or "")}" alt="{alt}"> ')
     walk(el)
     return " ".join("".join(out).split())
 

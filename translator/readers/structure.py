@@ -11,6 +11,7 @@ the ``translate`` writer rewrites in place.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Tag
 
 from ..article import Article, Block, BlockKind
+from .maintext import FIGURE_IMAGE
 
 _INVISIBLE = ["script", "style", "noscript", "template", "iframe", "svg", "object", "embed"]
 _STRUCTURAL_CHROME = ["nav", "aside", "footer", "form", "button", "dialog", "menu"]
@@ -193,6 +195,10 @@ def parse(path: str, source: str) -> Article:
         line = el.sourceline or 1
         end = line + str(el).count("\n")
         markup = "" if kind == "code" else " ".join(el.decode_contents().split())
+        image = el.parent.find("img") if el.name == "figcaption" and el.parent else None
+        if isinstance(image, Tag) and image.get("src"):
+            src, alt = html.escape(str(image["src"])), html.escape(str(image.get("alt") or ""))
+            markup = f'<img {FIGURE_IMAGE} src="{src}" alt="{alt}"> {markup}'
         prefix = el.name
         if el.name in ("td", "th") and not any(
             isinstance(sib, Tag) and sib.name in ("td", "th") for sib in el.previous_siblings
