@@ -69,6 +69,7 @@ _ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}
 # What a line's prose is not: template tags, code spans, link targets and labels, tags.
 _NOT_PROSE = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|https?://\S+"
+    r"|\[![A-Za-z]+\]"  # a GitHub alert's marker
 )
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
@@ -304,7 +305,9 @@ def read_doc(text: str, *, drop_lead: bool = False) -> tuple[Doc, dict[str, Any]
             doc.bags["code"][token.content] += 1
         elif token.type == "html_block":
             doc.bags["html"][token.content] += 1
-        elif token.type == "inline" and not (token.map and token.map[0] in in_code_shortcodes):
+        elif token.type == "inline" and not (
+            token.map and any(n in in_code_shortcodes for n in range(*token.map))
+        ):
             _inline_bits(token, doc)
     for match in _TEMPLATE.finditer(body):
         doc.bags["templates"][match.group(0)] += 1
