@@ -10,11 +10,13 @@ Markdown go through the same files the same way, each in its own process:
 
 * mdpo (``markdown_to_pofile`` then ``pofile_to_markdown``; front matter split
   off and put back, since mdpo does not read it);
-* po4a (``po4a-gettextize`` then ``po4a-translate``, text format with
+* po4a (``po4a-updatepo`` then ``po4a-translate``, text format with
   ``-o markdown``, Debian's package).
 
 Their messages are pseudo-translated as the tool's segments are: protected
-spans (URLs, code, markup) masked, letters accented, spans put back.
+spans (URLs, code, markup) masked, letters accented, spans put back (the
+padding written ``·``, since they rewrap paragraphs and a line of ``~``
+would open a fence).
 
 Each source and its output are parsed with markdown-it-py (CommonMark and GFM
 tables: a reader that knows none of the extensions, so that no tool is judged
@@ -80,8 +82,12 @@ from translator.engines.pseudo import pseudo_localize
 from translator.protect import mask, unmask
 
 def pseudo(text):
+    # The peers rewrap paragraphs: a run of the pseudo engine's "~" padding
+    # at the start of a line would open a code fence, an artefact of the
+    # padding and not of the tool.  Their padding is "·".
     masked = mask(text, "markdown")
-    return unmask(pseudo_localize(masked.text), masked)[0] if text.strip() else text
+    padded = pseudo_localize(masked.text).replace("~", "·")
+    return unmask(padded, masked)[0] if text.strip() else text
 """
 _MDPO = (
     _PSEUDO
@@ -99,7 +105,10 @@ for path in sorted(src_root.rglob("*")):
         po = markdown_to_pofile(body)
         for entry in po:
             entry.msgstr = pseudo(entry.msgid)
-        out = pofile_to_markdown(body, po)
+        po_path = out_root / "mdpo.po"
+        out_root.mkdir(parents=True, exist_ok=True)
+        po.save(str(po_path))
+        out = pofile_to_markdown(body, str(po_path))
     except Exception as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         continue
@@ -121,7 +130,7 @@ _PO4A = (
     + """
 import sys, pathlib, subprocess, tempfile, polib
 src_root, out_root = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-opts = ["-f", "text", "-o", "markdown", "-M", "UTF-8", "-L", "UTF-8"]
+opts = ["-f", "text", "-o", "markdown", "-M", "UTF-8"]
 with tempfile.TemporaryDirectory() as tmp:
     po_path = pathlib.Path(tmp) / "x.po"
     for path in sorted(src_root.rglob("*")):
@@ -129,7 +138,8 @@ with tempfile.TemporaryDirectory() as tmp:
             continue
         dest = out_root / path.relative_to(src_root)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        made = subprocess.run(["po4a-gettextize", *opts, "-m", str(path), "-p", str(po_path)],
+        po_path.unlink(missing_ok=True)
+        made = subprocess.run(["po4a-updatepo", *opts, "-m", str(path), "-p", str(po_path)],
                               capture_output=True)
         if made.returncode:
             print(f"{path}: {made.stderr.decode()[:200]}", file=sys.stderr)
@@ -137,11 +147,14 @@ with tempfile.TemporaryDirectory() as tmp:
         po = polib.pofile(str(po_path))
         for entry in po:
             entry.msgstr = pseudo(entry.msgid)
+            if entry.msgid.endswith("\\n") and not entry.msgstr.endswith("\\n"):
+                entry.msgstr += "\\n"
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         po.save(str(po_path))
-        done = subprocess.run(["po4a-translate", *opts, "-m", str(path), "-p", str(po_path),
-                               "-l", str(dest), "-k", "0"], capture_output=True)
+        done = subprocess.run(["po4a-translate", *opts, "-L", "UTF-8", "-m", str(path),
+                               "-p", str(po_path), "-l", str(dest), "-k", "0"],
+                              capture_output=True)
         if done.returncode:
             print(f"{path}: {done.stderr.decode()[:200]}", file=sys.stderr)
 """

@@ -126,8 +126,8 @@ def test_a_page_without_front_matter_keeps_every_construct(site, run_cli):
         '<div class="hero" markdown>\nRaw HTML blocks are kept as written.\n</div>',
         "](start.md){ .md-button }",
         "][install]",
-        "[Python-Markdown]",
-        "[rustup][]",
+        "][Python-Markdown]",  # a shortcut link, written [text][label]: its text translated
+        "][rustup]",  # a collapsed one likewise
         "[^1]",
         "[^1]: ",
         "\n: ",
@@ -150,9 +150,11 @@ def test_a_page_without_front_matter_keeps_every_construct(site, run_cli):
         "First item of a list",
         "A footnote that explains something.",
         "A diagram of the pipeline",
+        "[rustup][]",
     ]
     for sentence in translated:
         assert sentence not in body, sentence
+    assert "[řŭşŧŭƥ][rustup]" in body and "[Ƥẏŧħǿƞ-Ḿȧřķḓǿẇƞ][Python-Markdown]" in body
     for sentence in ("Mind the models", "Linux", "The definition of the term."):
         assert pseudo_localize(sentence) in body, sentence
     meta = yaml.safe_load(variant.split("---\n")[1])

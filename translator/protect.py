@@ -56,10 +56,10 @@ _MARKDOWN = [
     # a link around an image, [![alt](src)](target): the alt text translated
     (re.compile(r"(\[!\[)[^\[\]]*(\]\([^()\s]*(?:\s+\"[^\"]*\")?\)\]\([^)\[\n]*\))"), (1, 2)),
     (re.compile(r"(!?\[)[^\[\]]*(\]\([^)\[\n]*\))"), (1, 2)),
-    # footnote references [^1], collapsed reference links [label][] (the label
-    # is the text: kept whole), and [text][label] (the text translated)
+    # footnote references [^1], and [text][label] (the text translated); a
+    # collapsed [label][] or shortcut [label] link is written [text][label]
+    # (see _references), its label kept
     (re.compile(r"\[\^[^\]\s]+\]"), (0,)),
-    (re.compile(r"!?\[[^\[\]]+\]\[\]"), (0,)),
     (re.compile(r"(!?\[)[^\[\]]*(\]\[[^\[\]]+\])"), (1, 2)),
     # attribute lists: { #id .class }, {: .class } (Python-Markdown, kramdown)
     (re.compile(r"\{:[^{}\n]*\}|\{[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}"), (0,)),
@@ -101,12 +101,14 @@ class SpanEvent:
     span: str
 
 
-_SHORTCUT = re.compile(r"!?\[([^\[\]]+)\](?![\[(])")
+_SHORTCUT = re.compile(r"(!?\[)(?!\^)([^\[\]]+)\](\[\]|(?![\[(]))")
 
 
 def _ranges(
     text: str, fmt: Format, references: frozenset[str] = frozenset()
-) -> list[tuple[int, int]]:
+) -> tuple[list[tuple[int, int]], dict[int, str]]:
+    """The protected ranges of *text*, and what a range starting at an offset
+    is written as where that is not its own text (a reference link's closer)."""
     patterns = list(_COMMON)
     if fmt == "markdown":
         # templates, code, autolinks, tags and links first; then URLs, e-mail addresses and
@@ -145,20 +147,34 @@ def _ranges(
             if all(a < b and free(a, b) for a, b in pieces):
                 for a, b in pieces:
                     take(a, b)
-    if references:
-        # A shortcut reference link [label]: its text is its label, kept whole.
+    written: dict[int, str] = {}
+    if fmt == "markdown":
+        # A collapsed [label][] or shortcut [label] reference link: its text is
+        # its label.  The label is kept as the link's reference and the text is
+        # translated: [text][label], the same link.
         for match in _SHORTCUT.finditer(text):
-            a, b = match.span()
-            if normalizeReference(match.group(1)) in references and free(a, b):
-                take(a, b)
-    return list(zip(starts, ends, strict=True))
+            label = match.group(2)
+            collapsed = match.group(3) == "[]"
+            if not (collapsed or normalizeReference(label) in references):
+                continue
+            opener, closer = match.span(1), (match.end(2), match.end())
+            if free(*opener) and free(*closer):
+                take(*opener)
+                take(*closer)
+                written[closer[0]] = f"][{label}]"
+    return list(zip(starts, ends, strict=True)), written
 
 
 def mask(text: str, fmt: Format = "text", references: frozenset[str] = frozenset()) -> Masked:
     """Replace protected spans with placeholders.
 
     *references*: the normalised labels of a Markdown article's link reference
-    definitions; a shortcut reference link to one of them is kept whole.
+    definitions; a shortcut reference link to one of them, and any collapsed
+    one, comes back as ``[text][label]`` with its text translated.
+
+    >>> m = mask("Read [the guide][] and [Intro].", "markdown", frozenset({"INTRO"}))
+    >>> unmask(m.text.replace("the guide", "le guide").replace("Intro", "Introduction"), m)[0]
+    'Read [le guide][the guide] and [Introduction][Intro].'
 
     >>> m = mask("See [the report](https://example.org/a_b.pdf) or mail x@example.org.", "markdown")
     >>> codec.split(m.text)
@@ -168,7 +184,7 @@ def mask(text: str, fmt: Format = "text", references: frozenset[str] = frozenset
     >>> unmask(m.text.replace("the report", "le rapport"), m)[0]
     'See [le rapport](https://example.org/a_b.pdf) or mail x@example.org.'
     """
-    ranges = _ranges(text, fmt, references if fmt == "markdown" else frozenset())
+    ranges, written = _ranges(text, fmt, references if fmt == "markdown" else frozenset())
     if codec.has_brackets(text):
         # Literal placeholder brackets in the source are protected themselves,
         # and win over any range they overlap.
@@ -187,7 +203,7 @@ def mask(text: str, fmt: Format = "text", references: frozenset[str] = frozenset
     for a, b in ranges:
         out.append(text[pos:a])
         out.append(codec.placeholder(len(spans)))
-        spans.append(text[a:b])
+        spans.append(written.get(a, text[a:b]))
         pos = b
     out.append(text[pos:])
     return Masked("".join(out), spans)
