@@ -71,7 +71,7 @@ _ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}|\{[ \t]*(?:[#.][\w-]|[\w-]+=)[^{}\n]*\}
 # What a line's prose is not: template tags, code spans, link targets and labels, tags.
 _NOT_PROSE = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|https?://\S+"
-    r"|\[![A-Za-z]+\]"  # a GitHub alert's marker
+    r"|\[![A-Za-z]+\]|\[\^[^\]]+\]"  # a GitHub alert's marker, a footnote reference
 )
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
@@ -269,10 +269,15 @@ def _container_bodies(body: str, doc: Doc, fenced: set[int]) -> set[int]:
             # a definition's further paragraphs are indented like an admonition's body
             indent = len((match or definition).group(1)) + 4  # type: ignore[union-attr]
             inner_fence = False
+            in_html = False
             for j, inner in enumerate(lines[i + 1 :], start=i + 1):
                 if inner.strip() and len(inner) - len(inner.lstrip()) < indent:
                     break
                 inside.add(j)
+                # raw HTML in the body is HTML (kept as written), up to a blank line
+                in_html = bool(inner.strip()) and (in_html or inner.lstrip().startswith("<"))
+                if in_html:
+                    continue
                 if inner.lstrip().startswith(("```", "~~~")):
                     inner_fence = not inner_fence
                 if inner_fence or inner.lstrip().startswith(("```", "~~~")):
@@ -362,7 +367,10 @@ def compare(source: str, output: str | None, *, tool_output: bool) -> dict[str, 
     row["markers_lost"] = _lost(src.bags["markers"], out.bags["markers"])
     row["front_matter_keys_lost"] = len(set(src_front) - set(out_front))
     untranslated = sum((src.prose & out.prose).values())
-    container_left = sum((src.bags["container_prose"] & out.lines).values())
+    # a body line left as written, unless the same text also stands in the
+    # source outside any body (code, say), where it is rightly kept
+    elsewhere = src.lines - src.bags["container_prose"]
+    container_left = sum((src.bags["container_prose"] & (out.lines - elsewhere)).values())
     row["prose_untranslated"] = untranslated + container_left
     row["container_prose_left"] = container_left
     return row
