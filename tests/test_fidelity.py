@@ -159,6 +159,10 @@ def test_a_page_without_front_matter_keeps_every_construct(site, run_cli):
         assert pseudo_localize(sentence) in body, sentence
     meta = yaml.safe_load(variant.split("---\n")[1])
     assert meta["title"] == pseudo_localize("Getting started")
+    # a cell of code alone and the code blocks are kept, and no check calls them untranslated
+    assert "qa: {errors: 0, warnings: 0}" in variant
+    qa = run_cli("qa", "docs/start.md", "out/start.fr.md")
+    assert qa.exit_code == 0, qa.stdout
 
 
 def test_a_sites_own_lists_headings_and_short_pages_are_never_chrome(site, run_cli):

@@ -241,3 +241,50 @@ def test_mkdocs_builds_real_python_markdown_pages_alike(run_cli, tmp_path):
             assert _counts(_content(french))[key] == _counts(_content(english))[key], (source, key)
         built += 1
     assert built >= 10
+
+
+def test_hugo_builds_real_hugo_book_pages_alike(run_cli, tmp_path):
+    if HUGO is None:
+        pytest.skip("hugo is not installed (.ci/run installs it)")
+    pages = CORPUS / "hugo-book" / "exampleSite" / "content.en"
+    if not pages.is_dir():
+        pytest.skip(f"the development corpus is not beside the project ({CORPUS})")
+    (tmp_path / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = tmp_path / "layouts"
+    (layouts / "_default").mkdir(parents=True)
+    (layouts / "_default" / "baseof.html").write_text(BASEOF, encoding="utf-8")
+    for name in ("single.html", "list.html"):
+        (layouts / "_default" / name).write_text(SINGLE, encoding="utf-8")
+    content = tmp_path / "content"
+    shutil.copytree(pages, content)
+    _stub_shortcodes(content, layouts / "shortcodes")
+    _localize(run_cli, str(content))
+    proc = subprocess.run(
+        [HUGO, "--source", str(tmp_path), "--destination", str(tmp_path / "public")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    public = tmp_path / "public"
+    built = 0
+    for english in sorted(public.rglob("index.html")):
+        relative = english.relative_to(public)
+        if relative.parts[0] in ("fr", "en"):
+            continue
+        french = public / "fr" / relative
+        assert french.is_file(), relative
+        a, b = english.read_text(encoding="utf-8"), french.read_text(encoding="utf-8")
+        for key in ("headings", "tables", "images", "links", "code"):
+            assert _counts(b)[key] == _counts(a)[key], (relative, key)
+        built += 1
+    assert built >= 25
+
+
+def _stub_shortcodes(content: Path, folder: Path) -> None:
+    """A template for every shortcode the pages use (the theme's are not here):
+    one that shows its body where the pages close it, else an empty span."""
+    folder.mkdir(parents=True)
+    text = "\n".join(p.read_text(encoding="utf-8") for p in content.rglob("*.md"))
+    for name in set(re.findall(r"\{\{[<%]\s*([a-zA-Z][\w-]*)", text)):
+        paired = re.search(r"\{\{[<%]\s*/\s*" + name + r"\s*[>%]\}\}", text)
+        body = '<div class="sc">{{ .Inner }}</div>' if paired else '<span class="sc"></span>'
+        (folder / f"{name}.html").write_text(body, encoding="utf-8")

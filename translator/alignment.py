@@ -65,8 +65,9 @@ class Alignment:
 
     @property
     def pairs(self) -> list[tuple[int, str, str]]:
-        """(source line, source text, variant text) for the QA checks."""
-        return [(line, s, t) for line, _kind, s, t in self.rows]
+        """(source line, source text, variant text) for the QA checks; code is
+        copied, never translated, and not checked."""
+        return [(line, s, t) for line, kind, s, t in self.rows if kind != "code"]
 
 
 def align(article: Article, read_back: ReadVariant) -> Alignment:

@@ -87,6 +87,16 @@ def is_template_only(text: str) -> bool:
     return bool(TEMPLATE_RE.search(text)) and not TEMPLATE_RE.sub("", text).strip()
 
 
+def nothing_to_translate(text: str, fmt: Format = "markdown") -> bool:
+    """Whether *text* has no letters outside its protected spans (a code span,
+    a link label, an attribute list): kept as it is, never translated.
+
+    >>> nothing_to_translate("`menu.before`"), nothing_to_translate("Use `x` here")
+    (True, False)
+    """
+    return not any(map(str.isalpha, codec.strip(mask(text, fmt).text)))
+
+
 @dataclass
 class Masked:
     text: str

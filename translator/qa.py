@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from . import langid
 from .errors import UsageError
 from .locales import iso_language
-from .protect import CODE, EMAIL, FORMAT, TEMPLATE, URL, is_template_only
+from .protect import CODE, EMAIL, FORMAT, TEMPLATE, URL, is_template_only, nothing_to_translate
 from .urls import has_unsafe_scheme
 
 if TYPE_CHECKING:
@@ -38,8 +38,11 @@ ERROR, WARNING = "error", "warning"
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _SPACES = "\u00a0\u202f\u2009 "
 _VERSION = re.compile(r"(?<![0-9A-Za-z_.])\d+\.\d+\.(?:\d+|[xX*])(?:\.(?:\d+|[xX*]))*")
+# Latin letters beyond ASCII (accented, and pseudo-localized text): a digit
+# after one is part of a word ("HTML5" is "ĦŦḾĿ5"), not a number.
+_LATIN_LETTERS = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 _NUMBER = re.compile(
-    rf"(?<![0-9A-Za-z_.,])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,'’]\d+)*)"
+    rf"(?<![0-9A-Za-z_.,{_LATIN_LETTERS}])(?:\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,'’]\d+)*)"
 )
 _SPANS = re.compile("|".join(f"(?:{p})" for p in (TEMPLATE, CODE, URL, EMAIL, FORMAT)), re.DOTALL)
 _URL_RE = re.compile(URL)
@@ -470,7 +473,7 @@ def check_untranslated(p: Pair) -> Iterator[str]:
     untranslated too; a person's real translation there is not.  A segment of
     nothing but template tags (a shortcode line) has nothing to translate.
     """
-    if is_template_only(p.source):
+    if is_template_only(p.source) or nothing_to_translate(p.source):
         return
     if p.pseudo:
         if _only_names_or_numbers(p.source):

@@ -140,7 +140,7 @@ def plan_translation(article: Article, target: str, source: str | None = None) -
             and unit
             and not any(map(str.isalpha, strip(unit.masked.text)))
         ):
-            unit = None  # only markup (a lone link label, an attribute list): kept
+            unit = None  # only markup (a lone code span, an attribute list): kept
         units.append((block, unit))
     segments: list[str] = []
     for _block, unit in units:
