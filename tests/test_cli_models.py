@@ -16,8 +16,9 @@ def test_install_then_list_json(run_cli, packages_dir, fixture_packages):
     assert result.exit_code == 0, result.stderr
     assert "installed en→fr" in result.stdout
     rows = json.loads(run_cli("models", "list", "--format", "json").stdout)
-    assert rows == [
+    assert [r for r in rows if r["engine"] == "argos"] == [
         {
+            "engine": "argos",
             "from": "en",
             "to": "fr",
             "name": "translate-en_fr",

@@ -97,6 +97,7 @@ def test_every_registered_check_has_a_case_here():
     assert {c.id for c in qa.CHECKS.values() if c.scope == "document"} == {
         "segment-count",
         "structure",
+        "unknown-words",
     }
 
 

@@ -62,6 +62,7 @@ class Alignment:
     # Markdown source and variant: their bodies, for the structure check.
     source_body: str = ""
     variant_body: str = ""
+    unknown_words: str = ""  # the variant's record of words its engine did not know
 
     @property
     def pairs(self) -> list[tuple[int, str, str]]:
@@ -91,4 +92,5 @@ def align(article: Article, read_back: ReadVariant) -> Alignment:
         variant_blocks=len(read_back.blocks),
         source_body=article.body if same_markup else "",
         variant_body=read_back.body if same_markup else "",
+        unknown_words=str(meta.get("unknown_words") or ""),
     )

@@ -1247,7 +1247,7 @@ def models() -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def models_list(fmt: str) -> None:
-    """List installed packages: from, to, name, version and path.
+    """List installed pairs: engine (argos, apertium), from, to, name, version, path.
 
     A broken package directory is reported on stderr and never hides the others.
 
@@ -1263,7 +1263,9 @@ def models_list(fmt: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for r in rows:
-            click.echo(f"{r['from']}→{r['to']}  {r['name']}  {r['version']}  {r['path']}")
+            click.echo(
+                f"{r['engine']:8s}  {r['from']}→{r['to']}  {r['name']}  {r['version']}  {r['path']}"
+            )
         if not rows:
             click.echo("no packages installed", err=True)
     for b in listing.broken:

@@ -228,11 +228,34 @@ def translation_key(article: Article, source: str) -> str:
     return PurePath(source).with_suffix("").as_posix()
 
 
+def _unknown_words(
+    engine: Engine, item: _Item, translated: list[str], findings: list[qa.Finding], run: Run
+) -> list[str]:
+    """The words the engine marked as unknown in this variant (Apertium's ``*``,
+    ``#`` and ``@``), each block's as a notice and a QA warning; all of them."""
+    if "unknown-words" in run.options.skip_checks:
+        return []
+    found: list[str] = []
+    for owner, unit in item.plan.units:
+        if unit is None:
+            continue
+        pieces = translated[unit.first : unit.first + len(unit.sentences)]
+        words = list(dict.fromkeys(w for p in pieces for w in engine.unknown_words(p)))
+        if not words:
+            continue
+        line = owner.line if owner is not None else 1
+        message = f"words the engine did not know, left as written: {', '.join(words)}"
+        run.report.notices.append(Notice(message, item.article.path, line))
+        findings.append(qa.Finding(unit.first, line, "unknown-words", qa.WARNING, message))
+        found.extend(w for w in words if w not in found)
+    return found
+
+
 def _options_key(engine: Engine, options: LocalizeOptions) -> str:
     """The variant's ``options``: the decoding options (none for the pseudo
     engine), the glossary's digest (a changed glossary rewrites it) and
     ``dateline=off`` under ``--no-dateline``."""
-    parts = [] if engine.name == "pseudo" else [engine.options.key()]
+    parts = [key] if (key := engine.options_key()) else []
     if options.glossary is not None:
         parts.append(f"glossary={options.glossary.digest}")
     if not options.dateline:
@@ -940,7 +963,8 @@ def _translate_missing(
     (:class:`translator.glossary.TermPass`)."""
     terms_pass = TermPass(missing, terms)
     # sized from the whole chunk (a resumed run cuts its remaining batches the same way)
-    size = batch_size(total, run.executor.slots(), run.options.batch_segments)
+    ceiling = max(run.options.batch_segments, run.engine.segments_per_call)
+    size = batch_size(total, run.executor.slots(), ceiling)
     batches = [(src, tgt, b) for b in split_batches(terms_pass.texts, size)]
     try:
         for index, out in run.executor.run(batches):
@@ -1006,14 +1030,19 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         run.report.notices.append(
             Notice(f"protected span {event.action}: {event.span}", item.article.path, event.line)
         )
+    skip = run.options.skip_checks
+    if identity != COPY and engine.writes_target_language(tr.source_lang, tr.target):
+        # a rule-based engine's drafts; people's text passed this check at entry
+        skip = skip | {"wrong-language"}
     findings = qa.check_pairs(
         translation_pairs(tr),
         tr.source_lang,
         tr.target,
         pseudo=engine.name == "pseudo" and identity != COPY,
-        skip=run.options.skip_checks,
+        skip=skip,
         terms=item.terms,
     )
+    unknown = _unknown_words(engine, item, translated, findings, run)
     pub = published_line(item.target, tr.source_lang, item.date)
     pub.shown = run.options.dateline
     meta = VariantMeta(
@@ -1032,6 +1061,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         qa=qa.summary(findings),
         review=item.people.counts(item.plan),
         author=item.article.meta.get("author") if item.article.format != "markdown" else None,
+        unknown_words=", ".join(unknown) or None,
     )
     written = write_variant(
         item.dest, run.options.fmt, tr, meta, pub, root=run.options.out, expect=item.planned

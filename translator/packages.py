@@ -28,7 +28,7 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -247,10 +247,12 @@ class PackageList:
 
     good: list[Any]  # engines.argos.PackageInfo
     broken: list[Any]  # engines.argos.BrokenPackage
+    apertium: list[Any] = field(default_factory=list)  # engines.apertium.Pair
 
     def as_dict(self) -> list[dict[str, str]]:
-        return [
+        rows = [
             {
+                "engine": "argos",
                 "from": p.from_code,
                 "to": p.to_code,
                 "name": p.name,
@@ -259,13 +261,32 @@ class PackageList:
             }
             for p in self.good
         ]
+        rows += [
+            {
+                "engine": "apertium",
+                "from": p.source,
+                "to": p.target,
+                "name": p.mode,
+                "version": pair_version(p),
+                "path": p.path,
+            }
+            for p in self.apertium
+        ]
+        return rows
+
+
+def pair_version(pair: Any) -> str:
+    from .engines.apertium import pair_digest
+
+    return pair_digest(pair.path)
 
 
 def list_packages() -> PackageList:
-    from .engines import argos
+    """The installed Argos packages and Apertium pairs."""
+    from .engines import apertium, argos
 
     good, broken = argos.scan()
-    return PackageList(good, broken)
+    return PackageList(good, broken, list(apertium.installed_pairs()))
 
 
 def remove_pair(from_code: str, to_code: str) -> Path:

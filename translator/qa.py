@@ -489,11 +489,15 @@ def check_wrong_language(p: Pair) -> Iterator[str]:
     """The target reads confidently as another language than the target locale's.
 
     Only targets with enough letters are identified; an untranslated target is
-    left to the untranslated check.
+    left to the untranslated check.  One quick trial first: a target it reads
+    as the target language (most of them) needs no full detection.
     """
     if not p.languages_differ or _untranslated(p):
         return
     if langid.letter_weight(langid.plain(p.target)) >= MIN_LANGUAGE_LETTERS:
+        quick = langid.detect(p.target, langid.QUICK_TRIALS)
+        if quick and quick[0][0] == p.target_lang:
+            return
         found = langid.detect(p.target)
         if found and found[0][0] != p.target_lang and found[0][1] >= LANGUAGE_CONFIDENCE:
             yield (
@@ -580,6 +584,14 @@ def check_structure(al: Alignment) -> Iterator[str]:
             f"block structure differs at block {at + 1}: {_nth(src.blocks, at)} in the source, "
             f"{_nth(var.blocks, at)} in the variant"
         )
+
+
+@check("unknown-words", WARNING, scope="document")
+def check_unknown_words(al: Alignment) -> Iterator[str]:
+    """Words the engine did not know (Apertium marks them) and left as written,
+    as the variant records them."""
+    if al.unknown_words:
+        yield f"words the engine did not know, left as written: {al.unknown_words}"
 
 
 def _times(count: int) -> str:

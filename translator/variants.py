@@ -75,6 +75,7 @@ OWNED = (
     "review",
     "content_sha256",
     "author",
+    "unknown_words",
 )
 # In a variant's options: written with --no-dateline.
 DATELINE_OFF = "dateline=off"
@@ -173,6 +174,7 @@ class VariantMeta:
     review: dict[str, int] | None = None  # segments, and how many are people's
     key_field: str = "translation_key"  # "translationKey" when the source sets Hugo's
     author: str | None = None  # a page's or text's byline ("By …")
+    unknown_words: str | None = None  # the engine's unknown words (Apertium), comma-separated
 
     def items(self) -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = []
@@ -197,6 +199,8 @@ class VariantMeta:
             out.append(("qa", self.qa))
         if self.review is not None:
             out.append(("review", self.review))
+        if self.unknown_words:
+            out.append(("unknown_words", self.unknown_words))
         out.append(("content_sha256", _UNHASHED))
         return out
 
@@ -206,7 +210,7 @@ def _yaml_value(key: str, value: Any) -> str:
         return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
-    if key in ("title", "date_display", "author"):
+    if key in ("title", "date_display", "author", "unknown_words"):
         return yaml_string(str(value))
     return yaml_scalar(str(value))
 
@@ -221,7 +225,7 @@ def _owned_here(meta: VariantMeta) -> set[str]:
     """The keys the tool writes in this variant: a key it owns but does not
     write this time (a date it could not read) is carried as the source has it."""
     written = {key for key, _ in meta.items()}
-    optional = ("title", "date", "date_display", "author")
+    optional = ("title", "date", "date_display", "author", "unknown_words")
     return {key for key in OWNED if key in written or key not in optional}
 
 

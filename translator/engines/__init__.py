@@ -1,7 +1,10 @@
 """Translation engines: translate a list of segments from one language to another.
 
 * ``pseudo``: deterministic pseudo-localization, for offline previews and tests;
-* ``argos``: Argos Translate packages run through CTranslate2 directly.
+* ``argos``: Argos Translate packages run through CTranslate2 directly;
+* ``apertium``: Debian's Apertium pairs (rule-based, no download);
+* ``auto``: per language pair, an installed Argos package, else an installed
+  Apertium pair.
 
 Engines receive segments whose protected spans are already placeholders
 (:mod:`translator.exchange.codec`) and must return one string per segment, in
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 
-ENGINES = ("argos", "pseudo")
+ENGINES = ("argos", "pseudo", "apertium", "auto")
 GROUP = 64  # segments in a model batch, on average (model_batches): near the token budget
 
 
@@ -77,9 +80,26 @@ class Engine(ABC):
     notes: list[str] = field(default_factory=list)
 
     name = "engine"
+    # Segments one call may take where that is more than the run's batches
+    # (--batch-segments): an engine that starts a process per call wants few.
+    segments_per_call = 0
 
     def check_pair(self, source: str, target: str) -> None:  # noqa: B027 - optional hook
         """Raise :class:`~translator.errors.UsageError` if the pair cannot be served."""
+
+    def options_key(self) -> str:
+        """The decoding options a translation depends on, as its variant records them."""
+        return self.options.key()
+
+    def unknown_words(self, output: str) -> list[str]:
+        """The words the engine marked as unknown in one of its *output* segments."""
+        return []
+
+    def writes_target_language(self, source: str, target: str) -> bool:
+        """Whether every output is in the target language but for the words the
+        engine marks as unknown (a rule-based engine): the wrong-language check
+        has nothing to find in its drafts."""
+        return False
 
     @abstractmethod
     def identity(self, source: str, target: str) -> str:
@@ -100,4 +120,12 @@ def get_engine(name: str, options: DecodeOptions | None = None) -> Engine:
         from .argos import ArgosEngine
 
         return ArgosEngine(options)
+    if name == "apertium":
+        from .apertium import ApertiumEngine
+
+        return ApertiumEngine(options)
+    if name == "auto":
+        from .auto import AutoEngine
+
+        return AutoEngine(options)
     raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

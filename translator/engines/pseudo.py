@@ -61,6 +61,9 @@ class PseudoEngine(Engine):
     def identity(self, source: str, target: str) -> str:
         return "pseudo"
 
+    def options_key(self) -> str:
+        return ""
+
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
         self.calls += sum(1 for s in segments if s.strip())
         return [pseudo_localize(s, target) for s in segments]

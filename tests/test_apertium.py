@@ -1,0 +1,182 @@
+"""Real translations with Debian's Apertium (``apertium`` and ``apertium-eng-spa``,
+which ``.ci/run`` installs): placeholders, markup, glossaries and unknown
+words through a real engine, which the pseudo engine cannot prove."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from translator.engines.apertium import ApertiumEngine, installed_pairs, strip_marks
+from translator.readers.markdown import outline
+
+from .conftest import SAMPLES
+
+pytestmark = pytest.mark.skipif(
+    not any(p.mode == "eng-spa" for p in installed_pairs()),
+    reason="Apertium's eng-spa pair is not installed (.ci/run installs apertium-eng-spa)",
+)
+
+ARTICLE = """---
+title: The harbour reopens
+date: 2025-09-04
+---
+
+# The harbour reopens
+
+Read [the port report](https://example.org/reports/pier-2025.pdf) and run `make check` before
+10:30 on Monday, said Margaret Ellison.
+
+The timber pier will cost 4.2 million euros, see {{< ref "budget.md" >}} for the budget.
+"""
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".translator").mkdir()
+    (tmp_path / "news").mkdir()
+    return tmp_path
+
+
+def _body(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+
+
+def test_the_engine_translates_in_one_process_and_keeps_placeholders():
+    engine = ApertiumEngine()
+    out = engine.translate(
+        ["The library ⟦0⟧opens⟦1⟧ today.", "", "The timber pier is new"], "en", "es"
+    )
+    assert out[1] == "" and "⟦0⟧" in out[0] and "⟦1⟧" in out[0]
+    assert "biblioteca" in out[0] and "*" not in out[2]
+    assert engine.unknown_words(out[2]) == ["timber", "pier"]
+    assert engine.calls == 2
+
+
+def test_marks_are_stripped_and_a_hashtag_of_the_source_kept():
+    assert strip_marks("*Ellison dijo #canal @x", "Ellison said @x") == (
+        "Ellison dijo canal @x",
+        ["Ellison", "canal"],
+    )
+
+
+def test_localize_writes_spanish_with_every_url_number_and_code_span_kept(site, run_cli):
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    result = run_cli("localize", "news", "--to", "es", "--engine", "apertium", "--out", "out")
+    assert result.exit_code == 0, result.stderr
+    variant = site / "out" / "harbour.es.md"
+    body = _body(variant)
+    for kept in ("(https://example.org/reports/pier-2025.pdf)", "`make check`", "10:30",
+                 "4.2", '{{< ref "budget.md" >}}'):  # fmt: skip
+        assert kept in body, kept
+    assert "puerto" in body.lower() and "Publicado el 4 de septiembre de 2025" in body
+    assert not re.search(r"(?<!\w)[*#@]\w", body), body  # no marks
+    assert outline(body.split("\n\n", 1)[1]).destinations == outline(ARTICLE).destinations
+    meta = yaml.safe_load(variant.read_text(encoding="utf-8").split("---\n")[1])
+    assert meta["engine"].startswith("apertium eng-spa ") and meta["qa"]["warnings"] >= 1
+    assert "timber" in meta["unknown_words"]
+    qa = run_cli("qa", "news/harbour.md", str(variant))
+    assert "unknown-words" in qa.stdout and "timber" in qa.stdout
+
+
+def test_the_samples_in_spanish(site, run_cli):
+    for name in ("council-budget.html", "scraped-ticker.txt"):
+        shutil.copy(SAMPLES / name, site / "news" / name)
+    result = run_cli("localize", "news", "--to", "es", "--engine", "apertium", "--out", "out")
+    assert result.exit_code == 0, result.stderr
+    page = (site / "out" / "council-budget.es.md").read_text(encoding="utf-8")
+    assert "biblioteca" in page and "8.5" in page and "2027" in page
+    assert not re.search(r"(?<!\w)[*#@]\w", _body(site / "out" / "council-budget.es.md"))
+
+
+def test_an_html_sources_inline_link_stays_a_link_around_spanish_text(site, run_cli):
+    (site / "news" / "p.html").write_text(
+        "<html><body><article><h1>The new library</h1><p>The city published "
+        '<a href="https://example.org/plan.pdf">the building plan</a> on Monday, and residents '
+        "can read it at the town hall until the end of the month.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    for fmt in ("md", "html"):
+        result = run_cli("localize", "news", "--to", "es", "--engine", "apertium", "--out",
+                         f"out-{fmt}", "--format", fmt)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    md = _body(site / "out-md" / "p.es.md")
+    link = re.search(r"\[([^\]]+)\]\(https://example\.org/plan\.pdf\)", md)
+    assert link and "plan" in link.group(1) and "building" not in link.group(1)
+    html = (site / "out-html" / "p.es.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="https://example\.org/plan\.pdf">[^<]*plan[^<]*</a>', html)
+
+
+def test_a_glossary_keeps_names_and_forces_terms_through_apertium(site, run_cli):
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    (site / "g.csv").write_text(
+        "en,es,status\nMargaret Ellison,,dnt\ntimber pier,muelle de madera,\n", encoding="utf-8"
+    )
+    result = run_cli("localize", "news", "--to", "es", "--engine", "apertium", "--out", "out",
+                     "--glossary", "g.csv")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    body = _body(site / "out" / "harbour.es.md")
+    assert "Margaret Ellison" in body and "muelle de madera" in body.lower()
+    assert "*Ellison" not in body
+
+
+def test_auto_picks_apertium_where_no_argos_package_is_installed(site, run_cli, packages_dir):
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    result = run_cli("localize", "news", "--to", "es", "--engine", "auto", "--out", "out")
+    assert result.exit_code == 0, result.stderr
+    meta = yaml.safe_load((site / "out" / "harbour.es.md").read_text("utf-8").split("---\n")[1])
+    assert meta["engine"].startswith("apertium eng-spa")
+
+
+def test_a_missing_pair_is_one_line_naming_the_package(site, run_cli, packages_dir):
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    for engine in ("apertium", "auto"):
+        result = run_cli("localize", "news", "--to", "ca", "--engine", engine, "--out", "out")
+        assert result.exit_code == 2
+        assert "apertium-eng-cat" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (site / "out").exists()
+
+
+def test_translate_and_preview_through_apertium(site, run_cli):
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    result = run_cli("translate", "news/harbour.md", "--to", "es", "--engine", "apertium")
+    assert result.exit_code == 0, result.stderr
+    assert "`make check`" in result.stdout and "puerto" in result.stdout.lower()
+    preview = run_cli("preview", "news/harbour.md", "--to", "es", "--engine", "apertium",
+                      "-o", "p.html")  # fmt: skip
+    assert preview.exit_code == 0, preview.stderr
+    assert "puerto" in (site / "p.html").read_text(encoding="utf-8").lower()
+
+
+def test_a_fidelity_pass_through_apertium_keeps_links_and_code_spans(site, run_cli):
+    doc = (
+        "# Setup\n\nInstall the tool with [pip](https://pip.pypa.io/) and run `tool --help`.\n\n"
+        "| Option | Meaning |\n|---|---|\n| `--to` | The target languages. |\n\n"
+        '!!! note "Before you start"\n    Keep a copy of your settings.\n'
+    )
+    (site / "news" / "setup.md").write_text(doc, encoding="utf-8")
+    result = run_cli("localize", "news", "--to", "es", "--from", "en", "--engine", "apertium",
+                     "--out", "out")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    body = _body(site / "out" / "setup.es.md")
+    src, var = outline(doc), outline(body.lstrip("\n"))
+    assert var.blocks == src.blocks and var.destinations == src.destinations
+    assert var.code_spans == src.code_spans and var.tables == src.tables
+    assert '!!! note "' in body and "Keep a copy" not in body
+
+
+def test_models_list_shows_the_apertium_pairs_with_an_engine_column(run_cli, packages_dir):
+    import json
+
+    rows = json.loads(run_cli("models", "list", "--format", "json").stdout)
+    pair = next(r for r in rows if r["name"] == "eng-spa")
+    assert pair["engine"] == "apertium" and (pair["from"], pair["to"]) == ("en", "es")
+    assert len(pair["version"]) == 12
+    text = run_cli("models", "list").stdout
+    assert re.search(r"^apertium\s+en→es\s+eng-spa ", text, re.M)
