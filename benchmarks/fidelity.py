@@ -36,6 +36,7 @@ The floors live in ``benchmarks/fidelity_baseline.json``; the script exits 1
 when a figure misses its limit.
 
     python benchmarks/fidelity.py [--data DIR] [--json] [--show FILE] [--tool NAME]
+    python benchmarks/fidelity.py --engine apertium --to es    (the tool alone, a real engine)
 """
 
 from __future__ import annotations
@@ -220,6 +221,8 @@ def _inline_bits(token: Any, doc: Doc) -> None:
             text.append(child.content)
         elif child.type == "text":
             text.append(child.content)
+        elif child.type == "code_inline":
+            doc.bags["code_spans"][child.content] += 1
     joined = " ".join(_ATTRIBUTES.sub("", _NOT_PROSE.sub("", "".join(text))).split())
     marker = _CONTAINER.match(joined)
     if marker:  # an admonition's or tab's marker line: only a quoted title is prose
@@ -298,7 +301,16 @@ def read_doc(text: str, *, drop_lead: bool = False) -> tuple[Doc, dict[str, Any]
     doc = Doc(
         bags={
             k: Counter()
-            for k in ("urls", "fences", "code", "html", "templates", "markers", "container_prose")
+            for k in (
+                "urls",
+                "fences",
+                "code",
+                "html",
+                "templates",
+                "markers",
+                "container_prose",
+                "code_spans",
+            )
         }
     )
     tokens = _MD.parse(body)
@@ -344,6 +356,7 @@ def compare(source: str, output: str | None, *, tool_output: bool) -> dict[str, 
     for key in ("headings", "tables", "images", "list_items"):
         row[f"{key}_src"] = src.counts[key]
     row["urls_src"] = sum(src.bags["urls"].values())
+    row["code_spans_src"] = sum(src.bags["code_spans"].values())
     row["prose_src"] = sum(src.prose.values()) + sum(src.bags["container_prose"].values())
     row["container_prose_src"] = sum(src.bags["container_prose"].values())
     row["html_src"] = sum(src.bags["html"].values())
@@ -360,6 +373,7 @@ def compare(source: str, output: str | None, *, tool_output: bool) -> dict[str, 
     for key in ("headings", "tables", "images", "list_items"):
         row[f"{key}_lost"] = max(0, src.counts[key] - out.counts[key])
     row["urls_lost"] = _lost(src.bags["urls"], out.bags["urls"])
+    row["code_spans_lost"] = _lost(src.bags["code_spans"], out.bags["code_spans"])
     row["fence_info_changed"] = _lost(src.bags["fences"], out.bags["fences"])
     row["code_blocks_changed"] = _lost(src.bags["code"], out.bags["code"])
     row["html_blocks_changed"] = _lost(src.bags["html"], out.bags["html"])
@@ -384,9 +398,9 @@ def _cpu_of(command: list[str], **kwargs: Any) -> tuple[subprocess.CompletedProc
     return done, cpu
 
 
-def run_translator(src: Path, out: Path) -> float:
+def run_translator(src: Path, out: Path, engine: str = "pseudo", to: str = "fr") -> float:
     done, cpu = _cpu_of(
-        [*TRANSLATOR, "localize", str(src), "--to", "fr", "--from", "en", "--engine", "pseudo",
+        [*TRANSLATOR, "localize", str(src), "--to", to, "--from", "en", "--engine", engine,
          "--out", str(out), "--no-cache"],
         cwd=src.parent,
     )  # fmt: skip
@@ -407,20 +421,20 @@ def run_peer(script: str, src: Path, out: Path) -> float:
     return cpu
 
 
-def _variant_of(source: Path, src_root: Path, out_root: Path, tool: str) -> Path:
+def _variant_of(source: Path, src_root: Path, out_root: Path, tool: str, to: str = "fr") -> Path:
     rel = source.relative_to(src_root)
     if tool == "translator":
-        return out_root / rel.parent / f"{source.stem}.fr.md"
+        return out_root / rel.parent / f"{source.stem}.{to.lower()}.md"
     return out_root / rel
 
 
 def score(
-    files: list[Path], src_root: Path, out_root: Path, tool: str
+    files: list[Path], src_root: Path, out_root: Path, tool: str, to: str = "fr"
 ) -> tuple[dict[str, Any], list[tuple[str, dict[str, int]]]]:
     total: Counter[str] = Counter()
     rows = []
     for source in files:
-        dest = _variant_of(source, src_root, out_root, tool)
+        dest = _variant_of(source, src_root, out_root, tool, to)
         output = dest.read_text(encoding="utf-8") if dest.is_file() else None
         row = compare(source.read_text(encoding="utf-8"), output, tool_output=tool == "translator")
         rows.append((str(source.relative_to(src_root)), row))
@@ -431,7 +445,7 @@ def score(
         "refused": total["refused"],
         "structure_kept": round(total["structure_kept"] / n, 4),
     }
-    for key in ("headings", "tables", "images", "list_items", "urls"):
+    for key in ("headings", "tables", "images", "list_items", "urls", "code_spans"):
         figures[f"{key}_lost"] = total[f"{key}_lost"]
         figures[f"{key}_lost_share"] = round(total[f"{key}_lost"] / max(1, total[f"{key}_src"]), 4)
     for key in (
@@ -461,12 +475,18 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", help="print the rows of files whose path holds this text")
     parser.add_argument("--tool", action="append", choices=["translator", "mdpo", "po4a"])
+    parser.add_argument(
+        "--engine", default="pseudo", help="the tool's engine (apertium: a real one, --to es)"
+    )
+    parser.add_argument("--to", default="fr", help="the target locale")
     args = parser.parse_args()
     corpus = args.data / "corpus" if (args.data / "corpus").is_dir() else args.data
     if not corpus.is_dir():
         print(f"no corpus at {corpus}", file=sys.stderr)
         return 2
-    tools = args.tool or ["translator", "mdpo", "po4a"]
+    tools = args.tool or (
+        ["translator", "mdpo", "po4a"] if args.engine == "pseudo" else ["translator"]
+    )
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         src_root = Path(tmp) / "site" / "content"
@@ -476,7 +496,7 @@ def main() -> int:
         for tool in tools:
             out_root = Path(tmp) / f"out-{tool}"
             if tool == "translator":
-                cpu = run_translator(src_root, out_root)
+                cpu = run_translator(src_root, out_root, args.engine, args.to)
             elif tool == "mdpo":
                 try:
                     import mdpo  # noqa: F401
@@ -489,7 +509,7 @@ def main() -> int:
                     print("po4a is not installed: skipped (apt-get install po4a)", file=sys.stderr)
                     continue
                 cpu = run_peer(_PO4A, src_root, out_root)
-            figures, rows = score(files, src_root, out_root, tool)
+            figures, rows = score(files, src_root, out_root, tool, args.to)
             figures["cpu_seconds"] = round(cpu, 2)
             results[tool] = figures
             if args.show:
@@ -503,7 +523,12 @@ def main() -> int:
     for peer in ("mdpo", "po4a"):
         if peer in results and "translator" in results:
             flat[f"ahead_of_{peer}"] = _ahead(results["translator"], results[peer])
-    return gate(flat, BASELINE, as_json=args.json, data_sha256=data_digest(corpus), width=40)
+    baseline = (
+        BASELINE
+        if args.engine == "pseudo"
+        else BASELINE.with_name(f"fidelity_{args.engine}_baseline.json")
+    )
+    return gate(flat, baseline, as_json=args.json, data_sha256=data_digest(corpus), width=40)
 
 
 def _ahead(ours: dict[str, Any], theirs: dict[str, Any]) -> bool:

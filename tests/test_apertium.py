@@ -180,3 +180,49 @@ def test_models_list_shows_the_apertium_pairs_with_an_engine_column(run_cli, pac
     assert len(pair["version"]) == 12
     text = run_cli("models", "list").stdout
     assert re.search(r"^apertium\s+en→es\s+eng-spa ", text, re.M)
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_dask_workers_translate_with_the_same_pair_and_files(tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    from translator import localize as loc
+    from translator.locales import parse_locales
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(6):
+        (corpus / f"a{n}.md").write_text(ARTICLE.replace("harbour", f"harbour {n}"), "utf-8")
+
+    def options(out: str, **kw) -> loc.LocalizeOptions:
+        return loc.LocalizeOptions(
+            targets=parse_locales("es"), out=str(tmp_path / out), engine="apertium",
+            cache=str(tmp_path / f"{out}.sqlite3"), **kw,
+        )  # fmt: skip
+
+    local = loc.localize([str(corpus)], options("local"))
+    remote = loc.localize([str(corpus)], options("dask", executor="dask", jobs=2))
+    assert not local.failures and not remote.failures
+    files = sorted(p.name for p in (tmp_path / "local").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "dask").iterdir()) and len(files) == 6
+    for name in files:
+        a = (tmp_path / "local" / name).read_text(encoding="utf-8")
+        b = (tmp_path / "dask" / name).read_text(encoding="utf-8")
+        assert _body_of(a) == _body_of(b)
+
+
+def _body_of(text: str) -> str:
+    return text.split("\n---\n", 1)[1]
+
+
+def test_a_dask_worker_without_the_pair_is_refused_in_one_line():
+    from translator.errors import UsageError
+    from translator.executors import refuse_apertium_workers
+
+    here = {("en", "es"): "apertium eng-spa abc"}
+    refuse_apertium_workers(here, {"tcp://a": ["apertium eng-spa abc"]})
+    with pytest.raises(UsageError) as missing:
+        refuse_apertium_workers(here, {"tcp://b": ["missing: no Apertium pair for en → es"]})
+    assert str(missing.value).count("\n") == 0 and "tcp://b" in str(missing.value)
+    with pytest.raises(UsageError, match="it has apertium eng-spa def"):
+        refuse_apertium_workers(here, {"tcp://c": ["apertium eng-spa def"]})

@@ -159,6 +159,44 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run
 
 
+APERTIUM_IDENTITY = "apertium "
+
+
+def _worker_apertium(pairs: list[tuple[str, str]]) -> list[str]:
+    """On a worker: the identity of each Apertium pair there, or why it is missing."""
+    from .engines.apertium import ApertiumEngine
+
+    engine = ApertiumEngine()
+    found = []
+    for source, target in pairs:
+        try:
+            found.append(engine.identity(source, target))
+        except UsageError as exc:
+            found.append(f"missing: {exc}")
+    return found
+
+
+def refuse_apertium_workers(here: dict[tuple[str, str], str], states: dict[str, list[str]]) -> None:
+    """One line (UsageError) for the first worker whose Apertium pair is missing
+    or another version than this machine's.
+
+    >>> refuse_apertium_workers({("en", "es"): "apertium eng-spa 1"}, {"w1": ["apertium eng-spa 1"]})
+    >>> refuse_apertium_workers({("en", "es"): "apertium eng-spa 1"}, {"w2": ["missing: no pair"]})
+    Traceback (most recent call last):
+    translator.errors.UsageError: Dask worker w2 cannot translate en→es with Apertium (no pair); install Debian's package there: the tool ships Argos packages to workers, never Debian's
+    """
+    for worker, found in sorted(states.items()):
+        for (source, target), identity, state in zip(here, here.values(), found, strict=True):
+            if state == identity:
+                continue
+            why = state.split(": ", 1)[1] if state.startswith("missing") else f"it has {state}"
+            raise UsageError(
+                f"Dask worker {worker} cannot translate {source}→{target} with Apertium ({why}); "
+                "install Debian's package there: the tool ships Argos packages to workers, "
+                "never Debian's"
+            )
+
+
 def _translate_in_worker(
     engine_name: str, options: DecodeOptions, batch: Batch
 ) -> tuple[list[str], int]:
@@ -451,6 +489,7 @@ class DaskExecutor:
         """Check that every worker holds the packages of *pairs* as this machine
         has them (by digest), and ship them to the workers that lack them.  A
         worker with another version is refused in one line (UsageError)."""
+        self._check_apertium(engine, pairs)
         route = getattr(engine, "route", None)
         if route is None:
             return  # the pseudo engine needs no package
@@ -464,6 +503,19 @@ class DaskExecutor:
             self.sources.update({w: info.path for w, info in zip(wanted, infos, strict=True)})
             self.expected[pair] = wanted
             self._ship(wanted)
+
+    def _check_apertium(self, engine: Engine, pairs: set[tuple[str, str]]) -> None:
+        """Every worker must hold the Apertium pairs the run uses, as this machine
+        has them: Debian's packages are installed there, never shipped."""
+        here = {
+            pair: identity
+            for pair in sorted(pairs)
+            if pair[0] != pair[1]
+            and (identity := engine.identity(*pair)).startswith(APERTIUM_IDENTITY)
+        }
+        if here:
+            states: dict[str, list[str]] = self.client.run(_worker_apertium, list(here))
+            refuse_apertium_workers(here, states)
 
     def _ship(self, wanted: tuple[Any, ...]) -> None:
         from .packages import pack

@@ -965,7 +965,13 @@ def _translate_missing(
     # sized from the whole chunk (a resumed run cuts its remaining batches the same way)
     ceiling = max(run.options.batch_segments, run.engine.segments_per_call)
     size = batch_size(total, run.executor.slots(), ceiling)
-    batches = [(src, tgt, b) for b in split_batches(terms_pass.texts, size)]
+    if run.engine.segments_per_call and run.executor.slots() <= 1:
+        # an engine whose output does not hang on its batches, one process a
+        # call: as few calls as it takes
+        texts, step = terms_pass.texts, run.engine.segments_per_call
+        batches = [(src, tgt, texts[i : i + step]) for i in range(0, len(texts), step)]
+    else:
+        batches = [(src, tgt, b) for b in split_batches(terms_pass.texts, size)]
     try:
         for index, out in run.executor.run(batches):
             pairs = [

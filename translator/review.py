@@ -517,6 +517,8 @@ class Review:
             recorded = str(meta.get("engine") or "")
             if recorded == "pseudo":
                 engine = "pseudo"
+            elif recorded.startswith("apertium "):
+                engine = "apertium"
             elif recorded and recorded != "identity":
                 engine = "argos"
             # the variant's options: "beam=4", and "glossary=…" with a glossary

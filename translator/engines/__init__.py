@@ -81,7 +81,8 @@ class Engine(ABC):
 
     name = "engine"
     # Segments one call may take where that is more than the run's batches
-    # (--batch-segments): an engine that starts a process per call wants few.
+    # (--batch-segments): an engine that starts a process per call, and whose
+    # output does not hang on what else is in its batch, wants few calls.
     segments_per_call = 0
 
     def check_pair(self, source: str, target: str) -> None:  # noqa: B027 - optional hook

@@ -5,9 +5,9 @@ packages such as ``apertium-eng-spa``): real translations with no download.
   language codes (``eng``, ``spa``, ``spa-eng_US``) are mapped to the tool's
   (``en``, ``es``, ``en-US``) through CLDR's language aliases (Babel).
 * One ``apertium`` process per call translates every segment of the call,
-  one segment a paragraph (Apertium keeps paragraph breaks, and reads each
-  paragraph on its own): never one process per segment.  The tool's
-  placeholders pass through untouched.
+  one segment an HTML paragraph (Apertium reads each on its own): never one
+  process per segment.  The tool's placeholders go through as empty tags,
+  which Apertium's format handling keeps whole and in place (superblanks).
 * Apertium marks the words it could not translate: ``*`` unknown, ``#``
   a generation error, ``@`` a transfer error.  The marks never reach the
   output; each marked word is kept in :attr:`ApertiumEngine.unknown`, by
@@ -20,6 +20,7 @@ packages such as ``apertium-eng-spa``): real translations with no download.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ from pathlib import Path
 from babel.core import get_global
 
 from ..errors import UsageError
+from ..exchange import codec
 from . import Engine
 
 TIMEOUT = 600  # seconds one call may take
@@ -43,6 +45,33 @@ PARAGRAPH = "\n\n"
 # A mark Apertium puts before a word: unknown (*), generation (#) or transfer (@) error.
 _MARK = re.compile(r"(?<![\w*#@])([*#@])(\w[\w'’-]*)")
 _MODE_FILE = re.compile(r"'(/[^']+)'")
+
+
+# Apertium's own format handling keeps each tag as a "superblank": never
+# split, never with a word moved inside.  The tool's placeholders go through
+# as empty tags (in text, "⟦0⟧Google's guidelines" came back as "⟦el código
+# abierto de 0⟧Google": brackets and digit are words to it).  Each segment is
+# a paragraph of its own.  TRANSLATOR_APERTIUM_FORMAT=txt sends plain text
+# instead (benchmarks/fidelity.py measures both).
+FORMAT_VARIABLE = "TRANSLATOR_APERTIUM_FORMAT"
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_SUPERBLANK = re.compile(r'<br class="t(\d+)">')
+
+
+def _as_html(segment: str) -> str:
+    """A segment as one HTML paragraph, its placeholders as empty tags.
+
+    >>> _as_html("A & B " + codec.placeholder(3) + ".")
+    '<p>A &amp; B <br class="t3">.</p>\\n'
+    """
+    escaped = html.escape(segment, quote=False)
+    return "<p>" + codec.replace(escaped, lambda n: f'<br class="t{n}">') + "</p>\n"
+
+
+def _from_html(paragraph: str) -> str:
+    """The paragraph Apertium wrote back, as a segment with placeholders."""
+    text = _SUPERBLANK.sub(lambda m: codec.placeholder(int(m.group(1))), paragraph)
+    return html.unescape(text)
 
 
 @dataclass(frozen=True)
@@ -218,17 +247,23 @@ class ApertiumEngine(Engine):
         return out
 
     def _run(self, pair: Pair, lines: list[str]) -> list[str]:
-        """One process over *lines*, one output paragraph each."""
+        """One process over *lines*, one output segment each."""
+        superblanks = os.environ.get(FORMAT_VARIABLE, "html") != "txt"
+        text = "".join(_as_html(line) for line in lines) if superblanks else PARAGRAPH.join(lines)
+        command = ["apertium", "-d", str(Path(pair.path).parent.parent)]
         done = subprocess.run(
-            ["apertium", "-d", str(Path(pair.path).parent.parent), pair.mode],
-            input=PARAGRAPH.join(lines) + "\n",
+            [*command, *(["-f", "html"] if superblanks else []), pair.mode],
+            input=text + "\n",
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
         )
         if done.returncode != 0:
             raise UsageError(f"apertium {pair.mode} failed: {done.stderr.strip()[:200]}")
-        result = done.stdout.rstrip("\n").split(PARAGRAPH)
+        if superblanks:
+            result = [_from_html(p) for p in _PARAGRAPH.findall(done.stdout)]
+        else:
+            result = done.stdout.rstrip("\n").split(PARAGRAPH)
         if len(result) != len(lines):
             # not one line out per line in: each segment alone (slow, never wrong)
             return (
