@@ -226,3 +226,65 @@ def test_a_dask_worker_without_the_pair_is_refused_in_one_line():
     assert str(missing.value).count("\n") == 0 and "tcp://b" in str(missing.value)
     with pytest.raises(UsageError, match="it has apertium eng-spa def"):
         refuse_apertium_workers(here, {"tcp://c": ["apertium eng-spa def"]})
+
+
+def test_a_review_save_keeps_the_apertium_engine(site, run_cli):
+    from translator.locales import parse_locales
+    from translator.review import Review, ReviewOptions
+
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    assert run_cli("localize", "news", "--to", "es", "--engine", "apertium").exit_code == 0
+    variant = site / "news" / "harbour.es.md"
+    review = Review(["news"], ReviewOptions(parse_locales("es")))
+    segment = next(s for s in review.article("0", "es").segments if "10:30" in s.source)
+    mine = "Hoy: " + segment.target  # a person's edit of Apertium's draft, spans kept
+    saved = review.save("0", "es", segment.id, mine, segment.target)
+    assert saved.ok, saved.message
+    text = variant.read_text(encoding="utf-8")
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert mine in text and meta["engine"].startswith("apertium eng-spa")
+    assert "puerto" in text.lower()  # the other segments: Apertium's still
+
+
+def test_export_and_import_through_apertium_drafts(site, run_cli):
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    args = ("localize", "news", "--to", "es", "--engine", "apertium")
+    assert run_cli(*args).exit_code == 0
+    assert run_cli("export", "news", "--to", "es", "--out", "x").exit_code == 0
+    xlf = next((site / "x").rglob("*.xlf"))
+    text = xlf.read_text(encoding="utf-8")
+    assert "puerto" in text.lower() and "*timber" not in text  # drafts without marks
+    unit = text.index("<source>The harbour reopens</source>")
+    start = text.index("<target>", unit)
+    end = text.index("</target>", start)
+    text = text[: start + 8] + "El puerto vuelve a abrir" + text[end:]
+    # the edited unit is the first: only it is marked translated
+    xlf.write_text(text.replace('state="initial"', 'state="translated"', 1), encoding="utf-8")
+    result = run_cli("import", str(xlf))
+    assert result.exit_code == 0, result.stderr
+    assert run_cli(*args).exit_code == 0
+    variant = (site / "news" / "harbour.es.md").read_text(encoding="utf-8")
+    assert 'title: "El puerto vuelve a abrir"' in variant
+
+
+def test_another_version_of_the_pair_makes_a_variant_stale(site, run_cli, tmp_path, monkeypatch):
+    from translator.engines import apertium
+
+    modes = tmp_path / "data" / "modes"
+    modes.mkdir(parents=True)
+    shutil.copy("/usr/share/apertium/modes/eng-spa.mode", modes / "eng-spa.mode")
+    monkeypatch.setenv("APERTIUM_MODES", str(modes))
+    apertium.installed_pairs.cache_clear()
+    apertium.pair_digest.cache_clear()
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    args = ("localize", "news", "--to", "es", "--engine", "apertium")
+    assert run_cli(*args).exit_code == 0
+    again = run_cli(*args)
+    assert "1 skipped (fresh)" in again.stdout + again.stderr
+    with (modes / "eng-spa.mode").open("a", encoding="utf-8") as mode:
+        mode.write(" ")  # another version of the pair
+    apertium.pair_digest.cache_clear()
+    third = run_cli(*args)
+    assert third.exit_code == 0 and "1 written" in third.stdout + third.stderr
+    apertium.installed_pairs.cache_clear()
+    apertium.pair_digest.cache_clear()

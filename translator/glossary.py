@@ -20,7 +20,7 @@ terms.  Matching is case-insensitive on word boundaries, with the simple
 plural of the source term (``-s``, ``-es``).
 
 * **Into the draft** (:func:`translate_with_terms`): each term of a sentence
-  is masked by a placeholder (:mod:`translator.exchange.codec`) before the
+  is masked by a placeholder (:mod:`translator.codec`) before the
   model and written back after it: a do-not-translate term byte-exact, a
   forced term as the target term, capitalised at the start of a sentence.  A
   sentence whose term placeholder the model lost or repeated is translated
@@ -42,8 +42,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import codec
 from .errors import InputError, UsageError
-from .exchange import codec
 from .exchange.xmlsafe import parse as parse_xml
 from .locales import Target, parse_locale
 from .protect import CODE, EMAIL, TEMPLATE, URL

@@ -30,9 +30,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import qa
+from . import codec, qa
 from .article import Article, Block
-from .exchange import codec
 from .memory import BLOCK, HumanEntry, normalise
 from .protect import fill, placeholders
 from .segment import split_sentences

@@ -5,7 +5,7 @@ URLs, e-mail addresses, inline code, ``{name}``, ``%s``, ``%(name)s``,
 ``{{% %}}``, Liquid/Jinja ``{% %}`` and ``{{ }}``; a ``highlight`` shortcode
 with its code), and inline markup (Markdown links and emphasis markers, HTML
 tags and comments) are replaced by numbered placeholders
-(:mod:`translator.exchange.codec` writes them) before translation and put
+(:mod:`translator.codec` writes them) before translation and put
 back afterwards.  A placeholder the engine dropped is put back at the end of
 its text and recorded as an event for QA.
 """
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from markdown_it.common.utils import normalizeReference
 
+from . import codec
 from .article import Format
-from .exchange import codec
 
 URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"
 # The look-behind starts a match only at the start of a run of address

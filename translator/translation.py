@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .article import Article, Block
+from .codec import strip
 from .engines import Engine
-from .exchange.codec import strip
 from .locales import joins_without_spaces
 from .protect import Masked, is_template_only, mask, unmask
 from .segment import sentence_spans

@@ -7,7 +7,7 @@
   Apertium pair.
 
 Engines receive segments whose protected spans are already placeholders
-(:mod:`translator.exchange.codec`) and must return one string per segment, in
+(:mod:`translator.codec`) and must return one string per segment, in
 order.  An empty segment gives an empty translation and never reaches a model.
 """
 

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from babel.core import get_global
 
+from .. import codec
 from ..errors import UsageError
-from ..exchange import codec
 from . import Engine
 
 TIMEOUT = 600  # seconds one call may take

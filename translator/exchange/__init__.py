@@ -1,7 +1,5 @@
 """Work that leaves the tool and comes back: exchange files and their formats.
 
-* :mod:`.codec`: the placeholder syntax of protected spans (the one place it
-  is spelled), used by masking, the engines and every format;
 * :mod:`.model`: :class:`~.model.ExchangeFile` and its units, what every
   format reads and writes;
 * :mod:`.formats`: the one interface to the formats (by name or file name);
@@ -13,5 +11,7 @@
 * :mod:`.memory_tmx`: ``translator cache export`` and ``cache import`` (the
   memory to and from TMX).
 
-Nothing is imported here, so that :mod:`.codec` stays light.
+The placeholder syntax of protected spans that every format writes lives
+below, in :mod:`translator.codec`, beside the masking that makes them.
+Nothing is imported here.
 """

@@ -22,10 +22,9 @@ from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .. import __version__
+from .. import __version__, codec
 from ..errors import InputError
 from ..textio import read_bytes
-from . import codec
 from .model import ExchangeFile, ExchangeUnit
 
 _SOURCE = "translator-source: "

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import qa
+from .. import codec, qa
 from ..article import Article
 from ..discover import discover
 from ..errors import InputError, TranslatorError, UsageError
@@ -36,7 +36,7 @@ from ..pipeline import ReadOptions, load_article
 from ..project import find_project, memory_path
 from ..translation import Plan, plan_translation
 from ..variants import is_variant
-from . import codec, formats
+from . import formats
 from .model import ExchangeFile, ExchangeUnit, fill_spans, remask
 
 XLIFF_VERSIONS = ("2.1", "1.2")

@@ -19,9 +19,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape, quoteattr
 
-from .. import __version__
+from .. import __version__, codec
 from ..errors import InputError
-from . import codec, xmlsafe
+from . import xmlsafe
 from .model import ExchangeFile, ExchangeUnit
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

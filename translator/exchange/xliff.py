@@ -14,9 +14,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from .. import codec
 from ..errors import InputError
 from ..textio import read_bytes
-from . import codec, xmlsafe
+from . import xmlsafe
 from .model import ExchangeFile, ExchangeUnit
 
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
