@@ -187,14 +187,7 @@ def test_mkdocs_builds_a_docs_page_and_its_french_variant_alike(run_cli, tmp_pat
 
 
 def test_hugo_builds_a_docs_page_and_its_french_variant_alike(run_cli, tmp_path):
-    if HUGO is None:
-        pytest.skip("hugo is not installed (.ci/run installs it)")
-    (tmp_path / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    layouts = tmp_path / "layouts"
-    (layouts / "_default").mkdir(parents=True)
-    (layouts / "_default" / "baseof.html").write_text(BASEOF, encoding="utf-8")
-    for name in ("single.html", "list.html"):
-        (layouts / "_default" / name).write_text(SINGLE, encoding="utf-8")
+    layouts = _hugo_site(tmp_path)
     (layouts / "shortcodes").mkdir()
     for name, text in SHORTCODES.items():
         (layouts / "shortcodes" / name).write_text(text, encoding="utf-8")
@@ -202,12 +195,7 @@ def test_hugo_builds_a_docs_page_and_its_french_variant_alike(run_cli, tmp_path)
     content.mkdir(parents=True)
     (content / "install.md").write_text(HUGO_PAGE, encoding="utf-8")
     _localize(run_cli, str(content))
-    proc = subprocess.run(
-        [HUGO, "--source", str(tmp_path), "--destination", str(tmp_path / "public")],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert "ERROR" not in proc.stdout + proc.stderr
+    _hugo(tmp_path)
     english = (tmp_path / "public" / "docs" / "install" / "index.html").read_text(encoding="utf-8")
     french = (tmp_path / "public" / "fr" / "docs" / "install" / "index.html").read_text(
         encoding="utf-8"
@@ -244,26 +232,15 @@ def test_mkdocs_builds_real_python_markdown_pages_alike(run_cli, tmp_path):
 
 
 def test_hugo_builds_real_hugo_book_pages_alike(run_cli, tmp_path):
-    if HUGO is None:
-        pytest.skip("hugo is not installed (.ci/run installs it)")
     pages = CORPUS / "hugo-book" / "exampleSite" / "content.en"
     if not pages.is_dir():
         pytest.skip(f"the development corpus is not beside the project ({CORPUS})")
-    (tmp_path / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    layouts = tmp_path / "layouts"
-    (layouts / "_default").mkdir(parents=True)
-    (layouts / "_default" / "baseof.html").write_text(BASEOF, encoding="utf-8")
-    for name in ("single.html", "list.html"):
-        (layouts / "_default" / name).write_text(SINGLE, encoding="utf-8")
+    layouts = _hugo_site(tmp_path)
     content = tmp_path / "content"
     shutil.copytree(pages, content)
     _stub_shortcodes(content, layouts / "shortcodes")
     _localize(run_cli, str(content))
-    proc = subprocess.run(
-        [HUGO, "--source", str(tmp_path), "--destination", str(tmp_path / "public")],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
+    _hugo(tmp_path)
     public = tmp_path / "public"
     built = 0
     for english in sorted(public.rglob("index.html")):
@@ -277,6 +254,29 @@ def test_hugo_builds_real_hugo_book_pages_alike(run_cli, tmp_path):
             assert _counts(b)[key] == _counts(a)[key], (relative, key)
         built += 1
     assert built >= 25
+
+
+def _hugo_site(root: Path) -> Path:
+    """A Hugo site's configuration and layouts under *root* (skips without hugo);
+    its layouts folder."""
+    if HUGO is None:
+        pytest.skip("hugo is not installed (.ci/run installs it)")
+    (root / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = root / "layouts"
+    (layouts / "_default").mkdir(parents=True)
+    (layouts / "_default" / "baseof.html").write_text(BASEOF, encoding="utf-8")
+    for name in ("single.html", "list.html"):
+        (layouts / "_default" / name).write_text(SINGLE, encoding="utf-8")
+    return layouts
+
+
+def _hugo(root: Path) -> None:
+    proc = subprocess.run(
+        [str(HUGO), "--source", str(root), "--destination", str(root / "public")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "ERROR" not in proc.stdout + proc.stderr
 
 
 def _stub_shortcodes(content: Path, folder: Path) -> None:

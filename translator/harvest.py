@@ -26,6 +26,7 @@ out and reported.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,8 +69,13 @@ def added_fields(read_back: ReadVariant, article: Article) -> str | None:
     return None
 
 
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    """*text* on one line, runs of ASCII white space as one space; a no-break
+    space (U+00A0, U+202F, U+2009: French typography) is the person's, kept."""
+    return _ASCII_SPACE.sub(" ", text).strip(" ")
 
 
 class _Uncertain(Exception):

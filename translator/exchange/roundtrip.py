@@ -212,17 +212,24 @@ class Written:
             data = {}
         self.hashes: dict[str, str] = data if isinstance(data, dict) else {}
 
+    def _key(self, dest: Path) -> str:
+        """*dest* relative to the folder of the record (the project's, where the
+        memory is): a project moved or copied elsewhere keeps its record."""
+        return os.path.relpath(os.path.realpath(dest), os.path.realpath(self.path.parent))
+
     def changed(self, dest: Path) -> bool:
         """A file is there that export did not write as it is now."""
         current = bytes_sha256(dest)
         if current is None:
             return False
-        return self.hashes.get(os.path.realpath(dest)) != current
+        recorded = self.hashes.get(self._key(dest), self.hashes.get(os.path.realpath(dest)))
+        return recorded != current  # an absolute key: written by an earlier version
 
     def record(self, dest: Path) -> None:
         digest = bytes_sha256(dest)
         if digest is not None:
-            self.hashes[os.path.realpath(dest)] = digest
+            self.hashes.pop(os.path.realpath(dest), None)
+            self.hashes[self._key(dest)] = digest
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -64,7 +64,8 @@ class _Lines:
     def locate(self, parts: list[str], first: int) -> tuple[int, int] | None:
         """Where *parts* (one per line, from line index *first*) stand in the
         source, as offsets; None when a part is not found as written."""
-        start = end = -1
+        ends: dict[int, int] = {}
+        start = -1
         for k, part in enumerate(parts):
             index = first + k
             if index >= len(self.lines):
@@ -74,11 +75,10 @@ class _Lines:
                 return None
             if k == 0:
                 start = self.starts[index] + column
-            end = self.starts[index] + column + len(part)
-        for k, part in enumerate(parts):
-            index = first + k
-            self.read[index] = self.lines[index].find(part, self.read.get(index, 0)) + len(part)
-        return start, end
+            ends[index] = column + len(part)
+        self.read.update(ends)  # found whole: a later text on these lines starts after it
+        last = first + len(parts) - 1
+        return start, self.starts[last] + ends[last]
 
 
 def _blocks(tokens: list[Any], lines: _Lines, offset: int) -> list[Block]:

@@ -1,0 +1,51 @@
+"""Human work, round 3: what a person does to a project is never undone by
+moving it, and the whitespace a person's text carries is kept as written."""
+
+from __future__ import annotations
+
+
+def test_a_moved_project_re_exports_over_its_own_untouched_files(tmp_path, run_cli, monkeypatch):
+    """exports.json records paths relative to the project: moved, the project's
+    untouched exported files are export's own, not a translator's changes."""
+    first = tmp_path / "one"
+    (first / "site").mkdir(parents=True)
+    (first / ".translator").mkdir()
+    (first / "site" / "a.md").write_text(
+        "---\ntitle: Budget vote\n---\n\nThe vote was close.\n", encoding="utf-8"
+    )
+    monkeypatch.delenv("TRANSLATOR_MEMORY", raising=False)  # the project's own memory
+    monkeypatch.chdir(first)
+    assert run_cli("localize", "site", "--to", "fr", "--engine", "pseudo").exit_code == 0
+    assert run_cli("export", "site", "--to", "fr", "--out", "x").exit_code == 0
+    record = (first / ".translator" / "exports.json").read_text(encoding="utf-8")
+    assert str(first) not in record
+    moved = tmp_path / "two"
+    first.rename(moved)
+    monkeypatch.chdir(moved)
+    again = run_cli("export", "site", "--to", "fr", "--out", "x")
+    assert again.exit_code == 0, again.stderr
+    assert "changed since" not in again.stdout + again.stderr
+
+
+def test_no_break_spaces_of_a_hand_edit_are_kept_byte_exact(tmp_path, run_cli, monkeypatch):
+    from translator.engines.pseudo import pseudo_localize
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.md").write_text(
+        "---\ntitle: Budget vote\n---\n\nThe mayor said hello.\n\nThe vote was close.\n",
+        encoding="utf-8",
+    )
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", "--cache", "m.sqlite3")
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "site" / "a.fr.md"
+    mine = "Le maire a dit\u00a0: «\u00a0bonjour\u00a0»\u202f!"
+    text = variant.read_text(encoding="utf-8")
+    variant.write_text(text.replace(pseudo_localize("The mayor said hello."), mine), "utf-8")
+    assert run_cli(*args).exit_code == 0
+    (tmp_path / "site" / "a.md").write_text(
+        "---\ntitle: Budget vote\n---\n\nThe mayor said hello.\n\nThe vote was very close.\n",
+        encoding="utf-8",
+    )  # the source changes elsewhere: the variant is written again from the memory
+    assert run_cli(*args).exit_code == 0
+    assert mine in variant.read_text(encoding="utf-8")
