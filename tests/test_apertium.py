@@ -82,6 +82,12 @@ def test_localize_writes_spanish_with_every_url_number_and_code_span_kept(site, 
     assert "timber" in meta["unknown_words"]
     qa = run_cli("qa", "news/harbour.md", str(variant))
     assert "unknown-words" in qa.stdout and "timber" in qa.stdout
+    # written again from the memory: the engine's unknown words are still known
+    again = run_cli("localize", "news", "--to", "es", "--engine", "apertium", "--out", "out",
+                    "--force")  # fmt: skip
+    assert again.exit_code == 0 and "0 segments translated" in again.stdout + again.stderr
+    meta = yaml.safe_load(variant.read_text(encoding="utf-8").split("---\n")[1])
+    assert "timber" in meta["unknown_words"]
 
 
 def test_the_samples_in_spanish(site, run_cli):
@@ -288,3 +294,59 @@ def test_another_version_of_the_pair_makes_a_variant_stale(site, run_cli, tmp_pa
     assert third.exit_code == 0 and "1 written" in third.stdout + third.stderr
     apertium.installed_pairs.cache_clear()
     apertium.pair_digest.cache_clear()
+
+
+def test_review_marks_the_segments_with_words_the_engine_did_not_know(site, run_cli):
+    from translator.locales import parse_locales
+    from translator.review import Review, ReviewOptions
+
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    assert run_cli("localize", "news", "--to", "es", "--engine", "apertium").exit_code == 0
+    view = Review(["news"], ReviewOptions(parse_locales("es"))).article("0", "es")
+    marked = [s for s in view.segments if s.unknown]
+    assert marked and all(s.origin == "machine" for s in marked)
+    pier = next(s for s in view.segments if "timber pier" in s.source)
+    assert "timber" in pier.unknown and "pier" in pier.unknown
+    assert any(f.check == "unknown-words" for f in pier.findings)
+    assert not next(s for s in view.segments if s.source == "The harbour reopens").unknown
+    link = next(s for s in view.segments if "pier-2025.pdf" in s.source)
+    assert "pier" not in link.unknown  # the word stands only in the link's address there
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_the_review_page_filters_on_words_the_engine_did_not_know(site, run_cli):
+    import subprocess
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import chromium_path
+
+    (site / "news" / "harbour.md").write_text(ARTICLE, encoding="utf-8")
+    assert run_cli("localize", "news", "--to", "es", "--engine", "apertium").exit_code == 0
+    server = subprocess.Popen(
+        [sys.executable, "-m", "translator", "review", "news", "--to", "es", "--port", "0"],
+        cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        assert url.startswith("http://"), server.stderr.read() if server.stderr else url
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+            page = browser.new_page()
+            page.goto(url)
+            page.get_by_role("link", name=re.compile("harbour.md in es")).click()
+            page.wait_for_selector("#segments[data-ready]")
+            rows = page.locator(".seg[data-id]")
+            total = rows.count()
+            page.get_by_label("only words the engine did not know").check()
+            page.wait_for_function("document.querySelector('.seg[data-id][hidden]') !== null")
+            shown = [r for r in rows.all() if r.is_visible()]
+            assert 0 < len(shown) < total
+            assert all("timber" in r.inner_text() or "unknown" in r.inner_text() for r in shown)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -85,6 +85,8 @@ _ADDED_COLUMNS = [
     ("scope", "TEXT NOT NULL DEFAULT 'segment'"),  # segment, or block (a whole paragraph)
 ]
 SEGMENT = "segment"
+# A machine draft's note: the words its engine did not know (Apertium's marks).
+UNKNOWN_NOTE = "unknown: "
 BLOCK = "block"
 HUMAN = "human"
 MACHINE = "machine"
@@ -266,17 +268,21 @@ class Memory:
         self.close()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
+        return {key: target for key, (target, _note) in self.get_notes(keys).items()}
+
+    def get_notes(self, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """(target, note) of each key the memory holds."""
+        found: dict[str, tuple[str, str]] = {}
         if not self.has_table:  # a new memory on a full or read-only disk
             return found
         unique = list(dict.fromkeys(keys))
         for i in range(0, len(unique), 500):
             chunk = unique[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for key, target in self.db.execute(
-                f"SELECT key, target FROM memory WHERE key IN ({marks})", chunk
+            for key, target, note in self.db.execute(
+                f"SELECT key, target, note FROM memory WHERE key IN ({marks})", chunk
             ):
-                found[key] = target
+                found[key] = (target, note)
         return found
 
     @contextmanager
@@ -285,18 +291,16 @@ class Memory:
         with self.db:
             yield
 
-    def put_many(
-        self, rows: Sequence[tuple[str, str, str, str, str, str, str]], *, commit: bool = True
-    ) -> None:
+    def put_many(self, rows: Sequence[tuple[str, ...]], *, commit: bool = True) -> None:
         """Machine translations: rows of (key, source, target, source_lang,
-        target_lang, model, options)."""
+        target_lang, model, options[, note])."""
         now = time.time()
         with self.db if commit else contextlib.nullcontext():
             self.db.executemany(
                 "INSERT OR REPLACE INTO memory (key, source, target, source_lang, target_lang,"
-                " model, options, created, origin, state, note)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'machine', 'draft', '')",
-                [(*row, now) for row in rows],
+                " model, options, note, created, origin, state)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'machine', 'draft')",
+                [(*row[:7], row[7] if len(row) > 7 else "", now) for row in rows],
             )
 
     def put_human(
@@ -557,8 +561,11 @@ class SegmentMemory:
             # this model's own drafts (people's translations are answered per
             # article and locale before: translator.people)
             keys = {s: self._key(s, source, target, terms) for s in wanted}
-            known = self.store.get_many(list(keys.values()))
-            answers = {s: known[k] for s, k in keys.items() if k in known}
+            known = self.store.get_notes(list(keys.values()))
+            answers = {s: known[k][0] for s, k in keys.items() if k in known}
+            for answer, note in known.values():
+                if note.startswith(UNKNOWN_NOTE):  # what the engine did not know then
+                    self.engine.note_unknown(answer, note[len(UNKNOWN_NOTE) :].split(", "))
         missing = [s for s in wanted if s not in answers]
         self.from_memory += sum(1 for s in segments if s.strip()) - len(missing)
         return answers, missing
@@ -631,6 +638,7 @@ class SegmentMemory:
         rows = []
         for s, t in pairs:
             options = self._options(s, terms)
+            unknown = self.engine.unknown_words(t)
             rows.append(
                 (
                     memory_key(s, source, target, model, options),
@@ -640,6 +648,7 @@ class SegmentMemory:
                     target,
                     model,
                     options,
+                    UNKNOWN_NOTE + ", ".join(unknown) if unknown else "",
                 )
             )
         self.store.put_many(rows)

@@ -87,6 +87,15 @@ def is_template_only(text: str) -> bool:
     return bool(TEMPLATE_RE.search(text)) and not TEMPLATE_RE.sub("", text).strip()
 
 
+def words_outside_spans(text: str, fmt: Format = "markdown") -> str:
+    """*text* without its protected spans (URLs, code, markup): its words.
+
+    >>> words_outside_spans("See [the pier](https://x.org/pier.pdf) and `pier`")
+    'See the pier and '
+    """
+    return codec.strip(mask(text, fmt).text)
+
+
 def nothing_to_translate(text: str, fmt: Format = "markdown") -> bool:
     """Whether *text* has no letters outside its protected spans (a code span,
     a link label, an attribute list): kept as it is, never translated.
@@ -94,7 +103,7 @@ def nothing_to_translate(text: str, fmt: Format = "markdown") -> bool:
     >>> nothing_to_translate("`menu.before`"), nothing_to_translate("Use `x` here")
     (True, False)
     """
-    return not any(map(str.isalpha, codec.strip(mask(text, fmt).text)))
+    return not any(map(str.isalpha, words_outside_spans(text, fmt)))
 
 
 @dataclass

@@ -54,6 +54,7 @@ from .memory import Memory, MemoryEntry, normalise
 from .people import answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .project import find_project, memory_path
+from .protect import words_outside_spans
 from .translation import plan_translation
 from .variants import (
     DATELINE_OFF,
@@ -137,6 +138,7 @@ class Segment:
     draft: str | None = None  # the machine draft, for a person's text
     diff: list[tuple[str, str]] = field(default_factory=list)  # (equal|delete|insert, text)
     previous_source: str | None = None  # needs review: the source the person translated
+    unknown: list[str] = field(default_factory=list)  # words its engine did not know
 
     @property
     def editable(self) -> bool:
@@ -157,6 +159,7 @@ class Segment:
             "findings": [f.as_dict() for f in self.findings],
             "draft": self.draft,
             "diff": self.diff,
+            "unknown": self.unknown,
         }
 
 
@@ -230,6 +233,26 @@ def _status(cell: Cell, tag: str) -> Status:
     return Status(
         tag, status, cell.reason, cell.variant, cell.segments, cell.human, cell.needs_review
     )
+
+
+def _unknown_words(dest: Path) -> list[str]:
+    """The words the variant records its engine did not know (Apertium's)."""
+    if not dest.is_file():
+        return []
+    try:
+        recorded = read_metadata(dest).get("unknown_words")
+    except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    return [w.strip() for w in str(recorded or "").split(",") if w.strip()]
+
+
+def _mark_unknown(seg: Segment, unknown: list[str]) -> None:
+    """The segment's words among *unknown*, as a QA warning review can filter on."""
+    text = words_outside_spans(seg.target)  # not inside a URL or code
+    seg.unknown = [w for w in unknown if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    if seg.unknown:
+        message = f"words the engine did not know, left as written: {', '.join(seg.unknown)}"
+        seg.findings.append(qa.Finding(0, seg.line, "unknown-words", qa.WARNING, message))
 
 
 class Review:
@@ -355,9 +378,13 @@ class Review:
         finally:
             if memory is not None:
                 memory.close()
+        unknown = _unknown_words(dest)
         for unit in exchange.units:
             draft = drafts.get(normalise(unit.source))
-            view.segments.append(self._segment(unit, draft, plan.source_lang, plan.target, terms))
+            seg = self._segment(unit, draft, plan.source_lang, plan.target, terms)
+            if seg.origin == "machine" and unknown:
+                _mark_unknown(seg, unknown)
+            view.segments.append(seg)
         return view
 
     def _segment(

@@ -96,6 +96,10 @@ class Engine(ABC):
         """The words the engine marked as unknown in one of its *output* segments."""
         return []
 
+    def note_unknown(self, output: str, words: list[str]) -> None:  # noqa: B027 - optional hook
+        """Remember that *output* (a draft from the memory) holds *words* the
+        engine did not know when it wrote it."""
+
     def writes_target_language(self, source: str, target: str) -> bool:
         """Whether every output is in the target language but for the words the
         engine marks as unknown (a rule-based engine): the wrong-language check

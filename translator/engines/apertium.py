@@ -208,6 +208,9 @@ class ApertiumEngine(Engine):
     def unknown_words(self, output: str) -> list[str]:
         return self.unknown.get(output.strip(), [])
 
+    def note_unknown(self, output: str, words: list[str]) -> None:
+        self.unknown[output.strip()] = words
+
     def writes_target_language(self, source: str, target: str) -> bool:
         return True  # a word it cannot translate is marked, and reported
 

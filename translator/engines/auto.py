@@ -59,5 +59,9 @@ class AutoEngine(Engine):
     def writes_target_language(self, source: str, target: str) -> bool:
         return self._engine(source, target).writes_target_language(source, target)
 
+    def note_unknown(self, output: str, words: list[str]) -> None:
+        for engine in self.chosen.values():
+            engine.note_unknown(output, words)
+
     def unknown_words(self, output: str) -> list[str]:
         return [w for engine in self.chosen.values() for w in engine.unknown_words(output)]

@@ -44,6 +44,7 @@
     row.dataset.origin = seg.origin;
     const errors = seg.findings.filter((f) => f.severity === "error").length;
     row.dataset.errors = String(errors);
+    row.dataset.unknown = String((seg.unknown || []).length);
     row.className = "seg origin-" + seg.origin + (errors ? " has-error" : "");
     row.querySelector("textarea").value = seg.target;
     row.querySelector(".origin").textContent =
@@ -162,7 +163,8 @@
         row.hidden =
           (how === "machine" && o !== "machine") ||
           (how === "errors" && row.dataset.errors === "0") ||
-          (how === "stale" && o !== "needs-review");
+          (how === "stale" && o !== "needs-review") ||
+          (how === "unknown" && row.dataset.unknown === "0");
       }
     });
   }
