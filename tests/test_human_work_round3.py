@@ -49,3 +49,29 @@ def test_no_break_spaces_of_a_hand_edit_are_kept_byte_exact(tmp_path, run_cli, m
     )  # the source changes elsewhere: the variant is written again from the memory
     assert run_cli(*args).exit_code == 0
     assert mine in variant.read_text(encoding="utf-8")
+
+
+def test_a_review_save_keeps_the_date_the_variant_was_localized_with(
+    tmp_path, monkeypatch, run_cli
+):
+    from translator.locales import parse_locales
+    from translator.review import Review, ReviewOptions
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.md").write_text(
+        "---\ntitle: Budget vote\ndate: 2025-09-04\n---\n\nThe vote was close.\n", "utf-8"
+    )
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", "--date", "2024-01-02")
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "site" / "a.fr.md"
+    assert "date: 2024-01-02" in variant.read_text(encoding="utf-8")
+    review = Review(["site"], ReviewOptions(parse_locales("fr")))
+    segment = next(
+        s for s in review.article("0", "fr").segments if s.source == "The vote was close."
+    )
+    saved = review.save("0", "fr", segment.id, "Le vote fut serré.", segment.target)
+    assert saved.ok, saved.message
+    text = variant.read_text(encoding="utf-8")
+    assert "Le vote fut serré." in text and "date: 2024-01-02" in text
+    assert "2 janvier 2024" in text and "2025" not in text.split("---\n")[1].split("source")[0]

@@ -253,13 +253,15 @@ def _unknown_words(
 
 def _options_key(engine: Engine, options: LocalizeOptions) -> str:
     """The variant's ``options``: the decoding options (none for the pseudo
-    engine), the glossary's digest (a changed glossary rewrites it) and
-    ``dateline=off`` under ``--no-dateline``."""
+    engine), the glossary's digest (a changed glossary rewrites it),
+    ``dateline=off`` under ``--no-dateline`` and ``date=…`` under ``--date``."""
     parts = [key] if (key := engine.options_key()) else []
     if options.glossary is not None:
         parts.append(f"glossary={options.glossary.digest}")
     if not options.dateline:
         parts.append(DATELINE_OFF)
+    if options.date is not None:
+        parts.append(f"date={options.date.iso}")  # --date: a review save keeps it
     return " ".join(parts)
 
 

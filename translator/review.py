@@ -33,6 +33,7 @@ import yaml
 from . import qa
 from .article import Article
 from .coverage import Cell, coverage, locate
+from .dates import parse_option
 from .discover import discover
 from .engines import DecodeOptions
 from .errors import InputError, LockedError, TranslatorError, UsageError
@@ -534,7 +535,7 @@ class Review:
         """``localize`` of this one article and locale, with the engine and
         options its variant was written with."""
         engine, decode, fmt = self.options.engine, DecodeOptions(), self.options.fmt
-        dateline = True
+        dateline, date = True, None
         if dest.is_file():
             fmt = next((e for e in EXTENSIONS if dest.name.endswith("." + e)), fmt)
             try:
@@ -552,7 +553,10 @@ class Review:
             beam = re.search(r"(?:^|\s)beam=(\d+)(?:\s|$)", str(meta.get("options") or ""))
             if beam:
                 decode = DecodeOptions(beam=int(beam.group(1)))
-            dateline = DATELINE_OFF not in str(meta.get("options") or "").split()
+            recorded_options = str(meta.get("options") or "").split()
+            dateline = DATELINE_OFF not in recorded_options
+            given = [o.split("=", 1)[1] for o in recorded_options if o.startswith("date=")]
+            date = parse_option(given[0]) if given else None  # localized with --date
         options = LocalizeOptions(
             targets=[target],
             out=self.options.out,
@@ -568,6 +572,7 @@ class Review:
             lock_wait=self.options.lock_wait,
             glossary=self.options.glossary,
             dateline=dateline,
+            date=date,
         )
         try:
             return localize(self.paths, options)
