@@ -75,3 +75,64 @@ def test_a_review_save_keeps_the_date_the_variant_was_localized_with(
     text = variant.read_text(encoding="utf-8")
     assert "Le vote fut serré." in text and "date: 2024-01-02" in text
     assert "2 janvier 2024" in text and "2025" not in text.split("---\n")[1].split("source")[0]
+
+
+def _project(root, run_cli, monkeypatch):
+    (root / "site").mkdir(parents=True)
+    (root / ".translator").mkdir()
+    (root / "site" / "a.md").write_text(
+        "---\ntitle: Budget vote\n---\n\nThe vote was close.\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(root)
+    assert run_cli("localize", "site", "--to", "fr", "--engine", "pseudo").exit_code == 0
+    assert run_cli("export", "site", "--to", "fr", "--out", "x").exit_code == 0
+    xlf = root / "x" / "a.md.fr.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    start = text.index("<target>", text.index("The vote was close."))
+    text = text[: start + 8] + "Le vote fut serré." + text[text.index("</target>", start) :]
+    xlf.write_text(text.replace('state="initial"', 'state="translated"'), encoding="utf-8")
+    return xlf
+
+
+def _human_rows(memory):
+    import sqlite3
+
+    with sqlite3.connect(memory) as db:
+        return db.execute("SELECT target FROM memory WHERE origin = 'human'").fetchall()
+
+
+def test_an_import_from_elsewhere_goes_to_the_projects_memory(tmp_path, run_cli, monkeypatch):
+    monkeypatch.delenv("TRANSLATOR_MEMORY", raising=False)
+    xlf = _project(tmp_path / "proj", run_cli, monkeypatch)
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    moved = downloads / "x.xlf"
+    xlf.rename(moved)
+    result = run_cli("import", str(moved))  # run in the project
+    assert result.exit_code == 0, result.stderr
+    assert "memory .translator/memory.sqlite3" in result.stdout
+    assert not (downloads / ".translator").exists()
+    assert ("Le vote fut serré.",) in _human_rows(
+        tmp_path / "proj" / ".translator" / "memory.sqlite3"
+    )
+
+
+def test_an_import_whose_articles_are_in_another_project_is_one_line(
+    tmp_path, run_cli, monkeypatch
+):
+    monkeypatch.delenv("TRANSLATOR_MEMORY", raising=False)
+    one = _project(tmp_path / "one", run_cli, monkeypatch)
+    other = tmp_path / "two"
+    _project(other, run_cli, monkeypatch)
+    monkeypatch.chdir(other)
+    # the file of project one names site/a.md: here, that is project two's article;
+    # a file naming project one's article by its absolute path belongs there
+    text = one.read_text(encoding="utf-8").replace(
+        'original="site/a.md"', f'original="{tmp_path / "one" / "site" / "a.md"}"'
+    )
+    mixed = other / "mixed.xlf"
+    mixed.write_text(text, encoding="utf-8")
+    result = run_cli("import", str(mixed), str(other / "x" / "a.md.fr.xlf"))
+    assert result.exit_code == 1
+    line = [ln for ln in result.stderr.splitlines() if "mixed.xlf" in ln]
+    assert len(line) == 1 and "another project" in line[0], result.stderr

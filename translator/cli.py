@@ -769,6 +769,8 @@ def import_command(
                 "whose source changed since export",
                 err=True,
             )
+    if report.files:
+        click.echo(f"memory {os.path.relpath(report.memory)}")
     report_failures(report.failures, [])
     if not report.ok:
         sys.exit(EXIT_FAILURES)

@@ -33,7 +33,8 @@ from ..locales import Target, parse_locale
 from ..memory import BLOCK, HumanEntry, HumanRow, Memory, MemoryEntry, normalise
 from ..people import Answers, answers_for, article_context
 from ..pipeline import ReadOptions, load_article
-from ..project import find_project, memory_path
+from ..project import ENVIRONMENT as MEMORY_VARIABLE
+from ..project import Project, find_project, memory_path
 from ..translation import Plan, plan_translation
 from ..variants import is_variant
 from . import formats
@@ -383,6 +384,7 @@ class FileImport:
 class ImportReport:
     files: list[FileImport] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    memory: str = ""  # the memory file the translations went to
 
     @property
     def ok(self) -> bool:
@@ -392,6 +394,7 @@ class ImportReport:
         return {
             "files": [f.as_dict() for f in self.files],
             "imported": sum(f.imported for f in self.files),
+            "memory": self.memory,
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
         }
 
@@ -445,8 +448,15 @@ def import_files(
     read = read or ReadOptions()
     report = ImportReport()
     articles: dict[str, Article] = {}  # one article's files for several locales read it once
-    with Memory(memory_path(cache, paths)) as memory:
+    named = _articles_named(paths, read)
+    project = None if cache or os.environ.get(MEMORY_VARIABLE) else _import_project(named)
+    memory_file = project.memory if project is not None else memory_path(cache, paths)
+    report.memory = str(memory_file)
+    with Memory(memory_file) as memory:
         for path in paths:
+            if project is not None and not _in_project(named.get(path), project):
+                report.failures.append((path, _elsewhere(path, named.get(path), project)))
+                continue
             try:
                 result = _import_one(path, memory, read, articles)
             except TranslatorError as exc:
@@ -463,6 +473,43 @@ def import_files(
                     )
                 )
     return report
+
+
+def _articles_named(paths: list[str] | tuple[str, ...], read: ReadOptions) -> dict[str, str]:
+    """The article each exchange file names (as written in it), when it reads."""
+    named: dict[str, str] = {}
+    for path in paths:
+        try:
+            named[path] = read_exchange(path, read.max_bytes).source_path
+        except TranslatorError:
+            continue  # reported when the file is imported
+    return named
+
+
+def _import_project(named: dict[str, str]) -> Project:
+    """The project an import goes to: the working directory's when an article
+    the files name is in it, else that of the first article they name that is
+    there; never the folder the exchange files happen to be in (a download
+    folder)."""
+    here = find_project([os.getcwd()])
+    present = [source for source in named.values() if os.path.isfile(source)]
+    if not present or any(_in_project(source, here) for source in present):
+        return here
+    return find_project(present[:1])
+
+
+def _in_project(source: str | None, project: Project) -> bool:
+    if source is None or not os.path.isfile(source):
+        return True  # a file that does not read, or names no article here, says so itself
+    return find_project([source]).root == project.root
+
+
+def _elsewhere(path: str, source: str | None, project: Project) -> str:
+    return (
+        f"{path}: its article {source} belongs to another project than "
+        f"{os.path.relpath(project.root)} (memory {os.path.relpath(project.memory)}); "
+        "import it from there, or with --cache"
+    )
 
 
 def expected_units(plan: Plan) -> dict[str, tuple[str, dict[int, str]]]:
