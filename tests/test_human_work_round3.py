@@ -136,3 +136,26 @@ def test_an_import_whose_articles_are_in_another_project_is_one_line(
     assert result.exit_code == 1
     line = [ln for ln in result.stderr.splitlines() if "mixed.xlf" in ln]
     assert len(line) == 1 and "another project" in line[0], result.stderr
+
+
+def test_previous_translations_find_their_own_old_sources_among_many():
+    """The word index shortlists the old sources a changed segment is compared
+    with (linear time); each changed sentence still gets its own old one."""
+    import random
+    from types import SimpleNamespace
+
+    from translator import people
+    from translator.memory import normalise
+
+    rng = random.Random(1)
+    words = "council library budget bridge river market school road harbour ferry".split()
+    old, new = [], []
+    for i in range(120):
+        w = rng.sample(words, 5)
+        sentence = f"The {w[0]} and the {w[1]} near the {w[2]} met in meeting {i} on the {w[3]}."
+        old.append(normalise(sentence))
+        new.append(sentence.replace(" met in", " finally met in"))
+    rows = [SimpleNamespace(source=s, target=f"t{i}") for i, s in enumerate(old)]
+    answers = SimpleNamespace(by_index={}, previous={})
+    people._previous(SimpleNamespace(segments=new), rows, [normalise(s) for s in new], answers)
+    assert {i: r.target for i, r in answers.previous.items()} == {i: f"t{i}" for i in range(120)}
