@@ -3,6 +3,8 @@ moving it, and the whitespace a person's text carries is kept as written."""
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_moved_project_re_exports_over_its_own_untouched_files(tmp_path, run_cli, monkeypatch):
     """exports.json records paths relative to the project: moved, the project's
@@ -159,3 +161,68 @@ def test_previous_translations_find_their_own_old_sources_among_many():
     answers = SimpleNamespace(by_index={}, previous={})
     people._previous(SimpleNamespace(segments=new), rows, [normalise(s) for s in new], answers)
     assert {i: r.target for i, r in answers.previous.items()} == {i: f"t{i}" for i in range(120)}
+
+
+SOURCE = """---
+title: Budget vote
+date: 2025-09-04
+---
+
+The vote was close.
+
+```sh
+make check  # run the checks
+```
+"""
+
+
+@pytest.mark.parametrize(
+    "old, new, what",
+    [
+        ("make check  # run the checks", "make check  # lance les tests", "outside its sentences"),
+        ("Publié le 4 septembre 2025", "Publié le jeudi 4 septembre 2025", "published line"),
+        ('date_display: "4 septembre 2025"', 'date_display: "jeudi 4 septembre"', "date_display"),
+    ],
+)
+def test_an_edit_outside_sentences_is_never_reverted_silently(
+    tmp_path, run_cli, monkeypatch, old, new, what
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.md").write_text(SOURCE, encoding="utf-8")
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", "--cache", "m.sqlite3")
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "site" / "a.fr.md"
+    text = variant.read_text(encoding="utf-8")
+    assert old in text
+    edited = text.replace(old, new)
+    variant.write_text(edited, encoding="utf-8")
+    result = run_cli(*args)
+    assert result.exit_code == 1
+    line = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(line) == 1 and what in line[0] and "left as it is" in line[0], line
+    assert variant.read_text(encoding="utf-8") == edited  # the person's text, as they wrote it
+
+
+def test_a_hand_edit_of_a_page_whose_description_is_translated_is_taken(
+    tmp_path, run_cli, monkeypatch
+):
+    from translator.engines.pseudo import pseudo_localize
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.md").write_text(
+        "---\ntitle: Budget vote\ndescription: How the council voted.\n---\n\n"
+        "The vote was close.\n",
+        encoding="utf-8",
+    )
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", "--cache", "m.sqlite3")
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "site" / "a.fr.md"
+    text = variant.read_text(encoding="utf-8")
+    variant.write_text(text.replace(pseudo_localize("The vote was close."), "Le vote fut serré."))
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    again = variant.read_text(encoding="utf-8")
+    assert "Le vote fut serré." in again
+    assert f'description: "{pseudo_localize("How the council voted.")}"' in again

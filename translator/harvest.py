@@ -36,7 +36,7 @@ from .article import Article, Block
 from .memory import BLOCK, HumanEntry, normalise
 from .protect import fill, placeholders
 from .segment import split_sentences
-from .translation import Plan, TranslatedBlock, Unit
+from .translation import READABLE_FIELDS, Plan, TranslatedBlock, Unit
 from .variants import OWNED, ReadVariant, inline_plain, plain_text
 
 
@@ -62,8 +62,8 @@ def added_fields(read_back: ReadVariant, article: Article) -> str | None:
     there is none.  The fields the tool owns are its own to rewrite."""
     carried = article.front_matter if article.format == "markdown" else {}
     for key, value in read_back.meta.items():
-        if key in OWNED:
-            continue
+        if key in OWNED or key in READABLE_FIELDS:
+            continue  # the tool's own, or translated (a person's edit is harvested)
         if key not in carried or carried[key] != value:
             return str(key)
     return None
@@ -76,6 +76,48 @@ def _flat(text: str) -> str:
     """*text* on one line, runs of ASCII white space as one space; a no-break
     space (U+00A0, U+202F, U+2009: French typography) is the person's, kept."""
     return _ASCII_SPACE.sub(" ", text).strip(" ")
+
+
+def edits_outside_sentences(text: str, article: Article, lead: str | None) -> str | None:
+    """What a person changed in a Markdown variant (*text*, as read) outside its
+    sentences, which a rewrite would lose: the code, the markers and every other
+    byte of the source (for a Markdown source, whose variant is written in
+    place), or the published line (*lead*, as the tool writes it).  None when
+    nothing was; what it was, in words, else."""
+    from .readers import markdown as md_reader
+
+    variant = md_reader.parse("variant", text)
+    variant.source = text
+    body = variant.body
+    blocks = [b for b in variant.blocks if b.kind != "code" and b.start >= 0]
+    if lead is not None:
+        first = next((b for b in blocks), None)
+        if first is None or first.text != lead:
+            return "the published line"
+        blocks = blocks[1:]
+        body = body[body.index(first.text) + len(first.text) :]
+    if article.format != "markdown":
+        return None
+    if _skeleton(body, blocks, len(text) - len(body)) != _skeleton(
+        article.body, article.blocks, len(article.source) - len(article.body)
+    ):
+        return "text outside its sentences (code, markers, a line the source has)"
+    return None
+
+
+def _skeleton(body: str, blocks: list[Block], offset: int) -> str:
+    """*body* without its blocks' texts: every byte a variant copies from its source."""
+    out, pos = [], 0
+    for block in sorted(
+        (b for b in blocks if b.kind != "code" and b.start >= 0), key=lambda b: b.start
+    ):
+        start, end = block.start - offset, block.end - offset
+        if start < pos:
+            continue
+        out.append(body[pos:start])
+        pos = end
+    out.append(body[pos:])
+    return _ASCII_SPACE.sub(" ", "\u0000".join(out)).strip()
 
 
 class _Uncertain(Exception):

@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 from . import qa
 from .alignment import translation_pairs
 from .article import Article
-from .dates import ArticleDate, article_date
+from .dates import ArticleDate, article_date, parse_option
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, LockedError, TranslatorError, UsageError
@@ -55,7 +55,7 @@ from .fsutil import (
     remove_stale_temporaries,
 )
 from .glossary import Glossary, TermOutcome, TermPass, TermRules
-from .harvest import added_fields, adopt, harvest
+from .harvest import added_fields, adopt, edits_outside_sentences, harvest
 from .labels import Labels
 from .locales import Target, parse_locale
 from .memory import HumanEntry, Memory, SegmentMemory, normalise, user_cache_dir
@@ -64,15 +64,19 @@ from .people import Answers, answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .progress import Progress
 from .project import Project, find_project, legacy_notice, memory_path
+from .textio import read_text
 from .translation import Plan, complete_translation, plan_translation
 from .variants import (
     DATELINE_OFF,
     FORMATS,
     LAYOUTS,
     REFUSED_FIX,
+    ReadVariant,
     VariantMeta,
+    has_lead,
     is_variant,
     keeps_inline_markup,
+    md_escape,
     published_line,
     read_metadata,
     read_person_file,
@@ -729,6 +733,24 @@ def _take_what_a_person_left(
     return True
 
 
+def _outside_sentences(
+    read_back: ReadVariant, dest: Path, plan: Plan, target: Target
+) -> str | None:
+    """What a person changed in a Markdown variant outside its sentences (the
+    published line, code, markers), or None."""
+    if read_back.fmt != "md":
+        return None
+    meta = read_back.meta
+    recorded = meta.get("date")
+    pub = published_line(
+        target, plan.source_lang, parse_option(str(recorded)) if recorded else None
+    )
+    if recorded and meta.get("date_display") != pub.date_display:
+        return "its field date_display"
+    lead = md_escape(pub.text) if has_lead(str(meta.get("source") or ""), meta) else None
+    return edits_outside_sentences(read_text(str(dest)), plan.article, lead)
+
+
 def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -> bool:
     """A person edited the variant at *dest*: store their segments in the memory
     as human translations of this article and locale, so that rewriting it keeps
@@ -774,6 +796,9 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     extra = added_fields(read_back, plan.article)
     if extra:
         return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
+    outside = _outside_sentences(read_back, dest, plan, target) if source_unchanged else None
+    if outside:
+        return refuse(f"{outside} was changed by hand, which a rewrite would lose")
     same_markup = keeps_inline_markup(read_back.fmt, plan.article)
     found = harvest(plan, written, read_back, same_markup=same_markup, drafts=drafts)
     if not found.certain:
