@@ -226,3 +226,59 @@ def test_a_hand_edit_of_a_page_whose_description_is_translated_is_taken(
     again = variant.read_text(encoding="utf-8")
     assert "Le vote fut serré." in again
     assert f'description: "{pseudo_localize("How the council voted.")}"' in again
+
+
+BUDGET = (
+    "---\ntitle: Budget\n---\n\nThe library will cost 2.4 million euros.\n\nThe vote was close.\n"
+)
+
+
+def _budget_site(root, run_cli, monkeypatch, settings: str = ""):
+    from translator.engines.pseudo import pseudo_localize
+
+    monkeypatch.delenv("TRANSLATOR_MEMORY", raising=False)
+    monkeypatch.chdir(root)
+    (root / "site").mkdir()
+    (root / ".translator").mkdir()
+    if settings:
+        (root / "translator.toml").write_text(settings, encoding="utf-8")
+    (root / "site" / "a.md").write_text(BUDGET, encoding="utf-8")
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo")
+    assert run_cli(*args).exit_code == 0
+    variant = root / "site" / "a.fr.md"
+    text = variant.read_text(encoding="utf-8")
+    shorter = "La bibliothèque coûtera des millions."  # the person dropped "2.4"
+    variant.write_text(text.replace(pseudo_localize("The library will cost 2.4 million euros."),
+                                    shorter), encoding="utf-8")  # fmt: skip
+    return args, variant, shorter
+
+
+def test_an_edit_that_drops_a_number_is_kept_and_flagged(tmp_path, run_cli, monkeypatch):
+    args, variant, shorter = _budget_site(tmp_path, run_cli, monkeypatch)
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    text = variant.read_text(encoding="utf-8")
+    assert shorter in text and "qa: {errors: 1, warnings: 0}" in text
+    gate = run_cli("coverage", "site", "--locales", "fr", "--qa")
+    assert gate.exit_code == 1 and "qa" in gate.stdout
+    qa = run_cli("qa", "site/a.md", str(variant))
+    assert qa.exit_code == 1 and "numbers" in qa.stdout
+
+
+def test_enforce_numbers_refuses_the_same_edit_with_a_message_about_numbers(
+    tmp_path, run_cli, monkeypatch
+):
+    args, variant, shorter = _budget_site(tmp_path, run_cli, monkeypatch, 'enforce = ["numbers"]\n')
+    result = run_cli(*args)
+    assert result.exit_code == 1
+    assert "QA numbers: 2.4 in the source has no match" in result.stderr
+    assert "enforce" in result.stderr  # the fix: take numbers out of enforce, or fix the text
+    assert shorter in variant.read_text(encoding="utf-8")  # left as it is
+
+
+def test_an_unknown_enforced_check_is_a_usage_error(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "translator.toml").write_text('enforce = ["nope"]\n', encoding="utf-8")
+    (tmp_path / "a.md").write_text(BUDGET, encoding="utf-8")
+    result = run_cli("localize", "a.md", "--to", "fr", "--engine", "pseudo")
+    assert result.exit_code == 2 and "enforce" in result.stderr and "nope" in result.stderr

@@ -34,6 +34,7 @@ from typing import Any
 from . import codec, qa
 from .article import Article, Block
 from .memory import BLOCK, HumanEntry, normalise
+from .project import find_project
 from .protect import fill, placeholders
 from .segment import split_sentences
 from .translation import READABLE_FIELDS, Plan, TranslatedBlock, Unit
@@ -50,6 +51,7 @@ class Harvest:
     skipped: list[str] = field(default_factory=list)  # edited sentences not taken, and why
     markup: bool = True  # the variant shows the source's inline markup (QA compares it)
     drafts: list[str | None] = field(default_factory=list)  # machine drafts, by segment
+    enforce: frozenset[str] | None = None  # the project's enforced checks, once known
 
     @property
     def certain(self) -> bool:
@@ -186,6 +188,13 @@ def _one_per_source(result: Harvest) -> Harvest:
     return result
 
 
+def _enforced(result: Harvest, plan: Plan) -> frozenset[str]:
+    """The checks the article's project enforces (read once per harvest)."""
+    if result.enforce is None:
+        result.enforce = find_project([plan.article.path]).enforce
+    return result.enforce
+
+
 def _keep(
     result: Harvest, plan: Plan, unit: Unit, source: str, masked: str, scope: str = "segment"
 ) -> None:
@@ -197,6 +206,7 @@ def _keep(
         plan.source_lang,
         plan.target,
         markup=result.markup and not unit.html,
+        enforce=_enforced(result, plan),
     )
     if problem is not None:
         result.skipped.append(f"{fill(masked, unit.masked)[:60]!r}: {problem}")

@@ -1142,6 +1142,7 @@ def localize(
     report = LocalizeReport()
     jobs, targets_of = plan_destinations(paths, options, report)  # no file is read yet
     project = find_project(paths)
+    qa.enforced(project)  # its settings' checks are known ones, before any work
     if options.use_cache:
         path = memory_path(options.cache, paths)
         notice = None if options.cache else legacy_notice(path)

@@ -40,6 +40,9 @@ class Project:
     memory: Path
     settings: Path | None = None
     glossaries: tuple[Path, ...] = ()  # the settings file's ``glossary`` (one path or a list)
+    # The settings file's ``enforce``: QA checks that refuse a person's text
+    # (every other check flags it; what is unsafe is always refused).
+    enforce: frozenset[str] = frozenset()
 
     def article_id(self, source: str | os.PathLike[str]) -> str:
         """An article's name in the project: its path from the project's root,
@@ -88,6 +91,14 @@ def _settings_glossaries(settings: Path, data: dict) -> tuple[Path, ...]:
     return tuple(settings.parent / v for v in values)
 
 
+def _settings_enforce(settings: Path, data: dict) -> frozenset[str]:
+    """The ``enforce`` list as given (the QA module checks its ids: ``qa.enforced``)."""
+    value = data.get("enforce", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UsageError(f"{settings}: 'enforce' must be a list of QA check ids")
+    return frozenset(v.strip() for v in value)
+
+
 def find_project(paths: Sequence[str | os.PathLike[str]] = ()) -> Project:
     """The project the inputs *paths* belong to (see the module's docstring)."""
     start = _shared_folder(paths)
@@ -96,7 +107,13 @@ def find_project(paths: Sequence[str | os.PathLike[str]] = ()) -> Project:
         if settings.is_file():
             data = _read_settings(settings)
             memory = _settings_memory(settings, data) or folder / STATE / MEMORY_FILE
-            return Project(folder, memory, settings, _settings_glossaries(settings, data))
+            return Project(
+                folder,
+                memory,
+                settings,
+                _settings_glossaries(settings, data),
+                _settings_enforce(settings, data),
+            )
         if (folder / STATE).is_dir() or (folder / ".git").exists():
             return Project(folder, folder / STATE / MEMORY_FILE)
     cwd = Path(os.path.realpath(os.getcwd()))

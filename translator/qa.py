@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .alignment import Alignment
     from .glossary import Glossary, TermRules
     from .pipeline import ReadOptions
+    from .project import Project
 
 ERROR, WARNING = "error", "warning"
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
@@ -433,21 +434,56 @@ def check_control_characters(p: Pair) -> Iterator[str]:
         yield f"control characters the source lacks: {shown}"
 
 
+# What a person's text may never bring, whatever the settings: markup, handlers
+# or addresses the source lacks, a line break or block line, control
+# characters, broken protected spans, and nothing at all.
+UNSAFE = frozenset({"unsafe-markup", "control-characters", "protected-spans", "empty-target"})
+
+
+def enforced(project: Project) -> frozenset[str]:
+    """The QA checks *project*'s settings enforce, each a registered check (a
+    usage error naming the settings file otherwise, before any work)."""
+    try:
+        return check_ids(project.enforce)
+    except UsageError as exc:
+        raise UsageError(f"{project.settings}: 'enforce': {exc}") from None
+
+
 def entry_problem(
-    source: str, target: str, source_lang: str, target_lang: str, *, markup: bool = True
+    source: str,
+    target: str,
+    source_lang: str,
+    target_lang: str,
+    *,
+    markup: bool = True,
+    enforce: frozenset[str] = frozenset(),
 ) -> str | None:
-    """Why a person's translation of *source* cannot be taken (the first error
-    the QA checks find in it, as ``check: message``), or None.
+    """Why a person's translation of *source* cannot be taken, as ``QA check:
+    message``, or None.
 
     The one entry check for everything a person writes: hand edits, imported
-    XLIFF, PO and TMX.  *markup*: the target shows the source's inline markup
-    (not a plain-text variant of an HTML page); unsafe markup is checked either way.
+    XLIFF, PO and TMX, review saves.  It refuses what is unsafe (:data:`UNSAFE`)
+    and the checks the project's settings *enforce* (``enforce = ["numbers"]``,
+    as Weblate's enforced checks); every other finding is the person's text
+    flagged, not refused: the checks report it wherever they run (the
+    variant's ``qa`` field, ``coverage --qa``, review, preview).  *markup*: the
+    target shows the source's inline markup (not a plain-text variant of an
+    HTML page); unsafe markup is checked either way.
     """
     found = check_pair(0, 0, source, target, source_lang, target_lang, markup=markup)
-    errors = [f for f in found if f.severity == ERROR]
+    errors = [f for f in found if f.severity == ERROR and f.check in UNSAFE | enforce]
     first = ("unsafe-markup", "control-characters")  # the reason that matters most
     errors.sort(key=lambda f: f.check not in first)
-    return f"QA {errors[0].check}: {errors[0].message}" if errors else None
+    if not errors:
+        return None
+    why = errors[0]
+    fix = (
+        f" (the project's settings enforce {why.check}: fix the text, or take {why.check} "
+        "out of enforce in translator.toml to take it flagged)"
+        if why.check in enforce and why.check not in UNSAFE
+        else ""
+    )
+    return f"QA {why.check}: {why.message}{fix}"
 
 
 def _untranslated(p: Pair) -> bool:

@@ -31,6 +31,7 @@ from ..memory import (
     memory_key,
     normalise,
 )
+from ..project import find_project
 from ..protect import mask
 from . import tmx
 from .model import ExchangeUnit, remask
@@ -81,6 +82,7 @@ class TmxImport:
     imported: int = 0
     skipped: list[str] = field(default_factory=list)  # why, for the first SHOWN_SKIPPED
     skipped_count: int = 0
+    enforce: frozenset[str] = frozenset()  # the QA checks the project enforces
 
     def skip(self, why: str) -> None:
         self.skipped_count += 1
@@ -115,6 +117,7 @@ def import_tmx(path: str, cache: str | None = None, origin: str | None = None) -
     if origin is not None and origin not in ORIGINS:
         raise UsageError(f"--origin is human or machine, not {origin!r}")
     result = TmxImport(path)
+    result.enforce = find_project().enforce  # the working directory's project
     memory = Memory(cache)
     human: dict[tuple[str, str, str, str], list[HumanEntry]] = {}
     machine: list[tuple[str, str, str, str, str, str, str]] = []
@@ -173,7 +176,7 @@ def _take(
     (src, _source_tag), (tgt, locale) = languages[0], languages[1]
     if (origin or unit.props.get("origin", HUMAN)) != MACHINE:
         # a person's text passes the checks machine text gets, or stays out
-        problem = qa.entry_problem(source, target, src, tgt)
+        problem = qa.entry_problem(source, target, src, tgt, enforce=result.enforce)
         if problem is not None:
             result.skip(f"{where}: {problem}")
             return

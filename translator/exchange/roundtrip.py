@@ -431,7 +431,13 @@ def accepted(
         return None
     source_text = fill_spans(segment, spans)
     target_text = fill_spans(target, spans)
-    problem = qa.entry_problem(source_text, target_text, plan.source_lang, plan.target)
+    problem = qa.entry_problem(
+        source_text,
+        target_text,
+        plan.source_lang,
+        plan.target,
+        enforce=find_project([plan.article.path]).enforce,
+    )
     if problem is not None:
         result.rejected.append(f"{unit.id}: {problem}")
         return None
@@ -450,6 +456,8 @@ def import_files(
     articles: dict[str, Article] = {}  # one article's files for several locales read it once
     named = _articles_named(paths, read)
     project = None if cache or os.environ.get(MEMORY_VARIABLE) else _import_project(named)
+    if project is not None:
+        qa.enforced(project)  # its settings' checks are known ones, before any work
     memory_file = project.memory if project is not None else memory_path(cache, paths)
     report.memory = str(memory_file)
     with Memory(memory_file) as memory:
