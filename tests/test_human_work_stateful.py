@@ -44,9 +44,16 @@ from translator.variants import variant_edited
 from .test_human_work import A, B
 
 STEPS: list[int] = []
+EDITS: list[int] = []  # paragraphs a person edited (a rule that returns early edits none)
 LOCALES = ("fr", "fr-ca")
 MARK = {"fr": "FRX", "fr-ca": "QCX"}  # every human text carries its locale's mark
 UNSAFE = " <img src=x onerror=alert(1)>"
+# Line breaks a person's text may not bring, each before a live link definition:
+# CommonMark ends a line at CR, browsers and Python-Markdown at LS and PS too.
+BREAKS = ("\r", "\u2028", "\u2029")
+PHISH = "[x]: https://evil.example/phish"
+# Whitespace that carries meaning in French typography: kept byte for byte.
+NO_BREAK = ("\u00a0", "\u202f")
 SOURCE_CHANGES = {
     "a": ("Monday", "Tuesday"),
     "b": ("spring", "summer"),
@@ -115,10 +122,17 @@ class HumanWork(RuleBasedStateMachine):
         locale=st.sampled_from(LOCALES),
         paragraph=st.integers(0, 1),
         sentences=st.integers(1, 3),
-        unsafe=st.booleans(),
+        unsafe=st.sampled_from(["", "markup", *BREAKS]),
+        no_break=st.booleans(),
     )
     def edit_paragraph(
-        self, article: str, locale: str, paragraph: int, sentences: int, unsafe: bool
+        self,
+        article: str,
+        locale: str,
+        paragraph: int,
+        sentences: int,
+        unsafe: str,
+        no_break: bool,
     ) -> None:
         variant = self._variant(article, locale)
         if not variant.is_file():
@@ -126,19 +140,27 @@ class HumanWork(RuleBasedStateMachine):
         text = variant.read_text(encoding="utf-8")
         head, separator, body = text.partition("\n---\n")
         blocks = body.strip("\n").split("\n\n")
-        if len(blocks) < 3:  # the published line, then the article's two paragraphs
+        # the article's two paragraphs, after the published line where there is
+        # one (a page with a date: these have none)
+        lead = 1 if blocks and blocks[0].startswith(("Publié", "Langue")) else 0
+        if len(blocks) < lead + 2:
             return
         new = self._text(locale, sentences)
+        if no_break:  # « Texte » ! with the no-break spaces French writes
+            mark = MARK[locale]
+            new = new.replace(" " + mark, NO_BREAK[0] + mark).replace(".", NO_BREAK[1] + "!", 1)
         overwritten = self.pending.pop((variant, paragraph), None)
         self.texts = [t for t in self.texts if (t[0], t[2]) != (overwritten, variant)]
         self.unsafe = [t for t in self.unsafe if t != (overwritten, variant)]
         if unsafe and paragraph == 1:
-            new = new[:-1] + UNSAFE + "."
+            payload = UNSAFE if unsafe == "markup" else unsafe + PHISH + unsafe
+            new = new[:-1] + payload + "."
             self.unsafe.append((new, variant))
         else:
             self.texts.append((new, locale, variant))
         self.pending[(variant, paragraph)] = new
-        blocks[1 + paragraph] = new
+        EDITS.append(1)
+        blocks[lead + paragraph] = new
         variant.write_text(head + separator + "\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
 
     @rule(article=st.sampled_from(["a", "b"]))
@@ -216,7 +238,7 @@ class HumanWork(RuleBasedStateMachine):
             shown = variant.read_text(encoding="utf-8") if variant.is_file() else ""
             # a text of several sentences may be kept sentence by sentence (one
             # of them replaced in the variant after its source changed)
-            for sentence in re.findall(r"[^.]+\.", text):
+            for sentence in re.findall(r"[^.!?]+[.!?]", text):
                 piece = sentence.strip()
                 kept = piece in shown or any(piece in t for t in stored) or piece in copies
                 assert kept, (piece, text)
@@ -235,7 +257,13 @@ class HumanWork(RuleBasedStateMachine):
             if variant_edited(variant) is False:  # as the tool wrote it
                 text = variant.read_text(encoding="utf-8")
                 assert "<img" not in text and "onerror" not in text, variant
-        assert not any("onerror" in t for t in self._stored())
+                # a person's line break is at most a soft one inside its paragraph:
+                # no live link definition (a line of its own, however it ends)
+                lines = re.sub("[\r\u2028\u2029]", "\n", text)
+                assert not re.search(r"(?m)^ {0,3}\[x\]:", lines), variant
+        stored = self._stored()
+        assert not any("onerror" in t for t in stored)
+        assert not any(b in t for t in stored for b in BREAKS)
 
     @invariant()
     def unsafe_edits_are_left_where_the_person_wrote_them(self) -> None:
@@ -258,7 +286,10 @@ TestHumanWork = HumanWork.TestCase
 
 
 def test_the_machine_took_a_few_hundred_steps():
-    """Runs after the state machine (file order): it was not starved of steps."""
+    """Runs after the state machine (file order): it was not starved of steps,
+    and people edited paragraphs in it (an edit rule that finds no paragraph to
+    edit makes every invariant hold trivially)."""
     if not STEPS:
         pytest.skip("the state machine did not run in this test process")
     assert len(STEPS) >= 200, len(STEPS)
+    assert len(EDITS) >= 50, len(EDITS)
