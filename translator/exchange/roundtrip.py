@@ -368,6 +368,7 @@ class FileImport:
     rejected: list[str] = field(default_factory=list)  # "id: why"
     skipped: int = 0  # units with no target, or not translated yet
     refused: int = 0  # good units not taken because another unit of the file was rejected
+    enforce: frozenset[str] | None = None  # the article's project's enforced checks, once read
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -404,6 +405,13 @@ def read_exchange(path: str, max_bytes: int) -> ExchangeFile:
     return formats.for_file(path).read(path, max_bytes)
 
 
+def _enforced(result: FileImport, plan: Plan) -> frozenset[str]:
+    """The checks the article's project enforces (read once per file)."""
+    if result.enforce is None:
+        result.enforce = find_project([plan.article.path]).enforce
+    return result.enforce
+
+
 def accepted(
     unit: ExchangeUnit,
     expected: tuple[str, dict[int, str]],
@@ -436,7 +444,7 @@ def accepted(
         target_text,
         plan.source_lang,
         plan.target,
-        enforce=find_project([plan.article.path]).enforce,
+        enforce=_enforced(result, plan),
     )
     if problem is not None:
         result.rejected.append(f"{unit.id}: {problem}")
