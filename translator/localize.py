@@ -64,7 +64,6 @@ from .people import Answers, answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .progress import Progress
 from .project import Project, find_project, legacy_notice, memory_path
-from .textio import read_text
 from .translation import Plan, complete_translation, plan_translation
 from .variants import (
     DATELINE_OFF,
@@ -248,7 +247,7 @@ def _unknown_words(
         if not words:
             continue
         line = owner.line if owner is not None else 1
-        message = f"words the engine did not know, left as written: {', '.join(words)}"
+        message = qa.unknown_words_message(words)
         run.report.notices.append(Notice(message, item.article.path, line))
         findings.append(qa.Finding(unit.first, line, "unknown-words", qa.WARNING, message))
         found.extend(w for w in words if w not in found)
@@ -733,9 +732,7 @@ def _take_what_a_person_left(
     return True
 
 
-def _outside_sentences(
-    read_back: ReadVariant, dest: Path, plan: Plan, target: Target
-) -> str | None:
+def _outside_sentences(read_back: ReadVariant, plan: Plan, target: Target) -> str | None:
     """What a person changed in a Markdown variant outside its sentences (the
     published line, code, markers), or None."""
     if read_back.fmt != "md":
@@ -748,7 +745,7 @@ def _outside_sentences(
     if recorded and meta.get("date_display") != pub.date_display:
         return "its field date_display"
     lead = md_escape(pub.text) if has_lead(str(meta.get("source") or ""), meta) else None
-    return edits_outside_sentences(read_text(str(dest)), plan.article, lead)
+    return edits_outside_sentences(read_back.text, plan.article, lead)
 
 
 def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -> bool:
@@ -796,7 +793,7 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     extra = added_fields(read_back, plan.article)
     if extra:
         return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
-    outside = _outside_sentences(read_back, dest, plan, target) if source_unchanged else None
+    outside = _outside_sentences(read_back, plan, target) if source_unchanged else None
     if outside:
         return refuse(f"{outside} was changed by hand, which a rewrite would lose")
     same_markup = keeps_inline_markup(read_back.fmt, plan.article)

@@ -103,7 +103,12 @@ def nothing_to_translate(text: str, fmt: Format = "markdown") -> bool:
     >>> nothing_to_translate("`menu.before`"), nothing_to_translate("Use `x` here")
     (True, False)
     """
-    return not any(map(str.isalpha, words_outside_spans(text, fmt)))
+    return not has_words(mask(text, fmt).text)
+
+
+def has_words(masked: str) -> bool:
+    """Whether a masked text has letters outside its placeholders."""
+    return any(map(str.isalpha, codec.strip(masked)))
 
 
 @dataclass

@@ -627,7 +627,12 @@ def check_unknown_words(al: Alignment) -> Iterator[str]:
     """Words the engine did not know (Apertium marks them) and left as written,
     as the variant records them."""
     if al.unknown_words:
-        yield f"words the engine did not know, left as written: {al.unknown_words}"
+        yield unknown_words_message(al.unknown_words.split(", "))
+
+
+def unknown_words_message(words: list[str]) -> str:
+    """The finding ``unknown-words`` gives, wherever it is found."""
+    return f"words the engine did not know, left as written: {', '.join(words)}"
 
 
 def _times(count: int) -> str:

@@ -252,7 +252,7 @@ def _mark_unknown(seg: Segment, unknown: list[str]) -> None:
     text = words_outside_spans(seg.target)  # not inside a URL or code
     seg.unknown = [w for w in unknown if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
     if seg.unknown:
-        message = f"words the engine did not know, left as written: {', '.join(seg.unknown)}"
+        message = qa.unknown_words_message(seg.unknown)
         seg.findings.append(qa.Finding(0, seg.line, "unknown-words", qa.WARNING, message))
 
 

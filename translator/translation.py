@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .article import Article, Block
-from .codec import strip
 from .engines import Engine
 from .locales import joins_without_spaces
-from .protect import Masked, is_template_only, mask, unmask
+from .protect import Masked, has_words, is_template_only, mask, unmask
 from .segment import sentence_spans
 
 if TYPE_CHECKING:
@@ -135,11 +134,7 @@ def plan_translation(article: Article, target: str, source: str | None = None) -
             continue
         raw = block.markup if article.format == "html" and block.markup else block.text
         unit: Unit | None = _unit(raw, article.format, block.line, src, article.references)
-        if (
-            article.format == "markdown"
-            and unit
-            and not any(map(str.isalpha, strip(unit.masked.text)))
-        ):
+        if article.format == "markdown" and unit and not has_words(unit.masked.text):
             unit = None  # only markup (a lone code span, an attribute list): kept
         units.append((block, unit))
     segments: list[str] = []

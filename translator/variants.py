@@ -685,6 +685,7 @@ class ReadVariant:
     meta: dict[str, Any]
     blocks: list[tuple[str, str, int]]  # (kind, text, line)
     body: str = ""  # Markdown: the text after the front matter and the published line
+    text: str = ""  # Markdown: the whole file as read
 
 
 class _HeadMeta(HTMLParser):
@@ -839,4 +840,4 @@ def read_variant(path: str) -> ReadVariant:
     ):
         blocks = blocks[1:]  # the published / original-language line
         body = body.lstrip("\n").partition("\n\n")[2]
-    return ReadVariant(path, "md", article_md.front_matter, blocks, body)
+    return ReadVariant(path, "md", article_md.front_matter, blocks, body, text)
