@@ -4,6 +4,8 @@ moving it, and the whitespace a person's text carries is kept as written."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def test_a_moved_project_re_exports_over_its_own_untouched_files(tmp_path, run_cli, monkeypatch):
@@ -282,3 +284,269 @@ def test_an_unknown_enforced_check_is_a_usage_error(tmp_path, run_cli, monkeypat
     (tmp_path / "a.md").write_text(BUDGET, encoding="utf-8")
     result = run_cli("localize", "a.md", "--to", "fr", "--engine", "pseudo")
     assert result.exit_code == 2 and "enforce" in result.stderr and "nope" in result.stderr
+
+
+REPEATED = (
+    "---\ntitle: Budget vote\n---\n\nThe vote was close. The mayor spoke first.\n\n"
+    "The council met again in June.\n\nThe vote was close. Nobody left early.\n"
+)
+
+
+def _first_and_second(text: str, old: str, first: str, second: str) -> str:
+    at = text.index(old)
+    text = text[:at] + first + text[at + len(old) :]
+    at = text.index(old)
+    return text[:at] + second + text[at + len(old) :]
+
+
+def test_a_repeated_sentence_keeps_each_places_translation(tmp_path, run_cli, monkeypatch):
+    """Two places of one sentence, translated differently by a person, each keep
+    their own text through harvest, rerun, export and import (case 3)."""
+    import sqlite3
+
+    from translator.engines.pseudo import pseudo_localize
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.md").write_text(REPEATED, encoding="utf-8")
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", "--cache", "m.sqlite3")
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "site" / "a.fr.md"
+    machine = pseudo_localize("The vote was close.")
+    text = variant.read_text(encoding="utf-8")
+    assert text.count(machine) == 2
+    one, two = "Le vote fut serré.", "Le scrutin fut serré, là aussi."
+    variant.write_text(_first_and_second(text, machine, one, two), encoding="utf-8")
+    first = run_cli(*args)
+    assert first.exit_code == 0, first.stderr
+    assert "2 edited segment(s) kept" in first.stderr
+    with sqlite3.connect(tmp_path / "m.sqlite3") as db:
+        rows = db.execute("SELECT target FROM memory WHERE origin = 'human'").fetchall()
+    assert sorted(r[0] for r in rows) == sorted([one, two])
+    (tmp_path / "site" / "a.md").write_text(
+        REPEATED.replace("met again in June", "met again in July"), encoding="utf-8"
+    )  # the source changes elsewhere: the variant is written again from the memory
+    assert run_cli(*args).exit_code == 0
+    text = variant.read_text(encoding="utf-8")
+    july = pseudo_localize("The council met again in July.")
+    assert text.index(one) < text.index(july) < text.index(two) and machine not in text
+
+    # export: each place its own unit and target
+    assert run_cli("export", "site", "--to", "fr", "--out", "x", "--cache", "m.sqlite3").exit_code == 0
+    xlf = tmp_path / "x" / "a.md.fr.xlf"
+    exported = xlf.read_text(encoding="utf-8")
+    assert f"<target>{one}</target>" in exported and f"<target>{two}</target>" in exported
+    assert exported.index(one) < exported.index(two)
+    # import: a translator changes both, differently; both land
+    three, four = "Le vote a été serré.", "Cette fois encore, le vote a été serré."
+    xlf.write_text(
+        exported.replace(f"<target>{one}</target>", f"<target>{three}</target>").replace(
+            f"<target>{two}</target>", f"<target>{four}</target>"
+        ),
+        encoding="utf-8",
+    )
+    imported = run_cli("import", str(xlf), "--cache", "m.sqlite3")
+    assert imported.exit_code == 0, imported.stderr
+    assert run_cli(*args).exit_code == 0
+    text = variant.read_text(encoding="utf-8")
+    assert text.index(three) < text.index(july) < text.index(four)
+    assert one not in text and two not in text
+
+
+SWAP = (
+    "---\ntitle: Budget vote\n---\n\n"
+    "The council met on Monday. The mayor opened the meeting.\n\n"
+    "The library will cost two million euros. The school roof needs work.\n"
+)
+
+
+def test_swapped_hand_edited_paragraphs_are_never_stored_crosswise(tmp_path, run_cli, monkeypatch):
+    """Case 4: two edited paragraphs of as many sentences, swapped: each reads as
+    the other's translation; the file is left alone (exit 1), nothing crosswise."""
+    import sqlite3
+
+    from translator.engines.pseudo import pseudo_localize as p
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.md").write_text(SWAP, encoding="utf-8")
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", "--cache", "m.sqlite3")
+    assert run_cli(*args).exit_code == 0
+    variant = tmp_path / "site" / "a.fr.md"
+    text = variant.read_text(encoding="utf-8")
+    first = f"{p('The council met on Monday.')} {p('The mayor opened the meeting.')}"
+    second = f"{p('The library will cost two million euros.')} {p('The school roof needs work.')}"
+    assert first in text and second in text
+    one = f"{p('The council met on Monday.')} Le maire a ouvert la séance."
+    two = f"{p('The library will cost two million euros.')} Le toit de l'école doit être refait."
+    edited = text.replace(first, "\0").replace(second, one).replace("\0", two)
+    variant.write_text(edited, encoding="utf-8")
+    result = run_cli(*args)
+    assert result.exit_code == 1, result.stderr
+    assert "moved" in result.stderr, result.stderr
+    assert variant.read_text(encoding="utf-8") == edited
+    with sqlite3.connect(tmp_path / "m.sqlite3") as db:
+        rows = db.execute("SELECT source, target FROM memory WHERE origin = 'human'").fetchall()
+    assert rows == []
+
+
+BLOCKS = [
+    ["The council met on Monday.", "The mayor opened the meeting."],
+    ["The library will cost two million euros.", "The school roof needs work."],
+    ["Farmers asked for rain.", "The river is low this summer."],
+    ["Tickets go on sale in May.", "The band plays at the harbour."],
+]
+
+
+def _moves_site(root):
+    """A project whose article of four paragraphs is localized (pseudo)."""
+    (root / "site").mkdir(parents=True)
+    body = "\n\n".join(" ".join(block) for block in BLOCKS)
+    (root / "site" / "a.md").write_text(f"---\ntitle: Notes\n---\n\n{body}\n", "utf-8")
+
+
+@st.composite
+def _moves(draw):
+    """Edits of some sentences (each marked with its block and sentence), then
+    one change of structure: none, a permutation, a merge or a split."""
+    edits = draw(st.sets(st.tuples(st.integers(0, 3), st.integers(0, 1)), min_size=1))
+    shape = draw(st.sampled_from(["none", "permute", "merge", "split"]))
+    order = list(range(4))
+    if shape == "permute":
+        order = draw(st.permutations(order))
+    at = draw(st.integers(0, 2))
+    return sorted(edits), shape, order, at
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_moves())
+def test_a_persons_text_is_never_attached_to_another_block(tmp_path_factory, run_cli, change):
+    """Random edits, permutations, merges and splits of a variant's blocks: what
+    the memory takes from it is each edited sentence for its own source, or
+    nothing (the file left alone, exit 1); never a block's text for another."""
+    import sqlite3
+
+    from translator.engines.pseudo import pseudo_localize as p
+    from translator.memory import normalise
+
+    edits, shape, order, at = change
+    root = tmp_path_factory.mktemp("moves")
+    _moves_site(root)
+    args = ["localize", str(root / "site"), "--to", "fr", "--engine", "pseudo",
+            "--cache", str(root / "m.sqlite3")]  # fmt: skip
+    assert run_cli(*args).exit_code == 0
+    variant = root / "site" / "a.fr.md"
+    text = variant.read_text(encoding="utf-8")
+    head, _, _ = text.partition(" ".join(p(s) for s in BLOCKS[0]))
+    paragraphs = []
+    for k, block in enumerate(BLOCKS):
+        sentences = []
+        for n, sentence in enumerate(block):
+            shown = p(sentence)
+            if (k, n) in edits:  # a post-edit: the draft's words, one of them changed
+                first, _, rest = shown.partition(" ")
+                shown = f"Édit{k}x{n} {rest}"
+            sentences.append(shown)
+        paragraphs.append(sentences)
+    if shape == "permute":
+        paragraphs = [paragraphs[i] for i in order]
+    elif shape == "merge":
+        paragraphs[at : at + 2] = [paragraphs[at] + paragraphs[at + 1]]
+    elif shape == "split":
+        paragraphs[at : at + 1] = [paragraphs[at][:1], paragraphs[at][1:]]
+    edited = head + "\n\n".join(" ".join(ss) for ss in paragraphs) + "\n"
+    variant.write_text(edited, encoding="utf-8")
+    result = run_cli(*args)
+    assert result.exit_code in (0, 1), result.stderr
+    with sqlite3.connect(root / "m.sqlite3") as db:
+        rows = db.execute("SELECT source, target FROM memory WHERE origin = 'human'").fetchall()
+    for source, target in rows:
+        for k, n in edits:
+            if f"Édit{k}x{n}" in target:
+                assert normalise(BLOCKS[k][n]) in source, (shape, order, source, target)
+        for k, block in enumerate(BLOCKS):
+            for n, sentence in enumerate(block):
+                if p(sentence) in target:  # a draft kept beside an edit: same block
+                    assert any(f"Édit{k}x" in target or normalise(BLOCKS[k][n]) in source
+                               for _ in [0]), (shape, order, source, target)  # fmt: skip
+    if result.exit_code == 1:
+        assert variant.read_text(encoding="utf-8") == edited  # left alone, the person's text
+        assert rows == []
+    else:
+        after = variant.read_text(encoding="utf-8")
+        for k, n in edits:
+            assert f"Édit{k}x{n}" in after, (shape, order)  # taken, and published
+
+
+def _saved_site(root, run_cli, monkeypatch, *localize_args):
+    """An article localized (pseudo) with *localize_args*; its variant's path."""
+    monkeypatch.chdir(root)
+    (root / "site").mkdir()
+    (root / "site" / "a.md").write_text(
+        "---\ntitle: Budget vote\n---\n\nThe library vote was close.\n\nThe mayor spoke.\n",
+        encoding="utf-8",
+    )
+    (root / "g.csv").write_text("en,fr\nlibrary,médiathèque\n", encoding="utf-8")
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", *localize_args)
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+
+
+def _save(review, text="Le maire a parlé."):
+    segment = next(s for s in review.article("0", "fr").segments if s.source == "The mayor spoke.")
+    return review.save("0", "fr", segment.id, text, segment.target)
+
+
+def test_a_review_save_keeps_the_glossary_or_is_refused_without_it(tmp_path, monkeypatch, run_cli):
+    from translator.glossary import Glossary
+    from translator.locales import parse_locales
+    from translator.review import REJECTED, Review, ReviewOptions
+
+    _saved_site(tmp_path, run_cli, monkeypatch, "--glossary", "g.csv")
+    variant = tmp_path / "site" / "a.fr.md"
+    before = variant.read_text(encoding="utf-8")
+    assert "médiathèque" in before
+    without = Review(["site"], ReviewOptions(parse_locales("fr"), engine="pseudo"))
+    refused = _save(without)
+    assert refused.status == REJECTED and "glossary" in refused.message, refused.message
+    assert variant.read_text(encoding="utf-8") == before  # terms not dropped
+    glossary = Glossary.load([str(tmp_path / "g.csv")])
+    review = Review(["site"], ReviewOptions(parse_locales("fr"), engine="pseudo", glossary=glossary))
+    saved = _save(review)
+    assert saved.ok, saved.message
+    text = variant.read_text(encoding="utf-8")
+    assert "Le maire a parlé." in text and "médiathèque" in text
+
+
+def test_a_review_save_keeps_the_layout_the_variant_was_localized_with(
+    tmp_path, monkeypatch, run_cli
+):
+    from translator.locales import parse_locales
+    from translator.review import Review, ReviewOptions
+
+    _saved_site(tmp_path, run_cli, monkeypatch, "--layout", "dir", "--out", "out")
+    variant = tmp_path / "out" / "fr" / "a.md"
+    assert variant.is_file()
+    review = Review(["site"], ReviewOptions(parse_locales("fr"), out="out", engine="pseudo"))
+    assert review.status(review.source("0"), review.target("fr")).status != "missing"
+    saved = _save(review)
+    assert saved.ok, saved.message
+    assert "Le maire a parlé." in variant.read_text(encoding="utf-8")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "out").rglob("*.*")) == [
+        "out/fr/a.md"
+    ]
+
+
+def test_a_review_save_keeps_the_format_the_variant_was_localized_with(
+    tmp_path, monkeypatch, run_cli
+):
+    from translator.locales import parse_locales
+    from translator.review import Review, ReviewOptions
+
+    _saved_site(tmp_path, run_cli, monkeypatch, "--format", "html")
+    variant = tmp_path / "site" / "a.fr.html"
+    review = Review(["site"], ReviewOptions(parse_locales("fr"), engine="pseudo"))
+    saved = _save(review)
+    assert saved.ok, saved.message
+    assert "Le maire a parlé." in variant.read_text(encoding="utf-8")
+    assert not (tmp_path / "site" / "a.fr.md").exists()

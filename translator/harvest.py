@@ -26,6 +26,7 @@ out and reported.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ from typing import Any
 
 from . import codec, qa
 from .article import Article, Block
-from .memory import BLOCK, HumanEntry, normalise
+from .memory import BLOCK, HumanEntry, normalise, place_scope
+from .people import places
 from .project import find_project
 from .protect import fill, placeholders
 from .segment import split_sentences
@@ -52,6 +54,8 @@ class Harvest:
     markup: bool = True  # the variant shows the source's inline markup (QA compares it)
     drafts: list[str | None] = field(default_factory=list)  # machine drafts, by segment
     enforce: frozenset[str] | None = None  # the project's enforced checks, once known
+    # each segment's place among its sentence's occurrences (people.places), once known
+    places: dict[int, int] | None = None
 
     @property
     def certain(self) -> bool:
@@ -144,7 +148,9 @@ def harvest(
     result.drafts = drafts or [None] * len(plan.segments)
     source_fmt = plan.article.format
     try:
-        for owner, unit, text in _paired(plan, read_back, same_markup, "the variant"):
+        items = list(_paired(plan, read_back, same_markup, "the variant"))
+        _in_place(plan, items, written, result.drafts)
+        for owner, unit, text in items:
             edited = _flat(str(text)) if text is not None else ""
             _block(plan, unit, owner, edited, written, same_markup, source_fmt, result)
     except _Uncertain as exc:
@@ -181,8 +187,76 @@ def _paired(
         raise _Uncertain(f"{name} has more blocks than the source")
 
 
+_WORD = re.compile(r"\w+")
+# A block reads as another's translation (moved) when that block explains at
+# least MOVED_SHARE of its words (weighted by rarity among the article's
+# blocks), and twice the share its own block does, and more.
+MOVED_SHARE = 0.1
+MOVED_MARGIN = 0.1
+
+
+def _in_place(
+    plan: Plan,
+    items: list[tuple[Block | None, Unit, Any]],
+    written: list[str | None],
+    drafts: list[str | None],
+) -> None:
+    """Raise _Uncertain when an edited block stands where the source has
+    another: it reads (its words, weighted by how rare they are among the
+    article's blocks) as the translation of a source block elsewhere (the
+    sentences written there, its machine draft, its names and numbers).  Blocks
+    swapped in the variant are never taken for each other's translations."""
+    body = [(unit, text) for owner, unit, text in items if owner is not None]
+    if len(body) < 2:
+        return
+    holders: dict[str, list[int]] = {}
+    for number, (unit, _text) in enumerate(body):
+        span = range(unit.first, unit.first + len(unit.sentences))
+        parts = [plan.segments[i] for i in span]
+        parts += [t for i in span for t in (written[i], drafts[i]) if t]
+        for word in set(_WORD.findall(fill(" ".join(parts), unit.masked).casefold())):
+            holders.setdefault(word, []).append(number)
+    for position, (unit, text) in enumerate(body):
+        span = range(unit.first, unit.first + len(unit.sentences))
+        shown = [t for i in span if (t := written[i]) is not None]
+        if _flat(fill(" ".join(shown), unit.masked)) == _flat(str(text or "")):
+            continue  # as written: in its place
+        best = _reads_as(str(text or ""), position, holders, len(body))
+        if best is not None:
+            raise _Uncertain(
+                f"a block was moved: {_flat(str(text))[:50]!r} stands where the source has "
+                f"{_source_text(plan, unit)[:40]!r} and reads as the translation of "
+                f"{_source_text(plan, body[best][0])[:40]!r}"
+            )
+
+
+def _reads_as(text: str, position: int, holders: dict[str, list[int]], count: int) -> int | None:
+    """The block other than *position* that *text* reads as the translation
+    of, when one explains clearly more of its words than its own; else None."""
+    weights: dict[int, float] = {}
+    total = 0.0
+    for word in set(_WORD.findall(text.casefold())):
+        having = holders.get(word, ())
+        weight = math.log((count + 1) / (len(having) + 0.5))
+        total += weight
+        for number in having:
+            weights[number] = weights.get(number, 0.0) + weight
+    best = max((n for n in weights if n != position), key=weights.__getitem__, default=None)
+    if best is None or total <= 0:
+        return None
+    own, other = weights.get(position, 0.0) / total, weights[best] / total
+    return best if other >= MOVED_SHARE and other >= 2 * own + MOVED_MARGIN else None
+
+
+def _source_text(plan: Plan, unit: Unit) -> str:
+    return _flat(
+        fill(" ".join(plan.segments[unit.first : unit.first + len(unit.sentences)]), unit.masked)
+    )
+
+
 def _one_per_source(result: Harvest) -> Harvest:
-    """One entry per segment: a title in the front matter and as a heading is one."""
+    """One entry per segment and place (a sentence the article repeats has a
+    place per occurrence: :func:`translator.people.places`)."""
     by_source = {(entry.scope, entry.source): entry for entry in result.entries}
     result.entries = list(by_source.values())
     return result
@@ -195,9 +269,15 @@ def _enforced(result: Harvest, plan: Plan) -> frozenset[str]:
     return result.enforce
 
 
-def _keep(
-    result: Harvest, plan: Plan, unit: Unit, source: str, masked: str, scope: str = "segment"
-) -> None:
+def _place(result: Harvest, plan: Plan, index: int) -> str:
+    """The scope of a person's translation of segment *index*: its place in the
+    article (a sentence said twice may be translated twice, differently)."""
+    if result.places is None:
+        result.places = places(plan)
+    return place_scope(result.places.get(index, 1))
+
+
+def _keep(result: Harvest, plan: Plan, unit: Unit, source: str, masked: str, scope: str) -> None:
     """Add the entry, or (when the QA checks machine text gets find an error in
     it) leave it out and say why."""
     problem = qa.entry_problem(
@@ -253,7 +333,9 @@ def _block(
         _flat("".join(done)),  # a language written without spaces
     ):
         return
-    found = Harvest(result.path, markup=result.markup)
+    if result.places is None:
+        result.places = places(plan)
+    found = Harvest(result.path, markup=result.markup, enforce=result.enforce, places=result.places)
     try:
         _sentences(edited, expected, machine, sources, unit, plan, found)
     except _Uncertain:
@@ -268,6 +350,7 @@ def _block(
         return
     result.entries.extend(found.entries)
     result.skipped.extend(found.skipped)
+    result.enforce = found.enforce
 
 
 def _whole_block(plan: Plan, unit: Unit, edited: str, result: Harvest) -> None:
@@ -278,7 +361,8 @@ def _whole_block(plan: Plan, unit: Unit, edited: str, result: Harvest) -> None:
     if masked is None:
         result.skipped.append(f"{edited[:60]!r}: a protected span (URL, code, markup) is gone")
         return
-    _keep(result, plan, unit, joined, masked, BLOCK if len(sources) > 1 else "segment")
+    scope = BLOCK if len(sources) > 1 else _place(result, plan, unit.first)
+    _keep(result, plan, unit, joined, masked, scope)
 
 
 def adopt(plan: Plan, person: ReadVariant, *, same_markup: bool) -> Harvest:
@@ -352,7 +436,7 @@ def _settle(
         if masked is None:
             result.skipped.append(f"{piece[:60]!r}: a protected span (URL, code, markup) is gone")
             continue
-        _keep(result, plan, unit, sources[index], masked)
+        _keep(result, plan, unit, sources[index], masked, _place(result, plan, unit.first + index))
 
 
 def _masked(edited: str, source: str, unit: Unit) -> str | None:

@@ -41,7 +41,7 @@ from filelock import FileLock, Timeout
 from . import qa
 from .alignment import translation_pairs
 from .article import Article
-from .dates import ArticleDate, article_date, parse_option
+from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
 from .errors import ClusterError, InputError, LockedError, TranslatorError, UsageError
@@ -51,40 +51,31 @@ from .fsutil import (
     bytes_sha256,
     file_sha256,
     is_inside,
-    keep_copy,
     remove_stale_temporaries,
 )
 from .glossary import Glossary, TermOutcome, TermPass, TermRules
-from .harvest import added_fields, adopt, edits_outside_sentences, harvest
 from .labels import Labels
 from .locales import Target, parse_locale
-from .memory import HumanEntry, Memory, SegmentMemory, normalise, user_cache_dir
+from .memory import Memory, SegmentMemory, normalise, user_cache_dir
 from .notices import Notice, warning
 from .people import Answers, answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .progress import Progress
 from .project import Project, find_project, legacy_notice, memory_path
+from .takein import copies, take_what_a_person_left
 from .translation import Plan, complete_translation, plan_translation
 from .variants import (
     DATELINE_OFF,
     FORMATS,
     LAYOUTS,
-    REFUSED_FIX,
-    ReadVariant,
     VariantMeta,
-    has_lead,
     is_variant,
-    keeps_inline_markup,
-    md_escape,
     published_line,
     read_metadata,
-    read_person_file,
-    read_variant,
     title_text,
     variant_edited,
     variant_path,
     write_variant,
-    written_by_tool,
 )
 
 
@@ -704,7 +695,7 @@ def _plan_item(
         run.progress.segments(estimate - actual)
     context = article_context(article, run.project or find_project([file]))
     planned = bytes_sha256(dest)
-    if not _take_what_a_person_left(plan, dest, planned, target, context, run):
+    if not take_what_a_person_left(plan, dest, planned, target, context, run):
         run.settled(file, dest, "failed")
         return None
     looked_up = time.time()
@@ -717,212 +708,6 @@ def _plan_item(
 def _terms(run: Run, source: str, target: Target) -> TermRules | None:
     glossary = run.options.glossary
     return glossary.rules(source, target) if glossary is not None else None
-
-
-def _take_what_a_person_left(
-    plan: Plan, dest: Path, planned: str | None, target: Target, context: str, run: Run
-) -> bool:
-    """A person's own file at *dest*, or their edits of the variant, into the
-    memory; False when that cannot be done (reported, the file left alone)."""
-    person = planned is not None and not dest.is_symlink() and dest.is_file()
-    if person and not written_by_tool(dest):
-        return take_person_file(plan, dest, target, context, run)
-    if variant_edited(dest):
-        return take_edits(plan, dest, target, context, run)
-    return True
-
-
-def _outside_sentences(read_back: ReadVariant, plan: Plan, target: Target) -> str | None:
-    """What a person changed in a Markdown variant outside its sentences (the
-    published line, code, markers), or None."""
-    if read_back.fmt != "md":
-        return None
-    meta = read_back.meta
-    recorded = meta.get("date")
-    pub = published_line(
-        target, plan.source_lang, parse_option(str(recorded)) if recorded else None
-    )
-    if recorded and meta.get("date_display") != pub.date_display:
-        return "its field date_display"
-    lead = md_escape(pub.text) if has_lead(str(meta.get("source") or ""), meta) else None
-    return edits_outside_sentences(read_back.text, plan.article, lead)
-
-
-def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -> bool:
-    """A person edited the variant at *dest*: store their segments in the memory
-    as human translations of this article and locale, so that rewriting it keeps
-    them.  False (the file is left as it is, the failure reported) when the
-    edits cannot all be kept; with ``--force`` a copy of the edited file is
-    kept beside the memory and the variant is rewritten."""
-    report = run.report
-    if run.options.force:
-        copy = keep_edited_copy(dest, run.memory_file)
-        report.notices.append(
-            Notice(f"edited by hand; --force rewrites it, a copy is in {copy}", str(dest))
-        )
-        return True
-
-    def refuse(why: str) -> bool:
-        report.failures.append(
-            (plan.article.path, f"{dest}: edited by hand and {why}; " + REFUSED_FIX)
-        )
-        return False
-
-    try:
-        read_back = read_variant(str(dest))
-    except (InputError, OSError, ValueError) as exc:
-        return refuse(f"cannot be read back ({exc})")
-    if run.memory.store is None:
-        return refuse(
-            "its edits can only be lined up and kept through the translation memory (--no-cache)"
-        )
-    source_unchanged = str(read_back.meta.get("source_sha256")) == plan.article.sha256
-    if plan.source_lang == plan.target and not source_unchanged:
-        # A copy's drafts are the source's own segments, but only the source it
-        # was copied from: after a change, an edit cannot be told from it.
-        return refuse("it is a copy of a source in its own language, whose text has changed")
-    written, drafts = _as_written(plan, target, context, run)
-    wanted = {normalise(s) for s in plan.segments if s.strip()}
-    unknown = {
-        normalise(s) for s, w in zip(plan.segments, written, strict=True) if s.strip() and w is None
-    }
-    if (source_unchanged and unknown) or len(unknown) * 2 > len(wanted):
-        # a segment the memory lacks is taken for a changed source sentence,
-        # which only holds when the memory still knows the rest
-        return refuse("the translation memory no longer holds the segments it was made from")
-    extra = added_fields(read_back, plan.article)
-    if extra:
-        return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
-    outside = _outside_sentences(read_back, plan, target) if source_unchanged else None
-    if outside:
-        return refuse(f"{outside} was changed by hand, which a rewrite would lose")
-    same_markup = keeps_inline_markup(read_back.fmt, plan.article)
-    found = harvest(plan, written, read_back, same_markup=same_markup, drafts=drafts)
-    if not found.certain:
-        return refuse(f"its structure no longer matches the source ({found.uncertain})")
-    if found.skipped:
-        return refuse("some edits cannot be kept: " + "; ".join(found.skipped))
-    if unknown:
-        # sentences whose source changed since get a new draft: whatever a person
-        # wrote for them stays in a copy of the file
-        copy = keep_edited_copy(dest, run.memory_file)
-        report.notices.append(
-            Notice(
-                "edited by hand while its source changed; the sentences whose source "
-                f"changed are translated anew, and the edited file is kept in {copy}",
-                str(dest),
-            )
-        )
-    return _store_people(found.entries, plan, dest, target, context, run, refuse, "edited")
-
-
-def _as_written(
-    plan: Plan, target: Target, context: str, run: Run
-) -> tuple[list[str | None], list[str | None]]:
-    """Each segment's translation as the variant was written with it (people's
-    for this article and locale, else the memory's machine draft, a copy's own
-    text; None where the memory no longer knows it), and the machine drafts
-    alone, by segment index."""
-    people = answers_for(plan, run.memory.store, target.tag, context)
-    machine = run.memory.peek(
-        plan.segments, plan.source_lang, plan.target, _terms(run, plan.source_lang, target)
-    )
-    if plan.source_lang == plan.target:
-        machine = {**_copies(plan.segments), **machine}
-    drafts = [machine.get(normalise(s)) for s in plan.segments]
-    written = [people.by_index.get(i, draft) for i, draft in enumerate(drafts)]
-    return written, drafts
-
-
-def _store_people(
-    entries: list[HumanEntry],
-    plan: Plan,
-    dest: Path,
-    target: Target,
-    context: str,
-    run: Run,
-    refuse: Callable[[str], bool],
-    how: str,
-) -> bool:
-    if not entries:
-        return True
-    error = run.memory.keep_human(
-        entries, plan.source_lang, plan.target, locale=target.tag, article=context
-    )
-    if error:
-        return refuse(f"its text cannot be saved ({error})")
-    run.report.notices.append(
-        Notice(f"{len(entries)} {how} segment(s) kept in the translation memory", str(dest))
-    )
-    run.report.human_segments += len(entries)
-    return True
-
-
-def take_person_file(plan: Plan, dest: Path, target: Target, context: str, run: Run) -> bool:
-    """A file the tool did not write stands at *dest*: a person's translation.
-    Taken into the memory as theirs, block by block, when its blocks line up
-    with the source's (the variant is then written from it, its text unchanged,
-    and the original kept beside the memory); otherwise left as it is and
-    reported.  ``--force`` replaces it, keeping a copy."""
-    report = run.report
-    if run.options.force:
-        copy = keep_edited_copy(dest, run.memory_file)
-        report.notices.append(
-            Notice(
-                f"a translation written by a person; --force replaces it, a copy is in {copy}",
-                str(dest),
-            )
-        )
-        return True
-
-    def refuse(why: str) -> bool:
-        report.failures.append(
-            (
-                plan.article.path,
-                f"{dest}: a translation written by a person is there and {why}; it is left as "
-                "it is (make its blocks match the source's and run localize to take it in, or "
-                "run with --force to replace it; a copy is kept)",
-            )
-        )
-        return False
-
-    if run.memory.store is None:
-        return refuse("can only be taken in through the translation memory (--no-cache)")
-    try:
-        person = read_person_file(str(dest))
-    except (InputError, OSError, ValueError) as exc:
-        return refuse(f"cannot be taken in ({exc})")
-    extra = added_fields(person, plan.article)
-    if extra:
-        return refuse(f"its field {extra} would be lost")
-    found = adopt(plan, person, same_markup=keeps_inline_markup("md", plan.article))
-    if not found.certain:
-        return refuse(f"its blocks do not line up with the source's ({found.uncertain})")
-    if found.skipped:
-        return refuse("some of it cannot be taken: " + "; ".join(found.skipped))
-    copy = keep_edited_copy(dest, run.memory_file, "adopted")
-    if not _store_people(found.entries, plan, dest, target, context, run, refuse, "person's"):
-        return False
-    report.notices.append(
-        Notice(
-            "a translation written by a person, taken in as theirs; written again with "
-            f"the tool's metadata, its text unchanged (the original is in {copy})",
-            str(dest),
-        )
-    )
-    return True
-
-
-def keep_edited_copy(dest: Path, memory: Path | None, kind: str = "edited") -> Path:
-    """Copy a person's file beside the memory (never into the output tree):
-    ``edited/DATE/`` (or ``adopted/DATE/``) in the memory's folder."""
-    base = memory.parent if memory is not None else user_cache_dir()
-    return keep_copy(dest, base / kind)
-
-
-def _copies(segments: list[str]) -> dict[str, str]:
-    """Each segment as its own translation (a source in the target's language)."""
-    return {normalise(s): s for s in segments if s.strip()}
 
 
 def _translate_pairs(
@@ -946,7 +731,7 @@ def _translate_pairs(
     for pair, segments in by_pair.items():
         src, tgt, _glossary = pair
         if src == tgt:  # a source already in the target's language is copied
-            answers[pair] = _copies(segments)  # people's edits come first, per item
+            answers[pair] = copies(segments)  # people's edits come first, per item
             run.progress.segments(sum(1 for s in segments if s.strip()))
             run.report.copied += sum(1 for i in items if i.plan.source_lang == src == i.plan.target)
             continue

@@ -92,6 +92,25 @@ HUMAN = "human"
 MACHINE = "machine"
 
 
+def place_scope(place: int) -> str:
+    """The scope of a person's translation of a sentence's *place*-th occurrence
+    in its article: the first is plain SEGMENT (it answers the sentence's other
+    places too, unless they have their own), a later one ``segment#N``.
+
+    >>> place_scope(1), place_scope(3)
+    ('segment', 'segment#3')
+    """
+    return SEGMENT if place <= 1 else f"{SEGMENT}#{place}"
+
+
+def is_scope(scope: str) -> bool:
+    """*scope* is one the memory keeps: a block, a sentence, or a sentence's place."""
+    if scope in (SEGMENT, BLOCK):
+        return True
+    head, _, place = scope.partition("#")
+    return head == SEGMENT and place.isdigit() and int(place) > 1
+
+
 def user_cache_dir() -> Path:
     """``$XDG_CACHE_HOME/translator`` (``~/.cache`` without it): the run locks and
     the package index, which belong to the user rather than to a project."""
@@ -126,7 +145,9 @@ class HumanEntry:
     target: str
     state: str = "translated"  # or "reviewed"
     note: str = ""  # where it came from: a variant, an imported file
-    scope: str = SEGMENT  # or BLOCK: *source* is a whole block's sentences, joined
+    # or BLOCK: *source* is a whole block's sentences, joined; or place_scope(N):
+    # the sentence's Nth occurrence in its article
+    scope: str = SEGMENT
 
 
 @dataclass(frozen=True)

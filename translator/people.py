@@ -7,7 +7,8 @@ A person's translation belongs to a locale and to the article it was made in
    person merged or split) answers the whole block, unless the article has a
    newer translation of one of its sentences;
 2. else each sentence takes the article's own translation of it (in-context,
-   as CAT tools have it);
+   as CAT tools have it): of its place when a person translated that place
+   apart (a sentence the article repeats: :func:`places`), else of its first;
 3. else another article's translation of the same sentence in the same locale
    (the newest, when several differ); then another article's translation of
    the whole block;
@@ -32,7 +33,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from .article import Article
-from .memory import BLOCK, HumanRow, Memory, normalise
+from .memory import BLOCK, SEGMENT, HumanRow, Memory, normalise, place_scope
 from .project import Project
 from .translation import Plan, Unit
 
@@ -51,6 +52,23 @@ def article_context(article: Article, project: Project) -> str:
 def block_source(plan: Plan, unit: Unit) -> str:
     """The normalised source of a whole block: its sentences, joined."""
     return normalise(" ".join(plan.segments[unit.first : unit.first + len(unit.sentences)]))
+
+
+def places(plan: Plan) -> dict[int, int]:
+    """Each non-blank segment's place among the article's occurrences of that
+    sentence (1 for the first, 2 for the second …), in the order export
+    numbers its units (``sX``, ``sX-2``)."""
+    seen: Counter[str] = Counter()
+    out: dict[int, int] = {}
+    for _owner, unit in plan.units:
+        if unit is None:
+            continue
+        for index in range(unit.first, unit.first + len(unit.sentences)):
+            if plan.segments[index].strip():
+                key = normalise(plan.segments[index])
+                seen[key] += 1
+                out[index] = seen[key]
+    return out
 
 
 @dataclass
@@ -168,16 +186,16 @@ def _answer(
     others: dict[tuple[str, str], list[HumanRow]] = {}
     targets: dict[str, set[str]] = {}
     for row in rows:  # oldest first: the newest of each kind wins
-        kind = BLOCK if row.scope == BLOCK else "segment"
         if row.article == article:
-            own[(kind, row.source)] = row
-        else:
-            others.setdefault((kind, row.source), []).append(row)
-        if kind != BLOCK:
+            own[(row.scope, row.source)] = row
+        elif row.scope in (SEGMENT, BLOCK):  # another article's places are its own
+            others.setdefault((row.scope, row.source), []).append(row)
+        if row.scope == SEGMENT:
             targets.setdefault(row.source, set()).add(" ".join(row.target.split()))
     answers.inconsistent = {source for source, seen in targets.items() if len(seen) > 1}
+    where = places(plan)
     for unit in units:
-        _answer_unit(plan, unit, own, others, answers)
+        _answer_unit(plan, unit, own, others, answers, where)
 
 
 def _answer_unit(
@@ -186,17 +204,21 @@ def _answer_unit(
     own: dict[tuple[str, str], HumanRow],
     others: dict[tuple[str, str], list[HumanRow]],
     answers: Answers,
+    where: dict[int, int],
 ) -> None:
     indexes = [i for i in range(unit.first, unit.first + len(unit.sentences))]
     sentences = [normalise(plan.segments[i]) for i in indexes]
     whole = block_source(plan, unit) if len(indexes) > 1 else None
-    own_sentences = [own[("segment", s)] for s in sentences if ("segment", s) in own]
+    mine = [
+        own.get((place_scope(where.get(i, 1)), s)) or own.get((SEGMENT, s))
+        for i, s in zip(indexes, sentences, strict=True)
+    ]
     block = own.get((BLOCK, whole)) if whole else None
-    if block is not None and all(r.created <= block.created for r in own_sentences):
+    if block is not None and all(r.created <= block.created for r in mine if r is not None):
         _give_block(indexes, block, answers)
         return
-    for index, sentence in zip(indexes, sentences, strict=True):
-        row = own.get(("segment", sentence)) or _newest(others.get(("segment", sentence), []))
+    for index, sentence, row in zip(indexes, sentences, mine, strict=True):
+        row = row or _newest(others.get((SEGMENT, sentence), []))
         if row is not None:
             answers.by_index[index] = row.target
             answers.rows[index] = row

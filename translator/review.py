@@ -60,6 +60,7 @@ from .translation import plan_translation
 from .variants import (
     DATELINE_OFF,
     EXTENSIONS,
+    LAYOUTS,
     candidates,
     is_variant,
     read_metadata,
@@ -292,15 +293,24 @@ class Review:
         return self.targets[tag]
 
     def variant(self, src: Source, target: Target) -> Path:
-        """The variant's path: the one there, else where localize will write it."""
-        for path in candidates(
-            src.path, src.root, self.options.out, target.tag, self.options.layout
-        ):
-            if path.is_file():
-                return path
+        """The variant's path: the one there (in this review's layout, else in
+        the other one it may have been localized with), else where localize
+        will write it."""
+        found = self._found(src, target)
+        if found is not None:
+            return found[0]
         return variant_path(
             src.path, src.root, self.options.out, target.tag, self.options.layout, self.options.fmt
         )
+
+    def _found(self, src: Source, target: Target) -> tuple[Path, str] | None:
+        """The variant there and the layout it is in, or None."""
+        others = [layout for layout in LAYOUTS if layout != self.options.layout]
+        for layout in [self.options.layout, *others]:
+            for path in candidates(src.path, src.root, self.options.out, target.tag, layout):
+                if path.is_file():
+                    return path, layout
+        return None
 
     def _source_lang(self, article: Article) -> str:
         """The Argos code of ``--from``, else the article's detected language."""
@@ -328,10 +338,12 @@ class Review:
         return Overview(list(self.targets), rows, {t: report.reviewed(t) for t in self.targets})
 
     def status(self, src: Source, target: Target) -> Status:
-        """One article × locale as the overview shows it."""
+        """One article × locale as the overview shows it (its variant in the
+        layout it was localized with)."""
+        found = self._found(src, target)
         cell = locate(
             src.path, src.root, file_sha256(src.path), self.options.out, target.tag,
-            self.options.layout,
+            found[1] if found is not None else self.options.layout,
         )  # fmt: skip
         return _status(cell, target.tag)
 
@@ -476,6 +488,9 @@ class Review:
                 view.version,
             )
         text = segment.target if reviewed else text
+        other = self._other_glossary(dest)
+        if other is not None:
+            return SaveResult(REJECTED, f"not saved: {other}", segment, view.version)
         problem = self._store(src, target, unit_id, segment.source, text, reviewed)
         if problem is not None:
             return SaveResult(REJECTED, f"not saved: {problem}", segment, view.version)
@@ -531,11 +546,39 @@ class Review:
             )
         return None
 
+    def _other_glossary(self, dest: Path) -> str | None:
+        """Why a save may not rewrite the variant at *dest*: it was localized
+        with another glossary than this review's (or with one, or without), and
+        a rewrite would change its terms in every other sentence; else None."""
+        if not dest.is_file():
+            return None
+        try:
+            recorded = str(read_metadata(dest).get("options") or "").split()
+        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, InputError):
+            return None
+        used = next((o.split("=", 1)[1] for o in recorded if o.startswith("glossary=")), None)
+        mine = self.options.glossary.digest if self.options.glossary is not None else None
+        if used == mine:
+            return None
+        if used is None:
+            return (
+                "this variant was localized without a glossary, and this review has one; "
+                "start review without --glossary (your text is still here)"
+            )
+        return (
+            f"this variant was localized with a glossary (glossary={used}) "
+            + ("that this review was not given" if mine is None else "other than this review's")
+            + "; start review with the --glossary it was localized with (your text is still here)"
+        )
+
     def _localize(self, src: Source, target: Target, dest: Path) -> LocalizeReport:
         """``localize`` of this one article and locale, with the engine and
         options its variant was written with."""
         engine, decode, fmt = self.options.engine, DecodeOptions(), self.options.fmt
-        dateline, date = True, None
+        dateline, date, layout = True, None, self.options.layout
+        found = self._found(src, target)
+        if found is not None and found[0] == dest:
+            layout = found[1]  # the layout it was localized with
         if dest.is_file():
             fmt = next((e for e in EXTENSIONS if dest.name.endswith("." + e)), fmt)
             try:
@@ -562,7 +605,7 @@ class Review:
             out=self.options.out,
             engine=engine,
             fmt=fmt,
-            layout=self.options.layout,
+            layout=layout,
             source=self.options.source,
             read=self.options.read,
             decode=decode,

@@ -21,13 +21,13 @@ from ..errors import UsageError
 from ..fsutil import write_atomic
 from ..locales import parse_locale
 from ..memory import (
-    BLOCK,
     HUMAN,
     MACHINE,
     SEGMENT,
     HumanEntry,
     Memory,
     MemoryEntry,
+    is_scope,
     memory_key,
     normalise,
 )
@@ -182,7 +182,8 @@ def _take(
             return
         state = unit.props.get("state", "translated")
         state = state if state in ("translated", "reviewed") else "translated"
-        scope = BLOCK if unit.props.get("scope") == BLOCK else SEGMENT
+        scope = unit.props.get("scope") or SEGMENT
+        scope = scope if is_scope(scope) else SEGMENT
         human.setdefault((src, tgt, locale, unit.props.get("article", "")), []).append(
             HumanEntry(normalise(source), target, state, unit.props.get("note", path), scope)
         )

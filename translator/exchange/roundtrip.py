@@ -30,7 +30,16 @@ from ..errors import InputError, TranslatorError, UsageError
 from ..fsutil import bytes_sha256, keep_copy, write_atomic
 from ..glossary import Glossary, TermRules
 from ..locales import Target, parse_locale
-from ..memory import BLOCK, HumanEntry, HumanRow, Memory, MemoryEntry, normalise
+from ..memory import (
+    BLOCK,
+    SEGMENT,
+    HumanEntry,
+    HumanRow,
+    Memory,
+    MemoryEntry,
+    normalise,
+    place_scope,
+)
 from ..people import Answers, answers_for, article_context
 from ..pipeline import ReadOptions, load_article
 from ..project import ENVIRONMENT as MEMORY_VARIABLE
@@ -64,18 +73,28 @@ def unit_ids(segments: list[str]) -> list[str]:
     return ids
 
 
-def _segment_rows(plan: Plan) -> list[tuple[str, int, dict[int, str]]]:
-    """(segment, source line, its spans) for every non-blank segment of *plan*."""
+def place_of(unit_id: str) -> int:
+    """The place of a unit's sentence among its occurrences (``sX-2``: 2).
+
+    >>> place_of("s0123456789ab"), place_of("s0123456789ab-3")
+    (1, 3)
+    """
+    _base, _, place = unit_id.partition("-")
+    return int(place) if place.isdigit() else 1
+
+
+def _segment_rows(plan: Plan) -> list[tuple[str, int, dict[int, str], int]]:
+    """(segment, source line, its spans, its index) for every non-blank segment of *plan*."""
     rows = []
     for owner, unit in plan.units:
         if unit is None:
             continue
-        sentences = plan.segments[unit.first : unit.first + len(unit.sentences)]
-        for sentence in sentences:
+        for index in range(unit.first, unit.first + len(unit.sentences)):
+            sentence = plan.segments[index]
             if not sentence.strip():
                 continue
             spans = {n: unit.masked.spans[n] for n in codec.numbers(sentence)}
-            rows.append((sentence, owner.line if owner is not None else 1, spans))
+            rows.append((sentence, owner.line if owner is not None else 1, spans, index))
     return rows
 
 
@@ -91,26 +110,17 @@ def build_file(
     *people*'s translation for this article and locale, else the newest
     machine draft in *memory*; each unit notes the glossary's *terms* it holds."""
     rows = _segment_rows(plan)
-    drafts = (
-        memory.drafts([s for s, _l, _sp in rows], plan.source_lang, plan.target) if memory else {}
-    )
+    drafts = memory.drafts([r[0] for r in rows], plan.source_lang, plan.target) if memory else {}
     people = people or Answers()
-    human = {
-        normalise(plan.segments[i]): (text, people.rows[i])
-        for i, text in people.by_index.items()
-        if plan.segments[i].strip()
-    }
-    previous = {
-        normalise(plan.segments[i]): row
-        for i, row in people.previous.items()
-        if plan.segments[i].strip()
-    }
     out = ExchangeFile(source_path, plan.source_lang, target.tag)
-    for unit_id, (segment, line, spans) in zip(unit_ids([r[0] for r in rows]), rows, strict=True):
+    for unit_id, (segment, line, spans, index) in zip(
+        unit_ids([r[0] for r in rows]), rows, strict=True
+    ):
         key = normalise(segment)
         unit = ExchangeUnit(unit_id, segment, None, "initial", line, spans)
-        pseudo = _target(unit, human.get(key), previous.get(key), drafts.get(key))
-        if key in human and key in people.inconsistent:
+        human = (people.by_index[index], people.rows[index]) if index in people.by_index else None
+        pseudo = _target(unit, human, people.previous.get(index), drafts.get(key))
+        if human is not None and key in people.inconsistent:
             unit.notes.append("inconsistent: other articles translate this sentence differently")
         if terms:
             unit.notes += [f"term: {rule.describe()}" for _a, _b, rule in terms.find(segment)]
@@ -449,7 +459,8 @@ def accepted(
     if problem is not None:
         result.rejected.append(f"{unit.id}: {problem}")
         return None
-    return HumanEntry(normalise(segment), target, unit.state, result.path)
+    scope = place_scope(place_of(unit.id))  # a repeated sentence: each place its own
+    return HumanEntry(normalise(segment), target, unit.state, result.path, scope)
 
 
 def import_files(
@@ -533,7 +544,7 @@ def expected_units(plan: Plan) -> dict[str, tuple[str, dict[int, str]]]:
     rows = _segment_rows(plan)
     return {
         unit_id: (segment, spans)
-        for unit_id, (segment, _line, spans) in zip(
+        for unit_id, (segment, _line, spans, _index) in zip(
             unit_ids([r[0] for r in rows]), rows, strict=True
         )
     }
@@ -541,7 +552,7 @@ def expected_units(plan: Plan) -> dict[str, tuple[str, dict[int, str]]]:
 
 def as_paragraph(entry: HumanEntry, blocks: dict[str, str]) -> HumanEntry:
     """The first sentence of a paragraph a person translated whole stands for it."""
-    if entry.source in blocks:
+    if entry.scope == SEGMENT and entry.source in blocks:
         return HumanEntry(blocks[entry.source], entry.target, entry.state, entry.note, BLOCK)
     return entry
 
