@@ -278,6 +278,37 @@ def test_enforce_numbers_refuses_the_same_edit_with_a_message_about_numbers(
     assert shorter in variant.read_text(encoding="utf-8")  # left as it is
 
 
+def test_an_xliff_unit_that_drops_a_number_is_imported_with_the_rest_and_flagged(
+    tmp_path, run_cli, monkeypatch
+):
+    """Case 8: one unit failing the numbers check no longer keeps the file out:
+    every unit is taken, the variant carries the finding and fails coverage --qa."""
+    monkeypatch.delenv("TRANSLATOR_MEMORY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / ".translator").mkdir()
+    (tmp_path / "site" / "a.md").write_text(BUDGET, encoding="utf-8")
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo")
+    assert run_cli(*args).exit_code == 0
+    assert run_cli("export", "site", "--to", "fr", "--out", "x").exit_code == 0
+    xlf = tmp_path / "x" / "a.md.fr.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    for source, mine in (
+        ("The library will cost 2.4 million euros.", "La bibliothèque coûtera des millions."),
+        ("The vote was close.", "Le vote fut serré."),
+    ):
+        start = text.index("<target>", text.index(source))
+        text = text[: start + 8] + mine + text[text.index("</target>", start) :]
+    xlf.write_text(text.replace('state="initial"', 'state="translated"'), encoding="utf-8")
+    imported = run_cli("import", str(xlf))
+    assert imported.exit_code == 0, imported.stdout + imported.stderr
+    assert run_cli(*args).exit_code == 0
+    variant = (tmp_path / "site" / "a.fr.md").read_text(encoding="utf-8")
+    assert "La bibliothèque coûtera des millions." in variant and "Le vote fut serré." in variant
+    assert "qa: {errors: 1, warnings: 0}" in variant
+    assert run_cli("coverage", "site", "--locales", "fr", "--qa").exit_code == 1
+
+
 def test_an_unknown_enforced_check_is_a_usage_error(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "translator.toml").write_text('enforce = ["nope"]\n', encoding="utf-8")
