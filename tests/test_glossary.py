@@ -300,7 +300,15 @@ def test_qa_names_the_glossary_check_on_a_person_s_edit(run_cli, site):
     assert "warning: glossary: 'conseil de ville' is a forbidden term (say conseil municipal)" in (
         result.stdout
     )
-    assert run_cli("qa", "src/a.md", str(variant)).exit_code == 0  # without it, nothing to say
+    # without --glossary, the glossary the variant names (glossary_files) is checked
+    assert 'glossary_files: "../g.csv"' in text
+    again = run_cli("qa", "src/a.md", str(variant))
+    assert again.exit_code == 1 and "error: glossary:" in again.stdout
+    (site / "g.csv").rename(site / "gone.csv")  # gone: one warning, its terms not checked
+    gone = run_cli("qa", "src/a.md", str(variant))
+    assert gone.exit_code == 0 and "g.csv, is not there" in gone.stderr
+    assert gone.stderr.count("warning:") == 1
+    (site / "gone.csv").rename(site / "g.csv")
     # the edit is taken in as the person's, kept, and its variant records the error
     result = run_cli("localize", "src/", "--to", "fr", "--engine", "pseudo", "--out", "build",
                      "--glossary", "g.csv")  # fmt: skip
@@ -336,7 +344,7 @@ def test_export_carries_each_segment_s_terms(run_cli, site):
     assert result.exit_code == 0, result.stderr
     from translate.storage import po
 
-    store = po.pofile.parsefile(str(site / "x" / "a.md.fr.po"))
+    store = po.pofile.parsefile(str(site / "x" / "src" / "a.md.fr.po"))  # its path in the project
     first = next(u for u in store.units if u.source.startswith("Stone told"))
     notes = first.getnotes("developer")
     assert "term: 'Stone' (keep as written)" in notes

@@ -90,7 +90,7 @@ def _project(root, run_cli, monkeypatch):
     monkeypatch.chdir(root)
     assert run_cli("localize", "site", "--to", "fr", "--engine", "pseudo").exit_code == 0
     assert run_cli("export", "site", "--to", "fr", "--out", "x").exit_code == 0
-    xlf = root / "x" / "a.md.fr.xlf"
+    xlf = root / "x" / "site" / "a.md.fr.xlf"  # its path in the project
     text = xlf.read_text(encoding="utf-8")
     start = text.index("<target>", text.index("The vote was close."))
     text = text[: start + 8] + "Le vote fut serré." + text[text.index("</target>", start) :]
@@ -136,7 +136,7 @@ def test_an_import_whose_articles_are_in_another_project_is_one_line(
     )
     mixed = other / "mixed.xlf"
     mixed.write_text(text, encoding="utf-8")
-    result = run_cli("import", str(mixed), str(other / "x" / "a.md.fr.xlf"))
+    result = run_cli("import", str(mixed), str(other / "x" / "site" / "a.md.fr.xlf"))
     assert result.exit_code == 1
     line = [ln for ln in result.stderr.splitlines() if "mixed.xlf" in ln]
     assert len(line) == 1 and "another project" in line[0], result.stderr
@@ -291,7 +291,7 @@ def test_an_xliff_unit_that_drops_a_number_is_imported_with_the_rest_and_flagged
     args = ("localize", "site", "--to", "fr", "--engine", "pseudo")
     assert run_cli(*args).exit_code == 0
     assert run_cli("export", "site", "--to", "fr", "--out", "x").exit_code == 0
-    xlf = tmp_path / "x" / "a.md.fr.xlf"
+    xlf = tmp_path / "x" / "site" / "a.md.fr.xlf"
     text = xlf.read_text(encoding="utf-8")
     for source, mine in (
         ("The library will cost 2.4 million euros.", "La bibliothèque coûtera des millions."),
@@ -528,25 +528,29 @@ def _save(review, text="Le maire a parlé."):
     return review.save("0", "fr", segment.id, text, segment.target)
 
 
-def test_a_review_save_keeps_the_glossary_or_is_refused_without_it(tmp_path, monkeypatch, run_cli):
-    from translator.glossary import Glossary
+def test_a_review_save_keeps_the_glossary_the_variant_was_localized_with(
+    tmp_path, monkeypatch, run_cli
+):
+    """A review started without --glossary rewrites the variant with the
+    glossary it names; with that glossary gone, the save is refused."""
     from translator.locales import parse_locales
     from translator.review import REJECTED, Review, ReviewOptions
 
     _saved_site(tmp_path, run_cli, monkeypatch, "--glossary", "g.csv")
     variant = tmp_path / "site" / "a.fr.md"
     before = variant.read_text(encoding="utf-8")
-    assert "médiathèque" in before
-    without = Review(["site"], ReviewOptions(parse_locales("fr"), engine="pseudo"))
-    refused = _save(without)
-    assert refused.status == REJECTED and "glossary" in refused.message, refused.message
-    assert variant.read_text(encoding="utf-8") == before  # terms not dropped
-    glossary = Glossary.load([str(tmp_path / "g.csv")])
-    review = Review(["site"], ReviewOptions(parse_locales("fr"), engine="pseudo", glossary=glossary))
+    assert "médiathèque" in before and 'glossary_files: "../g.csv"' in before
+    review = Review(["site"], ReviewOptions(parse_locales("fr"), engine="pseudo"))
     saved = _save(review)
     assert saved.ok, saved.message
     text = variant.read_text(encoding="utf-8")
     assert "Le maire a parlé." in text and "médiathèque" in text
+    options = [ln for ln in before.splitlines() if ln.startswith("options:")]
+    assert options and options[0] in text.splitlines()
+    (tmp_path / "g.csv").unlink()
+    refused = _save(review, "Le maire a pris la parole.")
+    assert refused.status == REJECTED and "g.csv, is not there" in refused.message, refused.message
+    assert variant.read_text(encoding="utf-8") == text  # terms not dropped
 
 
 def test_a_review_save_keeps_the_layout_the_variant_was_localized_with(

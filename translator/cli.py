@@ -12,6 +12,7 @@ the light commands start at once (``benchmarks/startup.py``).
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -122,6 +123,29 @@ def read_options(func: Any) -> Any:
     return func
 
 
+def _one_of(
+    value: str | None, old: str | None, name: str, old_name: str, *, required: bool = False
+) -> str | None:
+    """An option's value given by its name or its old one (a hidden alias);
+    both given differently, or neither when it is required, is a usage error."""
+    from .errors import UsageError
+
+    ctx = click.get_current_context()
+    given = ctx.get_parameter_source(old_name[2:].replace("-", "_"))
+    if old is not None and given == click.core.ParameterSource.COMMANDLINE:
+        if (
+            value is not None
+            and ctx.get_parameter_source(name[2:]) == (click.core.ParameterSource.COMMANDLINE)
+            and value != old
+        ):
+            raise UsageError(f"{name} and {old_name} (its old name) disagree; give {name} only")
+        value = old
+    if value is None and required:
+        key = name[2:]
+        raise UsageError(f"missing option {name}: give it, or set {key} in translator.toml")
+    return value
+
+
 def report_failures(failures: list[tuple[str, str]], notices: list[str]) -> None:
     for notice in notices:
         click.echo(f"notice: {notice}", err=True)
@@ -142,6 +166,139 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if ctx.invoked_subcommand in SETTINGS_FREE or {"--help", "-h"} & set(ctx.args):
+        return  # these read no settings: a broken file is not their business
+    from .settings import current
+
+    settings = current()
+    ctx.obj["settings"] = settings
+    try:
+        ctx.default_map = _default_map(ctx, settings)
+    except TranslatorError as exc:
+        raise CommandError(str(exc), exc.exit_code) from exc
+
+
+# Commands that read no settings file.
+SETTINGS_FREE = frozenset({"models", "cache", "extract", "detect", "init"})
+# Each top-level key of translator.toml: the commands it is a default of, with
+# the parameter that takes it (the key is the option's long name).
+TOP_LEVEL: dict[str, dict[str, str]] = {
+    "sources": {"localize": "paths", "export": "sources", "coverage": "sources", "review": "paths"},
+    "to": {"localize": "to", "export": "to", "coverage": "to", "review": "to"},
+    "from": {"localize": "source", "export": "source", "review": "source", "translate": "source"},
+    "out": {"localize": "out", "coverage": "out", "review": "out"},
+    "layout": {"localize": "layout", "coverage": "layout", "review": "layout"},
+    "format": {"localize": "fmt"},
+    "engine": {
+        "localize": "engine",
+        "review": "engine",
+        "preview": "engine",
+        "translate": "engine",
+    },
+    "dateline": {"localize": "dateline"},
+    "min": {"coverage": "minimum"},
+    "min-reviewed": {"coverage": "min_reviewed"},
+    "catalogs": {"coverage": "catalogs"},
+}
+# Keys the project reads itself (project.py), for every command.
+PROJECT_KEYS = frozenset({"glossary", "memory", "enforce"})
+
+
+def _default_map(ctx: click.Context, settings: Any) -> dict[str, dict[str, Any]]:
+    """click's default map from the settings: each top-level key for the
+    commands it belongs to, each section for its command (by long option
+    name); every value checked as the option would check it."""
+    from .errors import UsageError
+
+    group = ctx.command
+    assert isinstance(group, click.Group)
+    out: dict[str, dict[str, Any]] = {}
+
+    def put(command: str, param: click.Parameter, key: str, value: Any, where: str) -> None:
+        if isinstance(value, list) and param.name in ("to",):
+            value = ",".join(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        try:
+            param.type_cast_value(ctx, value)
+        except click.BadParameter as exc:
+            raise UsageError(f"{settings.path}: {where}{key!r}: {exc.message}") from None
+        out.setdefault(command, {})[param.name or key] = value
+
+    for key, value in settings.values.items():
+        for command, name in TOP_LEVEL.get(key, {}).items():
+            sub = group.commands.get(command)
+            param = next((p for p in sub.params if p.name == name), None) if sub else None
+            if param is not None:
+                put(command, param, key, value, "")
+    for command, values in settings.sections.items():
+        sub = group.commands.get(command)
+        if sub is None:
+            continue
+        by_name = {
+            opt[2:]: p for p in sub.params for opt in getattr(p, "opts", []) if opt.startswith("--")
+        }
+        for key, value in values.items():
+            param = by_name.get(key)
+            if param is None:
+                close = difflib.get_close_matches(key, list(by_name), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise UsageError(
+                    f"{settings.path}: [{command}] has no option {key!r}{hint} (keys are "
+                    f"'translator {command}' long option names)"
+                )
+            if isinstance(param.type, click.Path) and isinstance(value, str):
+                value = os.path.relpath(settings.folder / value)
+            put(command, param, key, value, f"[{command}] ")
+    exported = out.get("export", {}).get("out")
+    if exported and "files" not in out.get("import", {}):
+        out.setdefault("import", {})["files"] = (exported,)  # import reads what export wrote
+    return out
+
+
+@cli.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False, exists=True))
+def init_command(folder: str) -> None:
+    """Write translator.toml from the site in FOLDER (default: here).
+
+    Hugo's hugo.toml or config.toml gives the content folder, the languages
+    and the layout; MkDocs' mkdocs.yml its docs_dir and the languages of
+    mkdocs-static-i18n; without either, a commented default is written.  A
+    settings file already there is never replaced.
+    """
+    from .settings import init
+
+    done = init(folder)
+    click.echo(f"wrote {done.path} (from {done.found})")
+    for key, value in done.values.items():
+        click.echo(f"  {key} = {value}")
+
+
+@cli.command("config")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def config_command(fmt: str) -> None:
+    """Print the settings in effect and where each came from.
+
+    The settings file is translator.toml, found from the working directory
+    upwards; a flag given to a command wins over its key.
+    """
+    from .settings import effective
+
+    found = effective()
+    if fmt == "json":
+        click.echo(json.dumps(found.as_dict(), indent=2, ensure_ascii=False))
+        return
+    where = (
+        found.path if found.path is not None else "none here or above: every key has its default"
+    )
+    click.echo(f"settings file: {where}")
+    for row in found.settings:
+        value = json.dumps(row.value, ensure_ascii=False) if row.origin != "default" else row.value
+        click.echo(f"{row.key:<13} = {value:<40}  # {row.origin}")
+    for command, values in found.sections.items():
+        click.echo(f"[{command}]")
+        for key, value in values.items():
+            click.echo(f"{key:<13} = {json.dumps(value, ensure_ascii=False)}")
 
 
 @cli.command()
@@ -241,7 +398,9 @@ def decode_options(func: Any) -> Any:
             type=click.IntRange(1),
             default=1,
             show_default=True,
-            help="Batches CTranslate2 runs at once.",
+            help="Within one model process: how many batches it translates at once "
+            "(CTranslate2 inter_threads; memory grows with it). Spreading work over "
+            "processes is --jobs.",
         ),
         click.option(
             "--intra-threads",
@@ -376,7 +535,8 @@ def translate(
     type=click.IntRange(1),
     default=os.cpu_count() or 1,
     show_default="the number of cores",
-    help="Model work spread over this many CTranslate2 workers.",
+    help="How many model processes share the run's batches (each loads the model once); "
+    "the batches one process runs at once is --inter-threads.",
 )
 @click.option("--force", is_flag=True, help="Translate again even when a variant is fresh.")
 @click.option(
@@ -744,7 +904,7 @@ def import_command(
 
     \b
     Example:
-      translator import review/*.xlf && translator localize samples/ --to fr --out build/
+      translator import review/ && translator localize samples/ --to fr --out build/
     """
     from .exchange.roundtrip import import_files
 
@@ -900,13 +1060,15 @@ def cache_clear(cache_file: str | None, yes: bool) -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
+@click.option("--to", "to", metavar="LOCALES", help="Required locales: fr,ar,de.")
+@click.option("--locales", "locales", hidden=True, help="The old name of --to.")
 @click.option(
-    "--locales", "locales", required=True, metavar="LOCALES", help="Required locales: fr,ar,de."
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Where the variants are (localize's --out; default: beside each source).",
 )
 @click.option(
-    "--variants",
-    type=click.Path(file_okay=False),
-    help="Where the variants are (default: beside each source).",
+    "--variants", type=click.Path(file_okay=False), hidden=True, help="Old name of --out."
 )
 @click.option(
     "--layout", type=click.Choice(["filename", "dir"]), default="filename", show_default=True
@@ -953,7 +1115,9 @@ def cache_clear(cache_file: str | None, yes: bool) -> None:
 @glossary_option
 def coverage(
     sources: tuple[str, ...],
-    locales: str,
+    to: str | None,
+    locales: str | None,
+    out: str | None,
     variants: str | None,
     layout: str,
     catalogs: str | None,
@@ -971,7 +1135,7 @@ def coverage(
 
     \b
     Example:
-      translator coverage samples --variants build --locales fr,ar,de --format junit -o coverage.xml
+      translator coverage samples --out build --to fr,ar,de --format junit -o coverage.xml
     """
     from . import coverage as cov
     from .fsutil import write_atomic
@@ -979,8 +1143,8 @@ def coverage(
 
     report = cov.coverage(
         sources,
-        parse_locales(locales),
-        variants=variants,
+        parse_locales(_one_of(to, locales, "--to", "--locales", required=True) or ""),
+        variants=_one_of(out, variants, "--out", "--variants"),
         layout=layout,
         catalogs=catalogs,
         minimum=minimum,
@@ -1074,6 +1238,8 @@ def qa_command(
         )
     if report.source_mismatch:
         click.echo(f"warning: {variant}: {report.source_mismatch}", err=True)
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
     if report.errors or (strict and report.source_mismatch):
         sys.exit(EXIT_FAILURES)
 
@@ -1123,9 +1289,30 @@ def preview(
     Example:
       translator preview samples/scraped-ticker.txt --to ar --engine pseudo -o build/preview.html
     """
-    from .preview import build_preview, write_preview
+    from .errors import UsageError
+    from .preview import build_preview, default_output, write_preview
     from .qa import parse_skip
 
+    ctx = click.get_current_context()
+    if variant is not None:
+        # with a variant the page shows it as written: what would translate has no effect
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in (
+                "engine",
+                "beam",
+                "device",
+                "compute_type",
+                "inter_threads",
+                "intra_threads",
+            )
+            if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+        ]
+        if given:
+            raise UsageError(
+                f"{', '.join(given)} has no effect with VARIANT (the page shows the variant as "
+                "written); leave it out, or preview without VARIANT to translate on the fly"
+            )
     page = build_preview(
         source,
         variant,
@@ -1138,7 +1325,7 @@ def preview(
         cache=cache,
         glossary=_glossary(glossary, [source]),
     )
-    out = output or f"{Path(source).stem}.{page.target.code}.preview.html"
+    out = output or default_output(source, page.target.code)
     path = write_preview(page, out, open_browser=open_browser)
     click.echo(str(path))
 

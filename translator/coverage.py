@@ -41,6 +41,7 @@ from .fsutil import file_sha256
 from .locales import Target
 from .textio import ReadOptions
 from .variants import (
+    COPY,
     EDITED_FIX,
     LAYOUTS,
     candidates,
@@ -187,6 +188,32 @@ class CoverageReport:
         }
 
 
+def _counted(cell: Cell, counts: tuple[int, int, int, int]) -> Cell:
+    """*cell* with its variant's review counts: every variant's segments count
+    towards the reviewed share, whatever its status."""
+    cell.segments, cell.human, cell.inconsistent, cell.needs_review = counts
+    return cell
+
+
+def _review_counts(meta: dict[str, Any]) -> tuple[int, int, int, int] | None:
+    """(segments, human, inconsistent, needs review) from a variant's review
+    field; zeros for a copy of a source already in the locale's language (no
+    one reviews it: it is left out of both sides); None when it is not counts."""
+    review = meta.get("review")
+    if str(meta.get("engine") or "") == COPY or not isinstance(review, dict):
+        return 0, 0, 0, 0
+    try:
+        segments, human = int(review.get("segments", 0)), int(review.get("human", 0))
+        return (
+            segments,
+            min(human, segments),
+            int(review.get("inconsistent", 0)),
+            int(review.get("needs_review", 0)),
+        )
+    except (TypeError, ValueError):
+        return None
+
+
 def _cell(source_sha: str, candidates: list[Path]) -> Cell:
     for path in candidates:
         if not path.is_file():
@@ -202,25 +229,18 @@ def _cell(source_sha: str, candidates: list[Path]) -> Cell:
             return Cell("edited", shown, FIXES["person"])
         if not isinstance(recorded, str) or not re.fullmatch(r"[0-9a-f]{64}", recorded):
             return Cell("invalid", shown, "no valid source_sha256 in its metadata")
+        counts = _review_counts(meta)
+        if counts is None:
+            return Cell("invalid", shown, "its review field is not counts")
         if variant_edited(path):
-            return Cell("edited", shown, FIXES["edited"])
+            return _counted(Cell("edited", shown, FIXES["edited"]), counts)
         if recorded != source_sha:
-            return Cell("stale", shown, FIXES["stale"])
+            return _counted(Cell("stale", shown, FIXES["stale"]), counts)
         qa = meta.get("qa")
         if isinstance(qa, dict) and int(qa.get("errors", 0) or 0) > 0:
-            return Cell("qa", shown, f"{qa.get('errors')} QA errors: {FIXES['qa']}")
-        review = meta.get("review")
-        if isinstance(review, dict):
-            try:
-                segments, human = int(review.get("segments", 0)), int(review.get("human", 0))
-                inconsistent = int(review.get("inconsistent", 0))
-                needs_review = int(review.get("needs_review", 0))
-            except (TypeError, ValueError):
-                return Cell("invalid", shown, "its review field is not counts")
-            cell = Cell("ok", shown, segments=segments, human=min(human, segments))
-            cell.inconsistent, cell.needs_review = inconsistent, needs_review
-            return cell
-        return Cell("ok", shown)
+            reason = f"{qa.get('errors')} QA errors: {FIXES['qa']}"
+            return _counted(Cell("qa", shown, reason), counts)
+        return _counted(Cell("ok", shown), counts)
     return Cell("missing", None, FIXES["missing"])
 
 

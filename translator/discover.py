@@ -42,11 +42,14 @@ def discover(paths: list[str] | tuple[str, ...]) -> Found:
         elif os.path.isdir(path):
             before = len(found.files)
             for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
-                dirnames.sort()
+                # hidden folders (.git; .translator: the memory, copies, previews) hold no articles
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     if os.path.splitext(name)[1].lower() not in EXTENSIONS:
                         continue
                     full = os.path.join(dirpath, name)
+                    if is_tool_output(full):
+                        continue
                     if os.path.islink(full) and not is_inside(full, path):
                         found.notices.append(f"{full}: skipped: symbolic link to outside {path}")
                         continue
@@ -61,3 +64,22 @@ def discover(paths: list[str] | tuple[str, ...]) -> Found:
     if problems:
         raise UsageError("\n".join(problems))
     return found
+
+
+PREVIEW_SUFFIX = ".preview.html"
+GENERATOR = b'<meta name="generator" content="translator preview">'
+
+
+def is_tool_output(path: str) -> bool:
+    """A page the tool wrote for people to look at (a preview), never an
+    article: by its name, or an HTML file whose head says so."""
+    if path.lower().endswith(PREVIEW_SUFFIX):
+        return True
+    if os.path.splitext(path)[1].lower() not in (".html", ".htm"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return False
+    return GENERATOR in head

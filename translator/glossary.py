@@ -36,11 +36,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import codec
 from .errors import InputError, UsageError
@@ -583,3 +585,51 @@ def project_glossary(given: Sequence[str], paths: Sequence[str]) -> Glossary | N
 
     files = [*given, *(str(p) for p in find_project(paths).glossaries)]
     return Glossary.load(list(dict.fromkeys(files)))
+
+
+def glossary_files(glossary: Glossary | None, variant: Path) -> str | None:
+    """A variant's ``glossary_files`` field: the files of the glossary it is
+    localized with, relative to its folder (so that qa, coverage, preview and
+    review check the same terms without being told), or None without one."""
+    if glossary is None or not glossary.files:
+        return None
+    here = os.path.realpath(variant.parent)
+    return ", ".join(
+        Path(os.path.relpath(os.path.realpath(f), here)).as_posix() for f in glossary.files
+    )
+
+
+def recorded_glossary(
+    variant: str | Path, meta: dict[str, Any]
+) -> tuple[Glossary | None, str | None]:
+    """The glossary the variant at *variant* (its fields *meta*) was localized
+    with, and a warning when it cannot be had as it was: a file gone, or its
+    terms changed since (their digest is in the variant's options)."""
+    options = str(meta.get("options") or "").split()
+    digest = next((o.split("=", 1)[1] for o in options if o.startswith("glossary=")), None)
+    if digest is None:
+        return None, None
+    files = [f.strip() for f in str(meta.get("glossary_files") or "").split(",") if f.strip()]
+    shown = os.path.relpath(variant)
+    if not files:
+        return None, (
+            f"{shown}: localized with a glossary (glossary={digest}) it does not name; its "
+            "terms are not checked: give --glossary"
+        )
+    paths = [Path(variant).parent / f for f in files]
+    gone = next((p for p in paths if not p.is_file()), None)
+    if gone is not None:
+        return None, (
+            f"{shown}: the glossary it was localized with, {os.path.relpath(gone)}, is not "
+            "there; its terms are not checked: give --glossary"
+        )
+    try:
+        glossary = Glossary.load(paths)
+    except InputError as exc:
+        return None, f"{shown}: the glossary it was localized with cannot be read ({exc})"
+    if glossary is not None and glossary.digest != digest:
+        return glossary, (
+            f"{shown}: its glossary ({', '.join(files)}) changed since it was localized; "
+            "checked against the glossary as it is now (run localize to write it again)"
+        )
+    return glossary, None

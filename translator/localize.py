@@ -53,7 +53,7 @@ from .fsutil import (
     is_inside,
     remove_stale_temporaries,
 )
-from .glossary import Glossary, TermOutcome, TermPass, TermRules
+from .glossary import Glossary, TermOutcome, TermPass, TermRules, glossary_files
 from .labels import Labels
 from .locales import Target, parse_locale
 from .memory import Memory, SegmentMemory, normalise, user_cache_dir
@@ -65,6 +65,7 @@ from .project import Project, find_project, legacy_notice, memory_path
 from .takein import copies, take_what_a_person_left
 from .translation import Plan, complete_translation, plan_translation
 from .variants import (
+    COPY,
     DATELINE_OFF,
     FORMATS,
     LAYOUTS,
@@ -296,9 +297,6 @@ def _human_since(human: dict[tuple[str, str], float], target: Target) -> Callabl
     """The time of the newest human translation from a source language into
     *target*'s locale."""
     return lambda source: human.get((source, target.tag.lower()), 0.0)
-
-
-COPY = "identity"  # the engine named in a variant copied from a source in its own language
 
 
 def engine_identity(engine: Engine, source: str, target: str) -> str:
@@ -877,6 +875,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         review=item.people.counts(item.plan),
         author=item.article.meta.get("author") if item.article.format != "markdown" else None,
         unknown_words=", ".join(unknown) or None,
+        glossary_files=glossary_files(run.options.glossary, item.dest),
     )
     written = write_variant(
         item.dest, run.options.fmt, tr, meta, pub, root=run.options.out, expect=item.planned

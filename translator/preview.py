@@ -7,6 +7,7 @@ Content-Security-Policy forbids everything but inline styles.
 
 from __future__ import annotations
 
+import os
 import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from .dates import ArticleDate, article_date
 from .engines import DecodeOptions, get_engine
 from .errors import UsageError
 from .fsutil import write_atomic
-from .glossary import Glossary
+from .glossary import Glossary, recorded_glossary
 from .locales import Target, language_name, parse_locale
 from .memory import Memory, normalise
 from .people import answers_for, article_context
@@ -133,10 +134,17 @@ def _against_variant(
     language, target language, engine)."""
     rv = read_variant(variant)
     al = align(article, rv)
+    if al.target_lang and target_code and parse_locale(al.target_lang).tag != target_code:
+        raise UsageError(
+            f"--to {target_code} has no effect: {variant} is in {al.target_lang} (its lang "
+            "field); leave --to out, or preview without VARIANT to translate on the fly"
+        )
     lang = al.target_lang or target_code or ""
     if not lang:
         raise UsageError(f"{variant}: no lang in its metadata; give --to")
     al.target_lang = lang
+    if glossary is None:  # the terms it was localized with (a warning comes with qa)
+        glossary, _warning = recorded_glossary(variant, rv.meta)
     findings = check_alignment(al, skip, glossary)
     rows: list[Row] = []
     for line, kind, s, t in al.rows:
@@ -217,6 +225,15 @@ def _mark_origins(
 
 def render_preview(page: PreviewPage) -> str:
     return templates().get_template("preview.html").render(p=page)
+
+
+def default_output(source: str, code: str) -> str:
+    """Where a preview goes without ``-o``: ``.translator/preview/`` in the
+    source's project, never among the articles (the next run would take it for one)."""
+    from .project import STATE, find_project
+
+    folder = find_project([source]).root / STATE / "preview"
+    return os.path.relpath(folder / f"{Path(source).stem}.{code}.preview.html")
 
 
 def write_preview(page: PreviewPage, output: str, *, open_browser: bool = False) -> Path:

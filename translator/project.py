@@ -21,14 +21,13 @@ for every run without ``--cache``.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
 
-SETTINGS = "translator.toml"
+SETTINGS = "translator.toml"  # read by translator.settings
 STATE = ".translator"
 MEMORY_FILE = "memory.sqlite3"
 ENVIRONMENT = "TRANSLATOR_MEMORY"
@@ -43,6 +42,9 @@ class Project:
     # The settings file's ``enforce``: QA checks that refuse a person's text
     # (every other check flags it; what is unsafe is always refused).
     enforce: frozenset[str] = frozenset()
+    # found by its mark (a settings file, a .translator/ folder, a git root),
+    # rather than taken for the folder the inputs share
+    marked: bool = True
 
     def article_id(self, source: str | os.PathLike[str]) -> str:
         """An article's name in the project: its path from the project's root,
@@ -66,12 +68,12 @@ def _shared_folder(paths: Sequence[str | os.PathLike[str]]) -> Path:
 
 
 def _read_settings(settings: Path) -> dict:
-    try:
-        return tomllib.loads(settings.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{settings}: cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{settings}: not valid TOML ({exc})") from None
+    """The settings file's keys, checked by its reader (an unknown key, a value
+    of the wrong kind: a usage error naming the file)."""
+    from .settings import load, read_toml
+
+    load(settings)
+    return read_toml(settings)
 
 
 def _settings_memory(settings: Path, data: dict) -> Path | None:
@@ -118,7 +120,7 @@ def find_project(paths: Sequence[str | os.PathLike[str]] = ()) -> Project:
             return Project(folder, folder / STATE / MEMORY_FILE)
     cwd = Path(os.path.realpath(os.getcwd()))
     root = cwd if start == cwd or cwd in start.parents else start
-    return Project(root, root / STATE / MEMORY_FILE)
+    return Project(root, root / STATE / MEMORY_FILE, marked=False)
 
 
 def memory_path(

@@ -760,6 +760,7 @@ class QAReport:
     pseudo: bool
     findings: list[Finding] = field(default_factory=list)
     source_mismatch: str | None = None  # the variant seems made from another source
+    notes: list[str] = field(default_factory=list)  # warnings: a glossary missing or changed
 
     @property
     def errors(self) -> int:
@@ -777,6 +778,7 @@ class QAReport:
             "target_lang": self.target_lang,
             "summary": {"errors": self.errors, "warnings": len(self.findings) - self.errors},
             "source_mismatch": self.source_mismatch,
+            "notes": self.notes,
             "findings": [f.as_dict() for f in self.shown(severity)],
         }
 
@@ -797,6 +799,12 @@ def check_variant(
     read_back = read_variant(variant)
     al = align(article, read_back)
     report = QAReport(source, variant, al.source_lang, al.target_lang, al.pseudo)
+    if glossary is None:  # the terms it was localized with, as its fields name them
+        from .glossary import recorded_glossary
+
+        glossary, warning = recorded_glossary(variant, read_back.meta)
+        if warning:
+            report.notes.append(warning)
     report.findings = check_alignment(al, skip, glossary)
     report.source_mismatch = _source_mismatch(source, article.sha256, read_back.meta)
     return report

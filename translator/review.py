@@ -48,7 +48,7 @@ from .exchange.roundtrip import (
     whole_paragraphs,
 )
 from .fsutil import bytes_sha256, file_sha256
-from .glossary import Glossary, TermRules
+from .glossary import Glossary, TermRules, recorded_glossary
 from .locales import Target, language_name, parse_locale
 from .localize import LocalizeOptions, LocalizeReport, localize, run_lock
 from .memory import Memory, MemoryEntry, normalise
@@ -488,7 +488,7 @@ class Review:
                 view.version,
             )
         text = segment.target if reviewed else text
-        other = self._other_glossary(dest)
+        _glossary, other = self._glossary(dest)
         if other is not None:
             return SaveResult(REJECTED, f"not saved: {other}", segment, view.version)
         problem = self._store(src, target, unit_id, segment.source, text, reviewed)
@@ -546,29 +546,34 @@ class Review:
             )
         return None
 
-    def _other_glossary(self, dest: Path) -> str | None:
-        """Why a save may not rewrite the variant at *dest*: it was localized
-        with another glossary than this review's (or with one, or without), and
-        a rewrite would change its terms in every other sentence; else None."""
-        if not dest.is_file():
-            return None
-        try:
-            recorded = str(read_metadata(dest).get("options") or "").split()
-        except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, InputError):
-            return None
-        used = next((o.split("=", 1)[1] for o in recorded if o.startswith("glossary=")), None)
-        mine = self.options.glossary.digest if self.options.glossary is not None else None
-        if used == mine:
-            return None
+    def _glossary(self, dest: Path) -> tuple[Glossary | None, str | None]:
+        """The glossary a save rewrites the variant at *dest* with: the one it was
+        localized with (this review's when they agree, else the files the
+        variant names); and why it may not be rewritten, when that glossary
+        cannot be had as it was (a rewrite would change its terms in every
+        other sentence)."""
+        mine = self.options.glossary
+        meta: dict[str, Any] = {}
+        if dest.is_file():
+            try:
+                meta = read_metadata(dest)
+            except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, InputError):
+                meta = {}
+        options = str(meta.get("options") or "").split()
+        used = next((o.split("=", 1)[1] for o in options if o.startswith("glossary=")), None)
+        if not dest.is_file() or (mine.digest if mine is not None else None) == used:
+            return mine, None
         if used is None:
-            return (
+            return None, (
                 "this variant was localized without a glossary, and this review has one; "
                 "start review without --glossary (your text is still here)"
             )
+        recorded, warning = recorded_glossary(dest, meta)
+        if warning is None:
+            return recorded, None
         return (
-            f"this variant was localized with a glossary (glossary={used}) "
-            + ("that this review was not given" if mine is None else "other than this review's")
-            + "; start review with the --glossary it was localized with (your text is still here)"
+            None,
+            f"{warning}; start review with the --glossary it was localized with (your text is still here)",
         )
 
     def _localize(self, src: Source, target: Target, dest: Path) -> LocalizeReport:
@@ -613,7 +618,7 @@ class Review:
             skip_checks=self.options.skip,
             only=frozenset({os.path.realpath(src.path)}),
             lock_wait=self.options.lock_wait,
-            glossary=self.options.glossary,
+            glossary=self._glossary(dest)[0],
             dateline=dateline,
             date=date,
         )

@@ -71,6 +71,7 @@ OWNED = (
     "translation_key",  # the spelling written before; read, never written
     "engine",
     "options",
+    "glossary_files",
     "qa",
     "review",
     "content_sha256",
@@ -84,6 +85,7 @@ _UNHASHED = "0" * 64
 FORMATS = {"md": "md", "html": "html", "json": "json"}
 EXTENSIONS = tuple(FORMATS)  # the extensions a variant can have
 LAYOUTS = ("filename", "dir")
+COPY = "identity"  # the engine named in a variant copied from a source in its own language
 # The first content hash in the file (front matter, head and JSON keys come before the body).
 _CONTENT_HASH = re.compile(r"content_sha256[\"']?\s*(?::|=|content=)\s*[\"']?([0-9a-f]{64})")
 HEAD_LIMIT = 256 * 1024  # an HTML variant's head is read up to this many characters
@@ -175,6 +177,9 @@ class VariantMeta:
     key_field: str = "translation_key"  # "translationKey" when the source sets Hugo's
     author: str | None = None  # a page's or text's byline ("By …")
     unknown_words: str | None = None  # the engine's unknown words (Apertium), comma-separated
+    # the glossary files it was localized with, relative to its folder, comma-separated
+    # (their digest is in options: glossary=…)
+    glossary_files: str | None = None
 
     def items(self) -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = []
@@ -195,6 +200,8 @@ class VariantMeta:
         ]
         if self.options:
             out.append(("options", self.options))
+        if self.glossary_files:
+            out.append(("glossary_files", self.glossary_files))
         if self.qa is not None:
             out.append(("qa", self.qa))
         if self.review is not None:
@@ -210,7 +217,7 @@ def _yaml_value(key: str, value: Any) -> str:
         return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
-    if key in ("title", "date_display", "author", "unknown_words"):
+    if key in ("title", "date_display", "author", "unknown_words", "glossary_files"):
         return yaml_string(str(value))
     return yaml_scalar(str(value))
 
@@ -225,7 +232,7 @@ def _owned_here(meta: VariantMeta) -> set[str]:
     """The keys the tool writes in this variant: a key it owns but does not
     write this time (a date it could not read) is carried as the source has it."""
     written = {key for key, _ in meta.items()}
-    optional = ("title", "date", "date_display", "author", "unknown_words")
+    optional = ("title", "date", "date_display", "author", "unknown_words", "glossary_files")
     return {key for key in OWNED if key in written or key not in optional}
 
 

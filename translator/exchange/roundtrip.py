@@ -15,6 +15,7 @@ and writes it and nothing else does.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -248,8 +249,16 @@ class Written:
 
 
 def export_path(out: str, source: str, root: str, tag: str, fmt: str) -> Path:
-    """``OUT/<the source's path under its root>.<tag>.<xlf|po>``."""
-    relative = Path(os.path.relpath(source, root) if os.path.isdir(root) else Path(source).name)
+    """``OUT/<the source's path in its project>.<tag>.<xlf|po>``: in a project
+    (a translator.toml, a .translator/ folder or a git root above it), one
+    article has one path whether it is exported alone or with its folder;
+    elsewhere its path under *root*, the folder it was found under."""
+    project = find_project([source])
+    real = os.path.realpath(source)
+    if project.marked and Path(real).is_relative_to(project.root):
+        relative = Path(os.path.relpath(real, project.root))
+    else:
+        relative = Path(os.path.relpath(source, root) if os.path.isdir(root) else Path(source).name)
     return Path(out) / relative.parent / f"{relative.name}.{tag}.{formats.FORMATS[fmt].extension}"
 
 
@@ -463,15 +472,44 @@ def accepted(
     return HumanEntry(normalise(segment), target, unit.state, result.path, scope)
 
 
+EXCHANGE_SUFFIXES = (".xlf", ".xliff", ".po")
+
+
+def exchange_files(paths: list[str] | tuple[str, ...]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The exchange files *paths* name: files as given, the XLIFF and PO files
+    in folders (recursively, sorted), and glob patterns (``x/**/*.xlf``)
+    expanded; with a line for each path that names none."""
+    files: list[str] = []
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                str(p) for p in Path(path).rglob("*") if p.suffix.lower() in EXCHANGE_SUFFIXES
+            )
+            if not found:
+                missing.append((path, f"{path}: no XLIFF or PO file in this folder"))
+            files += found
+        elif not os.path.exists(path) and any(c in path for c in "*?["):
+            found = sorted(glob.glob(path, recursive=True))
+            if not found:
+                missing.append((path, f"{path}: no file matches this pattern"))
+            files += found
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files)), missing
+
+
 def import_files(
     paths: list[str] | tuple[str, ...],
     *,
     cache: str | None = None,
     read: ReadOptions | None = None,
 ) -> ImportReport:
-    """Read edited exchange files back into the memory (see the module's docstring)."""
+    """Read edited exchange files back into the memory (see the module's
+    docstring); folders and glob patterns name the files they hold."""
     read = read or ReadOptions()
     report = ImportReport()
+    paths, report.failures = exchange_files(paths)
     articles: dict[str, Article] = {}  # one article's files for several locales read it once
     named = _articles_named(paths, read)
     project = None if cache or os.environ.get(MEMORY_VARIABLE) else _import_project(named)
