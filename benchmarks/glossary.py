@@ -13,9 +13,15 @@ term placeholder came back exactly once, the share translated again without
 the mask, the share kept masked with the term put back at the end, and
 whether every do-not-translate name is in the variants byte for byte.
 
+At scale (``--scale``, also part of a full run): 40 short articles localized
+with the pseudo engine and no memory, as whole ``translator localize`` calls,
+with no glossary, then with glossaries of 25,000 and 100,000 terms (words of
+their own, a few of them in the text): the seconds and the peak memory of
+each call, and their ratios to the call without a glossary.
+
 Limits in ``benchmarks/glossary_baseline.json``.
 
-    python benchmarks/glossary.py [--json]
+    python benchmarks/glossary.py [--scale | --no-scale] [--json]
 """
 
 from __future__ import annotations
@@ -126,11 +132,90 @@ def measure(engines: tuple[str, ...] = ("argos",)) -> dict[str, float | bool | i
     return figures
 
 
+SCALE_ARTICLES = 40
+
+
+def _scale_glossary(path: Path, terms: int) -> None:
+    """*terms* rows: invented two-word terms with their French, and the names."""
+    lines = ["en,fr"]
+    lines += [f"survey{n:06d} report,rapport enquête{n:06d}" for n in range(terms)]
+    lines += ["city council,conseil municipal", "library,médiathèque"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _timed_call(work: Path, args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds and peak memory (KiB) of one translator call, in a process of its own."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "t = time.perf_counter() - t\n"
+        "if done.returncode: sys.exit(done.stderr.decode()[-800:])\n"
+        "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *translator(), *args],
+        cwd=work, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    seconds, peak = out.stdout.split()
+    return float(seconds), int(peak)
+
+
+def scale(rounds: int = 3) -> dict[str, float | bool | int]:
+    """The 40-article case with no glossary, 25,000 and 100,000 terms."""
+    figures: dict[str, float | bool | int] = {}
+    with tempfile.TemporaryDirectory(prefix="glossary-scale-") as tmp:
+        work = Path(tmp)
+        (work / "articles").mkdir()
+        for n in range(SCALE_ARTICLES):
+            paragraphs = [
+                f"The city council met on day {n * 4 + j} and the survey{(n * 97 + j) % 1000:06d} "
+                f"report named the library as its first task."
+                for j in range(4)
+            ]
+            (work / "articles" / f"a{n:02d}.txt").write_text(
+                "\n\n".join([f"Notes of meeting {n}", *paragraphs]) + "\n", encoding="utf-8"
+            )
+        env = {k: v for k, v in os.environ.items() if k != "TRANSLATOR_MEMORY"}
+        base = ["localize", "articles/", "--to", "fr", "--from", "en", "--engine", "pseudo",
+                "--no-cache", "-q", "--force"]  # fmt: skip
+        runs = {"none": base}
+        for terms in (25_000, 100_000):
+            _scale_glossary(work / f"g{terms}.csv", terms)
+            runs[str(terms)] = [*base, "--glossary", f"g{terms}.csv"]
+        best: dict[str, tuple[float, int]] = {}
+        for _ in range(rounds):  # interleaved: the machine's load touches each alike
+            for name, args in runs.items():
+                seconds, peak = _timed_call(work, [*args, "--out", f"out-{name}"], env)
+                old = best.get(name)
+                best[name] = (
+                    min(seconds, old[0]) if old else seconds,
+                    max(peak, old[1] if old else 0),
+                )
+        plain_s, plain_kib = best["none"]
+        figures["scale_no_glossary_seconds"] = round(plain_s, 3)
+        figures["scale_no_glossary_mib"] = round(plain_kib / 1024, 1)
+        for terms in ("25000", "100000"):
+            seconds, peak = best[terms]
+            figures[f"scale_{terms}_terms_seconds"] = round(seconds, 3)
+            figures[f"scale_{terms}_terms_mib"] = round(peak / 1024, 1)
+            figures[f"scale_{terms}_within_2x_plus_2s"] = seconds <= 2 * plain_s + 2
+            figures[f"scale_{terms}_memory_ratio"] = round(peak / plain_kib, 2)
+    return figures
+
+
 def main() -> int:
     sys.path.insert(0, str(Path(__file__).parent))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--scale", action="store_true", help="only the glossaries at scale")
+    which.add_argument("--no-scale", action="store_true", help="leave the scale rows out")
     args = parser.parse_args()
+    from gate import gate  # noqa: E402 - beside this file
+
+    if args.scale:
+        return gate(scale(), BASELINE, as_json=args.json)
     home = Path(tempfile.mkdtemp(prefix="glossary-bench-home-"))
     os.environ["ARGOS_PACKAGES_DIR"] = str(home / "packages")
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
@@ -140,8 +225,8 @@ def main() -> int:
 
     packages.install_archive(build_package(home / "en_fr.argosmodel", "en", "fr"))
     figures = measure(("pseudo", "argos"))
-    from gate import gate  # noqa: E402 - beside this file
-
+    if not args.no_scale:
+        figures.update(scale())
     return gate(figures, BASELINE, as_json=args.json)
 
 

@@ -198,7 +198,7 @@ def test_a_tmx_language_that_is_no_language_skips_its_unit(run_cli, tmp_path):
     )
     result = run_cli("cache", "import", str(tmx), "--cache", str(tmp_path / "m.sqlite3"))
     assert result.exit_code == 0, result.stderr
-    assert "1 units imported, 1 skipped" in result.stdout
+    assert "1 unit imported, 1 skipped" in result.stdout
     assert "'../../etc' is not a language tag" in result.stdout + result.stderr
     stats = run_cli(
         "cache", "export", str(tmp_path / "back.tmx"), "--cache", str(tmp_path / "m.sqlite3")

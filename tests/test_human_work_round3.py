@@ -363,7 +363,9 @@ def test_a_repeated_sentence_keeps_each_places_translation(tmp_path, run_cli, mo
     assert text.index(one) < text.index(july) < text.index(two) and machine not in text
 
     # export: each place its own unit and target
-    assert run_cli("export", "site", "--to", "fr", "--out", "x", "--cache", "m.sqlite3").exit_code == 0
+    assert (
+        run_cli("export", "site", "--to", "fr", "--out", "x", "--cache", "m.sqlite3").exit_code == 0
+    )
     xlf = tmp_path / "x" / "a.md.fr.xlf"
     exported = xlf.read_text(encoding="utf-8")
     assert f"<target>{one}</target>" in exported and f"<target>{two}</target>" in exported

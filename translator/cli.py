@@ -146,6 +146,18 @@ def _one_of(
     return value
 
 
+def _n(singular: str, plural: str, count: int) -> str:
+    """A word in the number *count* asks for (gettext's ngettext: English
+    without a catalog, and the plural rules of one when the messages get one).
+
+    >>> _n("variant", "variants", 1), _n("variant", "variants", 0)
+    ('variant', 'variants')
+    """
+    import gettext
+
+    return gettext.ngettext(singular, plural, count)
+
+
 def report_failures(failures: list[tuple[str, str]], notices: list[str]) -> None:
     for notice in notices:
         click.echo(f"notice: {notice}", err=True)
@@ -265,6 +277,10 @@ def init_command(folder: str) -> None:
     and the layout; MkDocs' mkdocs.yml its docs_dir and the languages of
     mkdocs-static-i18n; without either, a commented default is written.  A
     settings file already there is never replaced.
+
+    \b
+    Example:
+      translator init && translator localize --engine pseudo
     """
     from .settings import init
 
@@ -281,6 +297,10 @@ def config_command(fmt: str) -> None:
 
     The settings file is translator.toml, found from the working directory
     upwards; a flag given to a command wins over its key.
+
+    \b
+    Example:
+      translator config --format json
     """
     from .settings import effective
 
@@ -698,10 +718,14 @@ def _print_localize_report(
     summary = report.as_dict()
     if not quiet:
         v, seg = summary["variants"], summary["segments"]
+        total = len(report.variants) + v["failed"]  # as many as the progress line counted
+        failed_files = summary["files"]["failed"]
         click.echo(
-            f"{len(report.variants)} variants: {v['written']} written, {v['unchanged']} unchanged, "
-            f"{v['skipped']} skipped (fresh); {summary['files']['failed']} files failed; "
-            f"{seg['translated']} segments translated, {seg['from_memory']} from memory; "
+            f"{total} {_n('variant', 'variants', total)}: {v['written']} written, "
+            f"{v['unchanged']} unchanged, {v['skipped']} skipped (fresh), {v['failed']} failed; "
+            f"{failed_files} {_n('file', 'files', failed_files)} failed; "
+            f"{seg['translated']} {_n('segment', 'segments', seg['translated'])} translated, "
+            f"{seg['from_memory']} from memory; "
             + (
                 f"{summary['copied']} copied (already in the target's language); "
                 if summary["copied"]
@@ -714,8 +738,10 @@ def _print_localize_report(
         with_errors = summary["qa_errors"]
         if with_errors:
             names = ", ".join(list(with_errors)[:3]) + (", …" if len(with_errors) > 3 else "")
+            count = len(with_errors)
             click.echo(
-                f"QA errors in {len(with_errors)} variants ({names}): translator qa shows them",
+                f"QA errors in {count} {_n('variant', 'variants', count)} ({names}): "
+                "translator qa shows them",
                 err=True,
             )
     if report_file:
@@ -878,7 +904,8 @@ def export_command(
     for path in report.written:
         click.echo(f"written  {path}")
     click.echo(
-        f"{len(report.written)} files, {report.units} segments ({report.with_target} with a "
+        f"{len(report.written)} {_n('file', 'files', len(report.written))}, {report.units} "
+        f"{_n('segment', 'segments', report.units)} ({report.with_target} with a "
         "translation)",
         err=True,
     )
@@ -970,7 +997,8 @@ def cache_stats(cache_file: str | None) -> None:
         click.echo(f"{stats.path}: no translation memory yet")
         return
     click.echo(
-        f"{stats.path}: {stats.entries} entries ({stats.human} human, {stats.machine} machine), "
+        f"{stats.path}: {stats.entries} {_n('entry', 'entries', stats.entries)} "
+        f"({stats.human} human, {stats.machine} machine), "
         f"{stats.size_bytes} bytes"
     )
     for model, count in stats.models.items():
@@ -991,7 +1019,7 @@ def cache_export(file: str, fmt: str, cache_file: str | None) -> None:
     from .exchange.memory_tmx import export_tmx
 
     result = export_tmx(file, cache_file)
-    click.echo(f"{result.path}: {result.units} units")
+    click.echo(f"{result.path}: {result.units} {_n('unit', 'units', result.units)}")
 
 
 @cache.command("import")
@@ -1012,7 +1040,10 @@ def cache_import(file: str, origin: str | None, cache_file: str | None) -> None:
     from .exchange.memory_tmx import import_tmx
 
     result = import_tmx(file, cache_file, origin)
-    click.echo(f"{result.path}: {result.imported} units imported, {result.skipped_count} skipped")
+    click.echo(
+        f"{result.path}: {result.imported} {_n('unit', 'units', result.imported)} imported, "
+        f"{result.skipped_count} skipped"
+    )
     for line in result.skipped:
         click.echo(f"warning: {file}: {line}", err=True)
     if result.skipped_count > len(result.skipped):
@@ -1055,7 +1086,9 @@ def cache_clear(cache_file: str | None, yes: bool) -> None:
     result = clear_memory(cache_file)
     if result.set_aside is not None:
         click.echo(f"moved the broken memory aside to {result.set_aside}", err=True)
-    click.echo(f"removed {result.removed} entries from {result.path}")
+    click.echo(
+        f"removed {result.removed} {_n('entry', 'entries', result.removed)} from {result.path}"
+    )
 
 
 @cli.command()
@@ -1466,14 +1499,21 @@ def models_list(fmt: str) -> None:
 @click.option("--to", "to_code", metavar="LANG", help="Only packages into this language.")
 @click.option("--refresh", is_flag=True, help="Download the package index first (network).")
 @click.option(
+    "--index",
+    type=click.Path(dir_okay=False),
+    help="Read this index.json (carried in by hand to a machine with no network).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def models_available(from_code: str | None, to_code: str | None, refresh: bool, fmt: str) -> None:
+def models_available(
+    from_code: str | None, to_code: str | None, refresh: bool, index: str | None, fmt: str
+) -> None:
     """List the package index's models, marking those installed and newer ones.
 
-    The index is $ARGOS_PACKAGE_INDEX when it names a local file, else the
-    copy kept when it was last downloaded (by --refresh or models install);
-    only --refresh goes to the network.
+    The index is --index FILE, else $ARGOS_PACKAGE_INDEX when it names a local
+    file, else the copy kept when it was last downloaded (by --refresh or
+    models install); only --refresh goes to the network.
 
     \b
     Example:
@@ -1481,7 +1521,7 @@ def models_available(from_code: str | None, to_code: str | None, refresh: bool, 
     """
     from .packages import available_packages
 
-    found = available_packages(refresh=refresh, from_code=from_code, to_code=to_code)
+    found = available_packages(refresh=refresh, from_code=from_code, to_code=to_code, index=index)
     if fmt == "json":
         click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
         return

@@ -39,10 +39,10 @@ import io
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from . import codec
 from .errors import InputError, UsageError
@@ -138,22 +138,26 @@ class Glossary:
         """The rules for translating from *source* (an Argos code) into *target*."""
         key = (source, target.tag)
         if key not in self._rules:
+            # each column is judged once, not once per concept (100,000 terms share two)
+            columns = {c for concept in self.concepts for c in (*concept.terms, *concept.forbidden)}
+            is_source = {c: _source_column(c, source) for c in columns}
+            fit = {c: _matches(c, target) for c in columns}
             rules: list[Rule] = []
             for concept in self.concepts:
-                rules += _concept_rules(concept, source, target)
+                rules += _concept_rules(concept, is_source, fit)
             self._rules[key] = TermRules(rules)
         return self._rules[key]
 
 
-def _concept_rules(concept: Concept, source: str, target: Target) -> list[Rule]:
-    sources = [t for col, ts in concept.terms.items() if _source_column(col, source) for t in ts]
-    fits = {col: _matches(col, target) for col in concept.terms}
+def _concept_rules(concept: Concept, is_source: dict[str, bool], fit: dict[str, int]) -> list[Rule]:
+    sources = [t for col, ts in concept.terms.items() if is_source[col] for t in ts]
+    fits = {col: fit[col] for col in concept.terms}
     best = max(fits.values(), default=0)
     targets = [t for col, ts in concept.terms.items() if best and fits[col] == best for t in ts]
     out = [
         Rule(FORBIDDEN, "", term, concept.note)
         for col, terms in concept.forbidden.items()
-        if _matches(col, target)
+        if fit[col]
         for term in terms
     ]
     for term in sources:
@@ -194,7 +198,17 @@ def _read_csv(path: str, data: bytes) -> list[Concept]:
     except UnicodeDecodeError as exc:
         raise InputError(path, "not UTF-8", byte=exc.start) from None
     dialect = "excel-tab" if path.lower().endswith(".tsv") else "excel"
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    rows: list[list[str]] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        # an unclosed quote runs to the end of the file: the row it opens is named
+        raise InputError(path, f"not valid CSV ({exc}): a quote opened here is not closed "
+                         "or stands inside a field", line=start) from None  # fmt: skip
     if not rows:
         raise InputError(path, "empty: a header row of language codes comes first")
     columns = _header(path, rows[0])
@@ -343,6 +357,30 @@ class TermMask:
         return " ".join(text.split()) if not intact else text, intact
 
 
+def is_acronym(term: str) -> bool:
+    """A term written in capitals only (``IT``, ``NASA``): matched as written,
+    with its case, never inflected.
+
+    >>> is_acronym("IT"), is_acronym("It"), is_acronym("a"), is_acronym("3D")
+    (True, False, False, True)
+    """
+    return term.isupper()  # every cased character a capital, and one at least
+
+
+def inflects(term: str) -> bool:
+    """Whether *term*'s simple plurals are matched too: a term of three letters
+    or more that is not an acronym (``a`` must not match "as", ``IT`` not "its")."""
+    if is_acronym(term):
+        return False
+    letters = 0
+    for char in term:
+        if char.isalpha():
+            letters += 1
+            if letters == 3:
+                return True
+    return False
+
+
 def _plural_forms(term: str) -> str:
     """A pattern for *term* and its simple plurals (``-s``, ``-es``; ``-y`` → ``-ies``).
 
@@ -353,6 +391,96 @@ def _plural_forms(term: str) -> str:
     if term.endswith("y") and len(term) > 2:
         forms += "|" + re.escape(term[:-1]) + "ies"
     return forms
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+T = TypeVar("T")
+
+
+class TermIndex(Generic[T]):
+    """Terms found in a text in time linear in the text and nearly independent
+    of how many terms there are: each term is filed under its first word, and
+    only the terms filed under a word of the text (or under the word less a
+    plural ending) are tried where that word stands.  Longer terms win; matches
+    do not overlap; a term stands between word boundaries.  An acronym matches
+    as written; other terms ignore case, and those of three letters or more
+    match their simple plurals (:func:`inflects`)."""
+
+    def __init__(self, terms: Iterable[tuple[str, T]], *, inflect: bool = True) -> None:
+        self._by_word: dict[str, list[tuple[str, T, bool]]] = {}
+        odd: list[tuple[str, T]] = []  # terms that do not begin with a word character
+        self._patterns: dict[tuple[str, bool], re.Pattern[str]] = {}
+        for term, value in terms:
+            first = _TOKEN.match(term)
+            if first is None:
+                odd.append((term, value))
+                continue
+            word = first.group(0)
+            key = "=" + word if word.isupper() and is_acronym(term) else word.casefold()
+            self._by_word.setdefault(key, []).append((term, value, inflect))
+        for found in self._by_word.values():
+            found.sort(key=lambda item: len(item[0]), reverse=True)
+        self._odd = sorted(odd, key=lambda item: len(item[0]), reverse=True)
+        self._odd_pattern = (
+            re.compile("|".join(f"(?:{re.escape(t)})" for t, _v in self._odd), re.IGNORECASE)
+            if self._odd
+            else None
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self._by_word or self._odd)
+
+    def _pattern(self, term: str, plural: bool) -> re.Pattern[str]:
+        key = (term, plural)
+        if key not in self._patterns:
+            body = _plural_forms(term) if plural else re.escape(term)
+            flags = 0 if is_acronym(term) else re.IGNORECASE
+            self._patterns[key] = re.compile(rf"(?:{body})(?!\w)", flags)
+        return self._patterns[key]
+
+    def _candidates(self, word: str) -> Iterator[tuple[str, T, bool]]:
+        folded = word.casefold()
+        yield from self._by_word.get("=" + word, ())
+        keys = dict.fromkeys((folded, folded[:-1], folded[:-2], folded[:-3] + "y"))
+        for number, key in enumerate(keys):
+            for term, value, inflect in self._by_word.get(key, ()):
+                plural = inflect and inflects(term)
+                if number == 0 or (plural and " " not in term):
+                    yield term, value, plural
+
+    def find(self, text: str) -> list[tuple[int, int, T]]:
+        """Where the terms are in *text*: (start, end, value), in order."""
+        found: list[tuple[int, int, T]] = []
+        pos = 0
+        for token in _TOKEN.finditer(text):
+            start = token.start()
+            if start < pos:
+                continue
+            best: tuple[int, int, T] | None = None
+            for term, value, plural in self._candidates(token.group(0)):
+                match = self._pattern(term, plural).match(text, start)
+                if match is not None and (best is None or match.end() > best[1]):
+                    best = (start, match.end(), value)
+            if best is not None:
+                found.append(best)
+                pos = best[1]
+        if self._odd_pattern is not None:
+            found += self._odd_matches(text, found)
+        return sorted(found, key=lambda item: item[0])
+
+    def _odd_matches(self, text: str, found: list[tuple[int, int, T]]) -> list[tuple[int, int, T]]:
+        """Terms that begin with a sign (``.NET``, ``#tag``), where no other term stands."""
+        assert self._odd_pattern is not None
+        values = {t.casefold(): v for t, v in self._odd}
+        out = []
+        for m in self._odd_pattern.finditer(text):
+            end_ok = m.end() == len(text) or not (text[m.end()].isalnum() or text[m.end()] == "_")
+            free = all(m.end() <= a or m.start() >= b for a, b, _v in found)
+            if end_ok and free:
+                out.append((m.start(), m.end(), values[m.group(0).casefold()]))
+        return out
 
 
 def _initial(segment: str, start: int) -> bool:
@@ -368,45 +496,26 @@ class TermRules:
         self.by_source: dict[str, Rule] = {}
         for rule in rules:
             if rule.kind in (DNT, FORCED):
-                self.by_source.setdefault(rule.source.casefold(), rule)
-        terms = sorted(self.by_source, key=len, reverse=True)
-        self._pattern = (
-            re.compile(
-                r"(?<!\w)(?:" + "|".join(_plural_forms(t) for t in terms) + r")(?!\w)",
-                re.IGNORECASE,
-            )
-            if terms
-            else None
+                key = rule.source if is_acronym(rule.source) else rule.source.casefold()
+                self.by_source.setdefault(key, rule)
+        self._index: TermIndex[Rule] = TermIndex(
+            (rule.source, rule) for rule in self.by_source.values()
         )
-        forbidden = sorted({r.target for r in rules if r.kind == FORBIDDEN}, key=len, reverse=True)
-        self._forbidden = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in forbidden) + r")(?!\w)", re.I)
-            if forbidden
-            else None
+        forbidden: dict[str, Rule] = {}
+        for rule in rules:
+            if rule.kind == FORBIDDEN:
+                forbidden.setdefault(rule.target.casefold(), rule)
+        self._forbidden: TermIndex[Rule] = TermIndex(
+            ((r.target, r) for r in forbidden.values()), inflect=False
         )
         self.digest = hashlib.sha256(repr(sorted(map(repr, rules))).encode()).hexdigest()[:12]
 
     def __bool__(self) -> bool:
         return bool(self.rules)
 
-    def _rule(self, matched: str) -> Rule | None:
-        key = matched.casefold()
-        for singular in (key, key[:-1], key[:-2], key[:-3] + "y"):
-            rule = self.by_source.get(singular)
-            if rule is not None:
-                return rule
-        return None
-
     def find(self, text: str) -> list[tuple[int, int, Rule]]:
         """Where the source terms are in *text*: (start, end, rule)."""
-        if self._pattern is None:
-            return []
-        found = []
-        for m in self._pattern.finditer(text):
-            rule = self._rule(m.group(0))
-            if rule is not None:
-                found.append((m.start(), m.end(), rule))
-        return found
+        return self._index.find(text)
 
     def fingerprint(self, segment: str) -> str:
         """What the glossary asks of *segment* (empty when nothing): part of its
@@ -455,15 +564,9 @@ class TermRules:
             if have < count:
                 what = "keep as written" if kind == DNT else "the glossary's term"
                 out.append((True, f"{term!r} ({what}) is missing"))
-        if self._forbidden is not None:
-            for m in self._forbidden.finditer(target):
-                rule = next(
-                    r
-                    for r in self.rules
-                    if r.kind == FORBIDDEN and r.target.casefold() == m.group(0).casefold()
-                )
-                note = f" ({rule.note})" if rule.note else ""
-                out.append((False, f"{m.group(0)!r} is a forbidden term{note}"))
+        for a, b, rule in self._forbidden.find(target):
+            note = f" ({rule.note})" if rule.note else ""
+            out.append((False, f"{target[a:b]!r} is a forbidden term{note}"))
         return out
 
     def missing(self, source: str, target: str) -> bool:

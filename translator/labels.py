@@ -2,8 +2,10 @@
 
 Messages are marked with :func:`N_` and extracted with pybabel into
 ``locales/translator.pot``; each ``locales/<lang>/LC_MESSAGES/translator.po``
-is read at run time with Babel (no compile step).  A locale without a
-catalog falls back to English, with one warning.
+is read at run time with Babel (no compile step).  A project's own
+``locales/`` (at its root) wins over the tool's.  A locale without a catalog
+falls back to English, the whole published line with it (the date and the
+language's name too), with one warning that says how to add a catalog.
 """
 
 from __future__ import annotations
@@ -72,14 +74,31 @@ def catalog_names(locale: Locale) -> list[str]:
     return [*names, locale.language]
 
 
-def catalog_path(locale: Locale) -> Path | None:
-    """The catalog for *locale*: ``pt_BR`` first, then its script (``zh_Hant``), then ``pt``."""
-    root = locales_dir()
-    for name in catalog_names(locale):
-        path = root / name / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if path.is_file():
-            return path
+PROJECT_DIR = "locales"  # a project's own catalogs of these labels, at its root
+
+
+def catalog_path(locale: Locale, project: Path | None = None) -> Path | None:
+    """The catalog for *locale*: ``pt_BR`` first, then its script (``zh_Hant``),
+    then ``pt``; a project's own (``locales/`` at its root *project*) before
+    the tool's."""
+    roots = [project / PROJECT_DIR] if project is not None else []
+    for root in [*roots, locales_dir()]:
+        for name in catalog_names(locale):
+            path = root / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if path.is_file():
+                return path
     return None
+
+
+def missing_catalog(tag: str, locale: Locale) -> str:
+    """The warning for a locale without a catalog, saying how to add one."""
+    pot = locales_dir() / f"{DOMAIN}.pot"
+    return (
+        f"no catalog for {tag}: its published line is in English; to add one, run "
+        f"'pybabel init -D {DOMAIN} -l {locale.language} -d {PROJECT_DIR} -i {pot}' at the "
+        f"project's root and translate its messages (the project's {PROJECT_DIR}/ wins over "
+        "the tool's own catalogs)"
+    )
 
 
 @dataclass(frozen=True)
@@ -90,8 +109,8 @@ class Labels:
     catalog: Catalog | None
 
     @classmethod
-    def for_locale(cls, locale: Locale) -> Labels:
-        path = catalog_path(locale)
+    def for_locale(cls, locale: Locale, project: Path | None = None) -> Labels:
+        path = catalog_path(locale, project)
         return cls(locale, _catalog(str(path)) if path else None)
 
     @property

@@ -54,7 +54,7 @@ from .fsutil import (
     remove_stale_temporaries,
 )
 from .glossary import Glossary, TermOutcome, TermPass, TermRules, glossary_files
-from .labels import Labels
+from .labels import Labels, missing_catalog
 from .locales import Target, parse_locale
 from .memory import Memory, SegmentMemory, normalise, user_cache_dir
 from .notices import Notice, warning
@@ -142,6 +142,7 @@ class LocalizeReport:
     copied: int = 0  # variants copied from a source already in the target's language
     terms: TermOutcome = field(default_factory=TermOutcome)  # how glossary terms fared
     memory: str | None = None  # the translation memory used (None: --no-cache)
+    failed_variants: int = 0  # variants planned that failed (their files are in failures)
 
     @property
     def ok(self) -> bool:
@@ -178,6 +179,7 @@ class LocalizeReport:
                 "written": sum(v.written for v in self.variants),
                 "unchanged": sum(not v.written and not v.skipped for v in self.variants),
                 "skipped": sum(v.skipped for v in self.variants),
+                "failed": self.failed_variants,
             },
             "segments": {
                 "translated": self.segments_translated,
@@ -563,7 +565,21 @@ class Run:
         """A variant that needs no translation (skipped or failed): its segments
         count as handled, so that progress in segments stays true."""
         self.progress.segments(self.counts.get(file, 0))
-        self.progress.variant(str(dest), state)
+        if state == "failed":
+            self.failed(dest)
+        else:
+            self.progress.variant(str(dest), state)
+
+    @property
+    def root(self) -> Path | None:
+        """The project's folder (its own catalogs of the tool's labels are there)."""
+        return self.project.root if self.project is not None else None
+
+    def failed(self, dest: Path) -> None:
+        """A variant that failed: counted, so that the summary's total agrees
+        with the progress line's."""
+        self.report.failed_variants += 1
+        self.progress.variant(str(dest), "failed")
 
     @property
     def engine(self) -> Engine:
@@ -810,17 +826,17 @@ def _run_chunk(files: list[str], run: Run) -> None:
         pair = item.pair
         if pair in failed:
             report.failures.append((item.article.path, failed[pair]))
-            run.progress.variant(str(item.dest), "failed")
+            run.failed(item.dest)
             continue
         try:
             variant = write_item(item, answers[pair], run)
         except ChangedOnDisk as exc:
             report.failures.append((item.article.path, str(exc)))
-            run.progress.variant(str(item.dest), "failed")
+            run.failed(item.dest)
             continue
         except InputError as exc:
             report.failures.append((item.article.path, str(exc)))
-            run.progress.variant(str(item.dest), "failed")
+            run.failed(item.dest)
             continue
         report.variants.append(variant)
         run.progress.variant(variant.path, "written" if variant.written else "unchanged")
@@ -856,7 +872,7 @@ def write_item(item: _Item, known: dict[str, str], run: Run) -> Variant:
         terms=item.terms,
     )
     unknown = _unknown_words(engine, item, translated, findings, run)
-    pub = published_line(item.target, tr.source_lang, item.date)
+    pub = published_line(item.target, tr.source_lang, item.date, run.root)
     pub.shown = run.options.dateline
     meta = VariantMeta(
         title=title_text(tr),
@@ -961,10 +977,8 @@ def _localize(
         progress.work(sum(counts.get(f, 0) * len(targets_of[f]) for f in languages))
 
     for target in options.targets:
-        if Labels.for_locale(target.locale).fallback:
-            report.warnings.append(
-                warning(f"no catalog for {target.tag} in locales/: labels stay in English")
-            )
+        if Labels.for_locale(target.locale, project.root if project else None).fallback:
+            report.warnings.append(warning(missing_catalog(target.tag, target.locale)))
     memory = SegmentMemory(engine, store)
     run = Run(
         options,

@@ -414,16 +414,27 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def available_packages(
-    *, refresh: bool = False, from_code: str | None = None, to_code: str | None = None
+    *,
+    refresh: bool = False,
+    from_code: str | None = None,
+    to_code: str | None = None,
+    index: str | None = None,
 ) -> Available:
-    """The index's packages: from ``$ARGOS_PACKAGE_INDEX`` when it names a local
-    file, else the copy kept when the index was last fetched; *refresh*
-    downloads the index first."""
+    """The index's packages: from *index* (an ``index.json`` carried in by
+    hand), else ``$ARGOS_PACKAGE_INDEX`` when it names a local file, else the
+    copy kept when the index was last fetched; *refresh* downloads the index
+    first."""
     from .engines import argos
 
+    if index is not None and refresh:
+        raise UsageError("--index reads a file you carried in; --refresh downloads: give one")
     url = argos.index_url()
     local = Path(url[len("file://") :] if url.startswith("file://") else url)
-    if refresh:
+    if index is not None:
+        if not Path(index).is_file():
+            raise UsageError(f"{index}: no such index file")
+        entries, source, offline = _read_index(Path(index)), index, True
+    elif refresh:
         entries, source, offline = fetch_index(), url, False
     elif local.is_file():
         entries, source, offline = _read_index(local), str(local), True

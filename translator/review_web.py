@@ -4,7 +4,11 @@ served by uvicorn.
 Safe by default:
 
 * bound to 127.0.0.1; bound anywhere else only with a token, printed in the
-  URL at start and required on every request (kept in a cookie after the first);
+  URL at start and required on every request (kept in a cookie named after the
+  port after the first; a token in the URL wins over an old cookie);
+* a body is limited to MAX_BODY while it is read (413 before it is buffered)
+  and a save's JSON to MAX_DEPTH levels; every response, errors included,
+  carries the security headers, and no request gets a traceback;
 * the ``Host`` header must name this server (no DNS rebinding);
 * a write must come from the page itself: same origin (``Origin`` or
   ``Sec-Fetch-Site``) and the page's CSRF token in a header;
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import json
+import logging
 import secrets
 import socket
 from dataclasses import dataclass
@@ -28,7 +34,6 @@ from urllib.parse import urlsplit
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -82,25 +87,127 @@ class Server:
         return header.rsplit(":", 1)[-1] == str(self.port)
 
 
-def _guard(server: Server) -> type[BaseHTTPMiddleware]:
-    class Guard(BaseHTTPMiddleware):
-        async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-            response = _refused(server, request)
-            if response is None:
-                if server.token and request.query_params.get("token") == server.token:
-                    # the token from the printed URL: kept in a cookie, dropped from the URL
-                    response = RedirectResponse(request.url.path, status_code=303)
-                    response.set_cookie(COOKIE, server.token, httponly=True, samesite="strict")
-                else:
-                    response = await call_next(request)
-            response.headers["Content-Security-Policy"] = CSP
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Referrer-Policy"] = "no-referrer"
-            response.headers["X-Frame-Options"] = "DENY"
-            response.headers["Cache-Control"] = "no-store"
-            return response
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+]
+MAX_DEPTH = 16  # how deep a save's JSON may nest (it is one flat object)
+log = logging.getLogger("translator.review")
 
-    return Guard
+
+class _TooLarge(Exception):
+    pass
+
+
+def cookie_name(port: int) -> str:
+    """The token's cookie, one per port: cookies ignore ports, and two servers
+    on one host (or a restart on another port) must not shadow each other."""
+    return f"{COOKIE}_{port}"
+
+
+class Guard:
+    """The app's one gate, as plain ASGI around it: every response, errors
+    included, carries the security headers; a request is refused before it
+    reaches a route (``_refused``); a body over MAX_BODY is answered 413 while
+    it is read, before it is buffered; an unexpected error is a plain 500 and
+    one log line, never a traceback."""
+
+    def __init__(self, app: Any, server: Server) -> None:
+        self.app, self.server = app, server
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def secured(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {name for name, _ in SECURITY_HEADERS}
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": headers + SECURITY_HEADERS}
+            await send(message)
+
+        request = Request(scope)
+        response = _refused(self.server, request)
+        if response is None and self.server.token:
+            given = request.query_params.get("token")
+            if given is not None:  # the printed URL's token: kept in a cookie, dropped from the URL
+                response = RedirectResponse(request.url.path, status_code=303)
+                response.set_cookie(
+                    cookie_name(self.server.port), given, httponly=True, samesite="strict"
+                )
+        if response is None and _declared_length(request) > MAX_BODY:
+            response = _too_large()
+        if response is not None:
+            await response(scope, receive, secured)
+            return
+        read = 0
+
+        async def bounded() -> Any:
+            nonlocal read
+            message = await receive()
+            read += len(message.get("body", b""))
+            if read > MAX_BODY:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, bounded, secured)
+        except _TooLarge:
+            if not started:
+                await _too_large()(scope, receive, secured)
+        except Exception as exc:  # noqa: BLE001 - a client must never see a traceback
+            log.warning(
+                "review: %s %s failed: %s", request.method, request.url.path, type(exc).__name__
+            )
+            if not started:
+                error = Response("the server could not answer this request\n", 500,
+                                 media_type="text/plain")  # fmt: skip
+                await error(scope, receive, secured)
+
+
+def _declared_length(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return 0
+
+
+def _too_large() -> Response:
+    return JSONResponse({"ok": False, "message": "too large for one segment"}, 413)
+
+
+def json_depth(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether the JSON text *body* nests at most *limit* deep (strings skipped):
+    checked before parsing, which recurses once per level.
+
+    >>> json_depth(b'{"a": [1, {"b": "[[["}]}'), json_depth(b"[" * 100 + b"]" * 100)
+    (True, False)
+    """
+    depth, in_string, escaped = 0, False, False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > limit:
+                return False
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return True
 
 
 def _refused(server: Server, request: Request) -> Response | None:
@@ -108,8 +215,9 @@ def _refused(server: Server, request: Request) -> Response | None:
     if not server.host_allowed(request.headers.get("host", "")):
         return Response("unknown Host header\n", 403, media_type="text/plain")
     if server.token:
-        given = request.cookies.get(COOKIE) or request.query_params.get("token") or ""
-        if not hmac.compare_digest(given.encode(), server.token.encode()):
+        # the URL's token wins over a cookie an earlier server left
+        given = request.query_params.get("token") or request.cookies.get(cookie_name(server.port))
+        if not hmac.compare_digest((given or "").encode(), server.token.encode()):
             return Response(
                 "a token is required: open the URL translator review printed\n",
                 403,
@@ -152,11 +260,13 @@ def create_app(review: Review, server: Server) -> Starlette:
 
     async def save(request: Request) -> Response:
         sid, tag, uid = (request.path_params[k] for k in ("sid", "tag", "uid"))
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"ok": False, "message": "too large for one segment"}, 413)
+        body = await request.body()  # the guard stops it at MAX_BODY
+        if not json_depth(body):
+            return JSONResponse({"ok": False, "message": "a save is one flat JSON object"}, 400)
         try:
-            data = await request.json()
+            data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError
             text, base = data["text"], data["base"]
             reviewed = bool(data.get("reviewed", False))
             if not isinstance(text, str) or not isinstance(base, str):
@@ -187,7 +297,7 @@ def create_app(review: Review, server: Server) -> Starlette:
             Route("/article/{sid}/{tag}/segment/{uid}", save, methods=["POST"]),
             Route("/static/{name}", static),
         ],
-        middleware=[Middleware(_guard(server))],
+        middleware=[Middleware(Guard, server=server)],
     )
 
 

@@ -31,6 +31,7 @@ from .locales import Target
 from .memory import HumanEntry, normalise, user_cache_dir
 from .notices import Notice
 from .people import answers_for
+from .project import find_project
 from .translation import Plan
 from .variants import (
     REFUSED_FIX,
@@ -103,7 +104,10 @@ def _outside_sentences(read_back: ReadVariant, plan: Plan, target: Target) -> st
     meta = read_back.meta
     recorded = meta.get("date")
     pub = published_line(
-        target, plan.source_lang, parse_option(str(recorded)) if recorded else None
+        target,
+        plan.source_lang,
+        parse_option(str(recorded)) if recorded else None,
+        find_project([plan.article.path]).root,
     )
     if recorded and meta.get("date_display") != pub.date_display:
         return "its field date_display"

@@ -31,6 +31,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import yaml
+from babel import Locale
 from bs4 import BeautifulSoup, Comment, NavigableString
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
@@ -289,18 +290,24 @@ class Published:
         return date + self.original_language
 
 
-def published_line(target: Target, source_lang: str, date: ArticleDate | None) -> Published:
-    labels = L.Labels.for_locale(target.locale)
+def published_line(
+    target: Target, source_lang: str, date: ArticleDate | None, project: Path | None = None
+) -> Published:
+    """The published line of a variant in *target*: its labels from the
+    catalogs (the project's at *project* first); without a catalog, all of it
+    in English, never half and half."""
+    labels = L.Labels.for_locale(target.locale, project)
+    shown = Locale("en") if labels.fallback else target.locale
     pub = Published(
         original_language=labels.gettext(L.ORIGINAL_LANGUAGE).format(
-            language=language_name(source_lang, target.locale)
+            language=language_name(source_lang, shown)
         )
     )
     if date is not None:
         template = labels.gettext(L.PUBLISHED_ON)
         before, _, after = template.partition("{date}")
         pub.before, pub.after = before, after
-        pub.date_display = date.display(target.locale)
+        pub.date_display = date.display(shown)
         pub.separator = L.SEPARATOR
         pub.has_date = True
     return pub

@@ -271,7 +271,9 @@ class ArgosEngine(Engine):
         raise UsageError(
             f"no installed Argos package translates {source}→{target} (tried {tried}); "
             f"installed pairs: {_format_pairs(packages)}; "
-            f"install one with: translator models install --from {source} --to {target}"
+            f"install one with: translator models install --from {source} --to {target} "
+            "(network), or with no network an .argosmodel file carried in: translator models "
+            "install FILE (the guide's 'Models on a machine with no network')"
         )
 
     def check_pair(self, source: str, target: str) -> None:
