@@ -199,7 +199,9 @@ def test_acronyms_match_as_written_and_short_terms_are_not_inflected(tmp_path):
     found = rules.mask("He said its IT budget, as planned, was a start; the UN and un agreed.")
     assert sorted(found.fills.values()) == ["ONU", "informatique", "un"]
     text, _intact = found.restore(found.text)
-    assert text == "He said its informatique budget, as planned, was un start; the ONU and un agreed."
+    assert (
+        text == "He said its informatique budget, as planned, was un start; the ONU and un agreed."
+    )
 
 
 def test_terms_are_found_among_a_hundred_thousand_in_linear_time(tmp_path):
@@ -211,7 +213,9 @@ def test_terms_are_found_among_a_hundred_thousand_in_linear_time(tmp_path):
     found = rules.find(text)
     assert len(found) == 150
     assert {r.target for _a, _b, r in found} == {
-        "rapport enquête000007", "médiathèque", "rapport enquête099999"
+        "rapport enquête000007",
+        "médiathèque",
+        "rapport enquête099999",
     }
     short = "The survey000007 report went to the library."
     start = time.perf_counter()

@@ -56,8 +56,9 @@ def served(tmp_path_factory):
         assert done.exit_code == 0, done.output
         review = Review(
             [str(root / "samples")],
-            ReviewOptions(parse_locales("fr"), out=str(root / "build"), cache=str(cache),
-                          engine="pseudo"),  # fmt: skip
+            ReviewOptions(
+                parse_locales("fr"), out=str(root / "build"), cache=str(cache), engine="pseudo"
+            ),  # fmt: skip
         )
         app = create_app(review, Server(HOST, PORT, TOKEN, CSRF))
         yield app, review, cache
