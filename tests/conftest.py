@@ -58,7 +58,7 @@ def chromium_path() -> str:
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing: .ci/run installs it")
-        pytest.skip("chromium is not installed")
+        pytest.skip("chromium is not installed (.ci/run installs it: apt-get install chromium)")
     return path
 
 

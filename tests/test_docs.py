@@ -64,7 +64,7 @@ def test_the_readme_holds_the_two_commands_ci_runs():
     setup = _fenced_after("ci: setup", README)
     tests = _fenced_after("ci: test", README)
     assert setup.startswith("python3 -m venv .venv") and "translator localize samples/" in setup
-    assert tests == ".venv/bin/python -m pytest"
+    assert tests == ".venv/bin/python -m pytest -rs"  # -rs: every skip says why
     # .ci/run reads the blocks out of the README rather than holding a copy
     assert "ci: setup" in CI_RUN and "ci: test" in CI_RUN
     assert "translator localize" not in CI_RUN and "-m pytest" not in CI_RUN

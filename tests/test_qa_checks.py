@@ -69,6 +69,13 @@ FIRES = {
         "en",
         "fr",
     ),
+    # numbers inside a right-to-left override: shown mirrored ("2.3", "00:11")
+    "bidi": (
+        "Sales rose by 3.2 million euros before 11:00 on Monday.",
+        "\u202eارتفعت المبيعات بمقدار 3.2 مليون يورو قبل الساعة 11:00 يوم الاثنين.\u202c",
+        "en",
+        "ar",
+    ),
     # a name the glossary keeps as written, lost in the target
     "glossary": (
         "Stone met the council on Monday.",

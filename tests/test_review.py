@@ -143,10 +143,11 @@ def test_open_edit_ctrl_enter_reload_file_memory_and_coverage(site, browser):
     )
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
     assert page.locator("#reviewed").text_content() == "reviewed 14.3%"
-    # the machine draft shows at once, with the words changed marked
+    # the machine draft shows at once; every word changed, it reads whole, not struck through
     saved_row = page.locator(".seg", has=page.get_by_label(BUILDING, exact=True))
-    assert saved_row.locator(".draft del").count() > 0
-    assert saved_row.locator(".draft ins").count() > 0
+    assert saved_row.locator(".draft del").count() == 0
+    assert "(rewritten)" in saved_row.locator(".draft").text_content()
+    assert saved_row.locator(".draft bdi").count() == 1
 
     page.reload()
     box = page.get_by_label(BUILDING, exact=True)
@@ -154,7 +155,7 @@ def test_open_edit_ctrl_enter_reload_file_memory_and_coverage(site, browser):
     row = page.locator(".seg", has=box)
     assert row.locator(".origin").text_content() == "human · translated"
     assert "Machine draft:" in row.locator(".draft").text_content()
-    assert row.locator(".draft ins").count() > 0 and row.locator(".draft del").count() > 0
+    assert "(rewritten)" in row.locator(".draft").text_content()  # rendered alike by the server
 
     assert BUILDING_FR in site.variant()
     assert (BUILDING_FR, "translated", "fr", "samples/council-budget") in site.human()
@@ -238,6 +239,13 @@ def test_disk_edit_after_the_page_loaded_survives_a_save(site, browser):
         "Le conseil municipal a voté 9 contre 2 mercredi soir.",
         BUILDING_FR,
     }
+    # the row the disk edit changed is updated without a reload
+    other = page.get_by_label(VOTE, exact=True)
+    page.wait_for_function(
+        "el => el.value.startsWith('Le conseil municipal')", arg=other.element_handle()
+    )
+    row = page.locator(".seg", has=other)
+    assert row.locator(".origin").text_content() == "human · translated"
 
 
 def test_a_disk_edit_of_the_segment_being_saved_is_not_overwritten(site, browser):
@@ -400,3 +408,62 @@ def test_a_save_rewrites_the_variant_with_its_own_beam_and_glossary(
     assert saved.ok, saved.message
     text = variant.read_text(encoding="utf-8")
     assert BUILDING_FR in text and options in text.splitlines()
+
+
+def test_the_overview_shows_titles_and_each_path_once(site, browser):
+    page = browser.new_context().new_page()
+    page.goto(site.url)
+    header = page.locator("tbody th", has_text=HEADLINE)
+    assert header.count() == 1
+    assert header.locator(".path").text_content() == "samples/council-budget.html"
+    row = page.locator("tbody tr", has=page.locator("th", has_text=HEADLINE))
+    assert row.text_content().count("samples/council-budget.html") == 1
+    assert row.locator("a").count() == 2  # one per locale
+
+
+def test_a_right_to_left_draft_diff_keeps_each_piece_in_order(site, browser):
+    page = browser.new_context().new_page()
+    page.goto(site.url)
+    page.get_by_role("link", name="samples/council-budget.html in ar").click()
+    page.wait_for_selector("#segments[data-ready]")
+    box = page.get_by_label(VOTE, exact=True)
+    words = box.input_value().split(" ")
+    box.fill(" ".join([*words[:-3], "تعديل", *words[-2:]]))  # one word changed
+    box.press("Control+Enter")
+    row = page.locator(".seg", has=box)
+    page.wait_for_function("el => el.querySelector('.draft') !== null", arg=row.element_handle())
+    shown = row.locator(".draft")
+    assert shown.get_attribute("dir") == "rtl"
+    assert shown.locator("ins bdi").count() >= 1 and shown.locator("del bdi").count() >= 1
+    assert shown.locator("bdi").count() >= 3  # the unchanged runs isolated too
+
+
+def test_a_save_reads_the_article_once(site, monkeypatch):
+    from translator import readers
+    from translator.locales import parse_locales
+    from translator.review import Review, ReviewOptions
+
+    monkeypatch.chdir(site.root)
+    review = Review(
+        ["samples/"],
+        ReviewOptions(parse_locales("fr"), out="build", cache=str(site.cache), engine="pseudo"),
+    )
+    segment = next(s for s in review.article("1", "fr").segments if s.source == BUILDING)
+    reads: list[str] = []
+    real = readers.read
+
+    def counted(path, **kwargs):
+        reads.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(readers, "read", counted)
+    saved = review.save("1", "fr", segment.id, BUILDING_FR, segment.target)
+    assert saved.ok, saved.message
+    assert [p for p in reads if p.endswith("council-budget.html")] == []  # read before, kept
+    review._read.clear()
+    segment = next(s for s in review.article("1", "fr").segments if s.source == VOTE)
+    reads.clear()
+    review._read.clear()
+    saved = review.save("1", "fr", segment.id, "Le conseil a voté.", segment.target)
+    assert saved.ok, saved.message
+    assert len([p for p in reads if p.endswith("council-budget.html")]) == 1

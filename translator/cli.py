@@ -24,7 +24,13 @@ import click
 
 from . import __version__
 from .engines import ENGINES, DecodeOptions
-from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_USAGE, TranslatorError
+from .errors import (
+    EXIT_CLOSED_PIPE,
+    EXIT_FAILURES,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    TranslatorError,
+)
 from .progress import Progress
 from .textio import DEFAULT_MAX_BYTES, ReadOptions
 
@@ -46,6 +52,8 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted; run the same command again to resume", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _closed_pipe()
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except ImportError as exc:
@@ -1655,8 +1663,25 @@ def models_verify(**decode: Any) -> None:
         sys.exit(EXIT_FAILURES)
 
 
+def _closed_pipe() -> None:
+    """The reader of the output went away (``| head``): end quietly, as Unix
+    tools do, with 141 (128 + SIGPIPE); what is left to print goes nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise click.exceptions.Exit(EXIT_CLOSED_PIPE)
+
+
 def main() -> None:
-    cli(prog_name="translator")
+    try:
+        cli(prog_name="translator")
+    except SystemExit:
+        try:
+            sys.stdout.flush()  # a reader gone: the last lines fail here, not at exit
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_CLOSED_PIPE)
+        raise
 
 
 if __name__ == "__main__":

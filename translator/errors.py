@@ -6,7 +6,9 @@ codes in one place (``translator.cli``).  Exit codes:
 * 0 -- all went well;
 * 1 -- some inputs failed (:class:`InputError`, collected per file);
 * 2 -- usage or configuration error, found before any work starts;
-* 130 -- interrupted.
+* 130 -- interrupted;
+* 141 -- the reader of the output went away (``translator extract … | head``):
+  ended quietly, as Unix tools end on SIGPIPE.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_CLOSED_PIPE = (
+    141  # 128 + SIGPIPE: the reader of the output went away (| head), as Unix tools end
+)
 
 
 class TranslatorError(Exception):

@@ -107,6 +107,13 @@ class LocalizeOptions:
     glossary: Glossary | None = None  # names and house terms (--glossary)
     lock_wait: float = 0.0  # seconds to wait for another run on the same output
     dateline: bool = True  # the published line under a dated Markdown page's title
+    # sources already read by the caller (a review save), by real path: not read again
+    articles: dict[str, Article] = field(default_factory=dict)
+
+    def read_article(self, file: str) -> Article:
+        """*file*'s article: the one the caller read, else read now."""
+        given = self.articles.get(os.path.realpath(file)) if self.articles else None
+        return given if given is not None else load_article(file, self.read)
 
     @property
     def source_code(self) -> str | None:
@@ -492,7 +499,7 @@ def check_pairs(
         return {file: source_code for file, _ in pending}, loaded
     for index, (file, _root) in enumerate(pending):
         try:
-            article = load_article(file, options.read)
+            article = options.read_article(file)
         except InputError as exc:
             report.failures.append((file, str(exc)))
             continue
@@ -662,7 +669,7 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
     items: list[_Item] = []
     for file in files:
         try:
-            article = run.loaded.pop(file, None) or load_article(file, options.read)
+            article = run.loaded.pop(file, None) or options.read_article(file)
         except InputError as exc:
             report.failures.append((file, str(exc)))
             for _target, dest in run.targets_of[file]:

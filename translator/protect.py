@@ -21,7 +21,13 @@ from markdown_it.common.utils import normalizeReference
 from . import codec
 from .article import Format
 
-URL = r"(?:https?|ftp)://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]|www\.[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]"
+# (bidirectional controls, U+200E/F, U+202A-E, U+2066-9, end an address: never part of one)
+URL = (
+    r"(?:https?|ftp)://[^\s<>\"'`\u200e\u200f\u202a-\u202e\u2066-\u2069]*"
+    r"[^\s<>\"'`.,;:!?)\]\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    r"|www\.[^\s<>\"'`\u200e\u200f\u202a-\u202e\u2066-\u2069]*"
+    r"[^\s<>\"'`.,;:!?)\]\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 # The look-behind starts a match only at the start of a run of address
 # characters: the same matches, in linear time on a long run without "@".
 EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import langid
 from .errors import UsageError
-from .locales import iso_language
+from .locales import iso_language, parse_locale
 from .protect import CODE, EMAIL, FORMAT, TEMPLATE, URL, is_template_only, nothing_to_translate
 from .urls import has_unsafe_scheme
 
@@ -386,6 +386,57 @@ def check_empty_link(p: Pair) -> Iterator[str]:
     lost = len(_EMPTY_LINK.findall(p.target)) - len(_EMPTY_LINK.findall(p.source))
     if lost > 0:
         yield f"{lost} link(s) with no text: the engine dropped their markup; {p.target[-80:]!r}"
+
+
+_OVERRIDE = re.compile("[\u202d\u202e]")  # LRO, RLO
+_OVERRIDE_ENDS = "\u202c\n"  # PDF, or the paragraph's end
+_ISOLATE_OPEN, _ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"  # LRI RLI FSI, PDI
+
+
+_NUMBER_OR_URL = re.compile(r"\d(?:[\d.,:/\-]*\d)?|https?://\S+|www\.\S+", re.IGNORECASE)
+
+
+def overridden(text: str) -> list[str]:
+    """The numbers and URLs of *text* that a directional override (RLO, LRO)
+    would show mirrored: inside one, and not in an isolate of their own.
+
+    >>> overridden("\u202eUp 3.2\u202c"), overridden("\u202eUp \u20663.2\u2069\u202c")
+    (['3.2'], [])
+    """
+    exposed = []
+    depth = isolates = 0
+    for char in text:
+        if char in "\u202d\u202e":
+            depth += 1
+        elif char in _OVERRIDE_ENDS and depth:
+            depth = 0 if char == "\n" else depth - 1
+        elif char in _ISOLATE_OPEN:
+            isolates += 1
+        elif char == _ISOLATE_CLOSE and isolates:
+            isolates -= 1
+        exposed.append(char if depth and not isolates else " ")
+    return _NUMBER_OR_URL.findall("".join(exposed))
+
+
+@check("bidi", ERROR)
+def check_bidi(p: Pair) -> Iterator[str]:
+    """A number or URL inside a directional override (U+202E, U+202D) in a
+    right-to-left target: shown mirrored ("3.2" as "2.3"); isolate it (LRI … PDI)."""
+    if not _OVERRIDE.search(p.target) or _direction(p.target_lang) != "rtl":
+        return
+    found = overridden(p.target)
+    if found:
+        yield (
+            f"{len(found)} number(s) or URL(s) inside a right-to-left override would show "
+            f"mirrored (first: {found[0]!r}); put each in a left-to-right isolate (LRI … PDI)"
+        )
+
+
+def _direction(lang: str) -> str:
+    try:
+        return parse_locale(lang).direction
+    except UsageError:
+        return "ltr"
 
 
 @check("unsafe-markup", ERROR)

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from . import qa
+from . import qa, readers
 from .article import Article
 from .coverage import Cell, coverage, locate
 from .dates import parse_option
@@ -117,6 +117,7 @@ class Status:
 class OverviewRow:
     source: Source
     cells: list[Status]
+    title: str = ""  # the article's title (its path when it has none)
 
 
 @dataclass
@@ -139,6 +140,7 @@ class Segment:
     findings: list[qa.Finding] = field(default_factory=list)
     draft: str | None = None  # the machine draft, for a person's text
     diff: list[tuple[str, str]] = field(default_factory=list)  # (equal|delete|insert, text)
+    rewritten: bool = False  # more than half of the draft's words changed: shown plain
     previous_source: str | None = None  # needs review: the source the person translated
     unknown: list[str] = field(default_factory=list)  # words its engine did not know
 
@@ -161,6 +163,7 @@ class Segment:
             "findings": [f.as_dict() for f in self.findings],
             "draft": self.draft,
             "diff": self.diff,
+            "rewritten": self.rewritten,
             "unknown": self.unknown,
         }
 
@@ -192,6 +195,9 @@ class SaveResult:
     segment: Segment | None = None
     version: str = ""
     reviewed: float | None = None  # the variant's reviewed share after the save
+    # the article's other rows that changed since the page showed them (a disk
+    # edit taken in, another tab's save, a term the rewrite moved): the page updates them
+    changed: list[Segment] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -204,22 +210,37 @@ class SaveResult:
             "segment": self.segment.as_dict() if self.segment else None,
             "version": self.version,
             "reviewed": self.reviewed,
+            "changed": [s.as_dict() for s in self.changed],
         }
 
 
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """The differences between *old* and *new*, word by word.
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]] | None:
+    """The differences between *old* and *new*, word by word; None when more
+    than half of the words changed (a rewrite: the draft reads better whole
+    than struck through).
 
     >>> word_diff("le chat noir", "le chien noir")
     [('equal', 'le '), ('delete', 'chat'), ('insert', 'chien'), ('equal', ' noir')]
+    >>> word_diff("le chat noir", "un grand chien blanc") is None
+    True
     """
-    a, b = re.findall(r"\w+|\s+|[^\w\s]", old), re.findall(r"\w+|\s+|[^\w\s]", new)
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     out: list[tuple[str, str]] = []
+    words = changed = 0
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        count = sum(1 for t in a[i1:i2] if not t.isspace())
+        words += count
+        if op != "equal":
+            changed += count
         if op in ("equal", "delete", "replace"):
             out.append(("equal" if op == "equal" else "delete", "".join(a[i1:i2])))
         if op in ("insert", "replace"):
             out.append(("insert", "".join(b[j1:j2])))
+    if words and changed * 2 > words:
+        return None
     return out
 
 
@@ -278,6 +299,9 @@ class Review:
         if not self.sources:
             raise UsageError("no article to review: every file found is a variant")
         self.targets = {t.tag: t for t in options.targets}
+        # the last article read, with its file's (mtime, size) then: see _load
+        self._read: dict[str, tuple[tuple[int, int], Article]] = {}
+        self._titles: dict[str, tuple[tuple[int, int], str]] = {}  # see _title
 
     # -- lookups -------------------------------------------------------------------
 
@@ -331,7 +355,11 @@ class Review:
         )
         by_path = {src.path: src for src in self.sources}
         rows = [
-            OverviewRow(by_path[row.path], [_status(row.cells[t], t) for t in self.targets])
+            OverviewRow(
+                by_path[row.path],
+                [_status(row.cells[t], t) for t in self.targets],
+                self._title(by_path[row.path]),
+            )
             for row in report.articles
             if row.path in by_path
         ]
@@ -349,9 +377,43 @@ class Review:
 
     # -- one article -----------------------------------------------------------------
 
+    def _title(self, src: Source) -> str:
+        """The article's title as its file gives it (parsed, not analysed; kept
+        while the file stays as it was), else its path."""
+        try:
+            info = os.stat(src.path)
+            stamp = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            return src.name
+        kept = self._titles.get(src.path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        try:
+            title = readers.read(src.path, max_bytes=self.options.read.max_bytes).title
+        except (InputError, OSError, ValueError):
+            title = None
+        self._titles[src.path] = (stamp, title or src.name)
+        return title or src.name
+
+    def _load(self, src: Source) -> Article:
+        """The source's article, read once while its file stays as it was (a
+        save reads it once for the view, the entry check and the rewrite)."""
+        try:
+            info = os.stat(src.path)
+            stamp = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = None
+        kept = self._read.get(src.path)
+        if stamp is not None and kept is not None and kept[0] == stamp:
+            return kept[1]
+        article = load_article(src.path, self.options.read)
+        if stamp is not None:
+            self._read = {src.path: (stamp, article)}  # one article kept: memory stays flat
+        return article
+
     def article(self, sid: str, tag: str) -> ArticleView:
         src, target = self.source(sid), self.target(tag)
-        article = load_article(src.path, self.options.read)
+        article = self._load(src)
         source_lang = self._source_lang(article)
         source_side = _side(source_lang)
         dest = self.variant(src, target)
@@ -431,7 +493,8 @@ class Review:
         if origin in ("human", "needs-review") and draft is not None:
             seg.draft = unit.filled(draft.target)
             if seg.draft != target:
-                seg.diff = word_diff(seg.draft, target)
+                diff = word_diff(seg.draft, target)
+                seg.diff, seg.rewritten = (diff, False) if diff is not None else ([], True)
         return seg
 
     # -- a save --------------------------------------------------------------------------
@@ -445,19 +508,30 @@ class Review:
         base: str,
         *,
         reviewed: bool = False,
+        version: str | None = None,
     ) -> SaveResult:
         """Store *text* as a person's translation of segment *unit_id* and rewrite
-        the variant; *base* is the target the page showed when it was loaded.
-        With *reviewed* the segment's text as it is now is marked reviewed."""
+        the variant; *base* is the target the page showed when it was loaded,
+        *version* the variant's version it showed (its other rows that changed
+        since come back in ``changed``).  With *reviewed* the segment's text as
+        it is now is marked reviewed."""
         src, target = self.source(sid), self.target(tag)
         try:
             with run_lock(self.options.out, self.paths, wait=self.options.lock_wait):
-                return self._save(src, target, unit_id, text, base, reviewed)
+                result = self._save(src, target, unit_id, text, base, reviewed, version)
         except LockedError as exc:
             return SaveResult(LOCKED, f"not saved: {exc}; your text is still here: save again")
+        return result
 
     def _save(
-        self, src: Source, target: Target, unit_id: str, text: str, base: str, reviewed: bool
+        self,
+        src: Source,
+        target: Target,
+        unit_id: str,
+        text: str,
+        base: str,
+        reviewed: bool,
+        version: str | None = None,
     ) -> SaveResult:
         dest = self.variant(src, target)
         notes: list[str] = []
@@ -511,13 +585,16 @@ class Review:
             saved,
             after.version,
             after.status.reviewed,
+            _changed(
+                view, after, unit_id, everything=version is not None and version != view.version
+            ),
         )
 
     def _store(
         self, src: Source, target: Target, unit_id: str, source: str, text: str, reviewed: bool
     ) -> str | None:
         """The entry check, then the memory; why the text was not taken, or None."""
-        article = load_article(src.path, self.options.read)
+        article = self._load(src)
         source_lang = self._source_lang(article)
         plan = plan_translation(article, target.argos, source_lang)
         expected = expected_units(plan)
@@ -617,6 +694,7 @@ class Review:
             cache=self.options.cache,
             skip_checks=self.options.skip,
             only=frozenset({os.path.realpath(src.path)}),
+            articles={os.path.realpath(src.path): self._load(src)},
             lock_wait=self.options.lock_wait,
             glossary=self._glossary(dest)[0],
             dateline=dateline,
@@ -628,6 +706,17 @@ class Review:
             report = LocalizeReport()
             report.failures.append((src.path, str(exc)))
             return report
+
+
+def _changed(
+    before: ArticleView, after: ArticleView, saved: str, *, everything: bool
+) -> list[Segment]:
+    """The rows of *after* other than the one saved that differ from *before*
+    (every other row when the page showed an older version than *before*)."""
+    was = {s.id: s.as_dict() for s in before.segments}
+    return [
+        s for s in after.segments if s.id != saved and (everything or was.get(s.id) != s.as_dict())
+    ]
 
 
 def _failures(report: LocalizeReport) -> str:

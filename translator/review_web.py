@@ -27,6 +27,7 @@ import logging
 import secrets
 import socket
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -269,13 +270,16 @@ def create_app(review: Review, server: Server) -> Starlette:
                 raise TypeError
             text, base = data["text"], data["base"]
             reviewed = bool(data.get("reviewed", False))
+            version = data.get("version")
             if not isinstance(text, str) or not isinstance(base, str):
+                raise TypeError
+            if version is not None and not isinstance(version, str):
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             return JSONResponse({"ok": False, "message": "a save needs text and base"}, 400)
         try:
             result = await run_in_threadpool(
-                review.save, sid, tag, uid, text, base, reviewed=reviewed
+                partial(review.save, sid, tag, uid, text, base, reviewed=reviewed, version=version)
             )
         except UsageError as exc:
             return JSONResponse({"ok": False, "message": str(exc)}, 404)

@@ -78,16 +78,25 @@
     label.className = "label";
     label.textContent = "Machine draft:";
     draft.replaceChildren(label, " ");
+    const area = row.querySelector("textarea");
+    draft.lang = area.lang;
+    draft.dir = area.dir;
+    // each piece in its own isolate: right-to-left words and numbers keep their order
+    const isolated = (text) => {
+      const bdi = document.createElement("bdi");
+      bdi.textContent = text;
+      return bdi;
+    };
     if (!seg.diff.length) {
-      draft.append(seg.draft + " (the same)");
+      draft.append(isolated(seg.draft), seg.rewritten ? " (rewritten)" : " (the same)");
       return;
     }
     for (const [op, text] of seg.diff) {
       if (op === "equal") {
-        draft.append(text);
+        draft.append(isolated(text));
       } else {
         const mark = document.createElement(op === "delete" ? "del" : "ins");
-        mark.textContent = text;
+        mark.append(isolated(text));
         draft.append(mark);
       }
     }
@@ -106,7 +115,12 @@
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-          body: JSON.stringify({ text: area.value, base: row.dataset.base, reviewed: reviewed }),
+          body: JSON.stringify({
+            text: area.value,
+            base: row.dataset.base,
+            reviewed: reviewed,
+            version: box.dataset.version,
+          }),
         },
       );
       data = await response.json();
@@ -121,6 +135,12 @@
     fill(row, data.segment);
     row.classList.remove("dirty");
     box.dataset.version = data.version;
+    // the other rows that changed meanwhile (a disk edit taken in, another tab):
+    // updated unless the person is typing in them
+    for (const seg of data.changed || []) {
+      const other = box.querySelector('.seg[data-id="' + CSS.escape(seg.id) + '"]');
+      if (other && !other.classList.contains("dirty")) fill(other, seg);
+    }
     if (data.reviewed !== null) {
       document.getElementById("reviewed").textContent = "reviewed " + data.reviewed.toFixed(1) + "%";
     }
