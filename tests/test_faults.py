@@ -190,8 +190,8 @@ def test_fault_source_changed_during_the_run_is_not_recorded_fresh(run_cli, smal
     source = small / "small" / "article-003.md"
     real = pipeline.load_article
 
-    def read_then_change(path, options=None):
-        article = real(path, options)
+    def read_then_change(path, options=None, data=None):
+        article = real(path, options, data)
         Path(path).write_text(ARTICLE + "\nA sentence added while the run went on.\n")
         return article
 
@@ -209,11 +209,11 @@ def test_fault_missing_source_fails_that_file_only(run_cli, small, monkeypatch):
     real = pipeline.load_article
     calls = []
 
-    def vanish(path, options=None):
+    def vanish(path, options=None, data=None):
         calls.append(path)
         if path.endswith("other.md") and len(calls) > 2:
             os.unlink(path)
-        return real(path, options)
+        return real(path, options, data)
 
     monkeypatch.setattr("translator.localize.load_article", vanish)
     result = run_cli(*LOCALIZE, "--from", "en")

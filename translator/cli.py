@@ -785,6 +785,10 @@ class _Progress(Progress):
         self.rate = type(self.rate)()
         self.rate.add(0)  # the rate is measured from here
 
+    def more(self, segments: int) -> None:
+        if self.work_total:
+            self.work_total += segments
+
     def segments(self, done: int) -> None:
         self.work_done += done
         if self.work_total:

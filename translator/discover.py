@@ -67,19 +67,10 @@ def discover(paths: list[str] | tuple[str, ...]) -> Found:
 
 
 PREVIEW_SUFFIX = ".preview.html"
-GENERATOR = b'<meta name="generator" content="translator preview">'
 
 
 def is_tool_output(path: str) -> bool:
-    """A page the tool wrote for people to look at (a preview), never an
-    article: by its name, or an HTML file whose head says so."""
-    if path.lower().endswith(PREVIEW_SUFFIX):
-        return True
-    if os.path.splitext(path)[1].lower() not in (".html", ".htm"):
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(2048)
-    except OSError:
-        return False
-    return GENERATOR in head
+    """A page the tool wrote for people to look at (a preview), by its name:
+    never an article.  One written under another name is known when it is
+    read (``readers.read``: :class:`~translator.errors.NotAnArticle`)."""
+    return path.lower().endswith(PREVIEW_SUFFIX)

@@ -89,3 +89,8 @@ class NetworkError(TranslatorError):
 class LockedError(UsageError):
     """Another run holds the output's lock (a ``localize``, or a save from
     ``translator review``): nothing was done."""
+
+
+class NotAnArticle(InputError):
+    """A file the tool wrote for people to look at (a preview page): never an
+    article; a run passes over it with a notice, not a failure."""

@@ -24,6 +24,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any, TextIO
 
 import yaml
@@ -341,12 +342,22 @@ def yaml_string(value: str) -> str:
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/@+-]*")
 
 
+# Starting with a letter, of letters, digits and _ . / - only: YAML reads it
+# as the string it is, unless it is one of YAML 1.1's booleans or nulls.
+_WORDLIKE = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*")
+_YAML_WORDS = frozenset("y n yes no on off true false null nan inf .nan .inf".split())
+
+
+@lru_cache(maxsize=4096)
 def yaml_scalar(value: str) -> str:
-    """*value* bare when YAML reads it back as the same string, else quoted.
+    """*value* bare when YAML reads it back as the same string, else quoted
+    (answered once per value: the same few come back in every variant).
 
     >>> yaml_scalar("rtl"), yaml_scalar("no"), yaml_scalar("012"), yaml_scalar("a: b")
     ('rtl', '"no"', '"012"', '"a: b"')
     """
+    if _WORDLIKE.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return value  # a word or a path: a string to YAML as it stands
     if _PLAIN.fullmatch(value):
         try:
             if yaml.safe_load(value) == value:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import threading
 import time
@@ -44,7 +45,14 @@ from .article import Article
 from .dates import ArticleDate, article_date
 from .discover import discover
 from .engines import DecodeOptions, Engine, get_engine
-from .errors import ClusterError, InputError, LockedError, TranslatorError, UsageError
+from .errors import (
+    ClusterError,
+    InputError,
+    LockedError,
+    NotAnArticle,
+    TranslatorError,
+    UsageError,
+)
 from .executors import EXECUTORS, Executor, batch_size, make_executor, split_batches
 from .fsutil import (
     ChangedOnDisk,
@@ -110,10 +118,11 @@ class LocalizeOptions:
     # sources already read by the caller (a review save), by real path: not read again
     articles: dict[str, Article] = field(default_factory=dict)
 
-    def read_article(self, file: str) -> Article:
-        """*file*'s article: the one the caller read, else read now."""
+    def read_article(self, file: str, data: bytes | None = None) -> Article:
+        """*file*'s article: the one the caller read, else parsed from *data*
+        (its bytes, read already), else read now."""
         given = self.articles.get(os.path.realpath(file)) if self.articles else None
-        return given if given is not None else load_article(file, self.read)
+        return given if given is not None else load_article(file, self.read, data)
 
     @property
     def source_code(self) -> str | None:
@@ -205,6 +214,39 @@ class LocalizeReport:
             "notices": [str(n) for n in self.notices],
             **self._extras(),
         }
+
+
+class SourceBytes:
+    """Each source's bytes, read once per run: the freshness pre-pass reads a
+    source to hash it and keeps the bytes for the plan and the write (a source
+    whose variants are all fresh is dropped at once).  Past BUDGET bytes kept,
+    a source is read again when planned: memory stays bounded on any corpus."""
+
+    BUDGET = 256 << 20
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.kept: dict[str, bytes] = {}
+        self.size = 0
+
+    def digest(self, path: str) -> str:
+        """The SHA-256 of the source's bytes (read now, kept within the budget)."""
+        from .textio import read_bytes
+
+        data = read_bytes(path, self.max_bytes)
+        if self.size + len(data) <= self.BUDGET:
+            self.kept[path] = data
+            self.size += len(data)
+        return hashlib.sha256(data).hexdigest()
+
+    def peek(self, path: str) -> bytes | None:
+        return self.kept.get(path)
+
+    def take(self, path: str) -> bytes | None:
+        data = self.kept.pop(path, None)
+        if data is not None:
+            self.size -= len(data)
+        return data
 
 
 Job = tuple[str, str]  # (source file, the PATH it was found under)
@@ -437,17 +479,19 @@ def freshness_prepass(
     report: LocalizeReport,
     progress: Progress,
     human: dict[tuple[str, str], float] | None = None,
+    sources: SourceBytes | None = None,
 ) -> list[Job]:
-    """The jobs that need work.  A source whose every variant is fresh is not read
-    at all: its variants record its hash and language."""
+    """The jobs that need work.  A source whose every variant is fresh is read
+    no more than its hash needs (its variants record its hash and language);
+    the others' bytes are kept in *sources* for the plan."""
     if options.force:
         return list(jobs)
     human = human or {}
     pending: list[Job] = []
     for file, root in jobs:
         try:
-            digest = file_sha256(file)
-        except OSError:
+            digest = sources.digest(file) if sources is not None else file_sha256(file)
+        except (OSError, InputError):
             pending.append((file, root))  # reading it again will report why
             continue
         fresh = [
@@ -462,6 +506,8 @@ def freshness_prepass(
             for target, dest in targets_of[file]
         ]
         if all(fresh):
+            if sources is not None:
+                sources.take(file)
             for target, dest in targets_of[file]:
                 report.variants.append(Variant(file, target.tag, str(dest), False, skipped=True))
                 progress.variant(str(dest), "skipped")
@@ -473,56 +519,66 @@ def freshness_prepass(
 # -- phase 4 ---------------------------------------------------------------------------
 
 
+LOADED_BUDGET = 64 << 20  # characters of source text kept parsed between phases
+
+
 def check_pairs(
     pending: list[Job],
     engine: Engine,
     options: LocalizeOptions,
     report: LocalizeReport,
     counts: dict[str, int] | None = None,
+    sources: SourceBytes | None = None,
 ) -> tuple[dict[str, str], dict[str, Article]]:
-    """Each pending source's language (read and detected unless ``--from``), after
+    """Each pending source's language (``--from``, else detected), after
     checking that every language pair is installed (exit 2 naming each missing one).
 
-    Returns the languages and the articles of the first chunk, so that those are
-    not read twice.  A source that cannot be read is a failure of that file only.
-    *counts*, when given, receives each source's number of segments (the
-    measure of the run's work, for progress).
+    Every source is read and parsed here once; the articles are returned (up
+    to LOADED_BUDGET characters of them, the others' bytes stay in *sources*)
+    so that the plan does not read or parse them again.  A source that cannot
+    be read is a failure of that file only.  *counts*, when given, receives
+    each source's rough number of segments (the measure of the run's work,
+    for progress; settled when the source is planned).
     """
     source_code = options.source_code
     languages: dict[str, str] = {}
     loaded: dict[str, Article] = {}
-    if source_code is not None:
+    kept = 0
+    if source_code is not None:  # no model, no run: refused before any source is read
         _missing_pairs({source_code}, engine, options, report)
-        if counts is not None:
-            for file, _root in pending:
-                counts[file] = _rough_count(file, source_code, options.read)
-        return {file: source_code for file, _ in pending}, loaded
-    for index, (file, _root) in enumerate(pending):
+    for file, _root in pending:
         try:
-            article = options.read_article(file)
+            article = options.read_article(file, sources.peek(file) if sources else None)
+        except NotAnArticle as exc:
+            report.notices.append(Notice(f"skipped: {exc.reason}", file))
+            continue
         except InputError as exc:
             report.failures.append((file, str(exc)))
             continue
-        languages[file] = article.language
+        languages[file] = source_code or article.language
         if counts is not None:
-            plan = plan_translation(article, "", article.language)
-            counts[file] = sum(1 for segment in plan.segments if segment.strip())
-        if index < options.batch_files:
+            counts[file] = _segments_about(article)
+        if kept + len(article.source) <= LOADED_BUDGET:
             loaded[file] = article
-    _missing_pairs(set(languages.values()), engine, options, report)
+            kept += len(article.source)
+            if sources is not None:
+                sources.take(file)  # parsed: its bytes are not needed again
+    if source_code is None:
+        _missing_pairs(set(languages.values()), engine, options, report)
     return languages, loaded
 
 
-def _rough_count(file: str, source: str, read: ReadOptions) -> int:
-    """A source's segments without analysing it (chrome counted too): cheap, for
-    progress; the difference is settled when the source is planned."""
-    from . import readers
+_SENTENCE_ENDS = re.compile(r"[.!?。！？؟](?:\s|$)")
 
-    try:
-        article = readers.read(file, encoding=read.encoding, max_bytes=read.max_bytes)
-    except InputError:
-        return 0  # reported when the file is read for real
-    return sum(1 for s in plan_translation(article, "", source).segments if s.strip())
+
+def _segments_about(article: Article) -> int:
+    """About how many segments *article* will have (its text blocks'
+    sentence ends): cheap, for progress."""
+    return sum(
+        max(1, len(_SENTENCE_ENDS.findall(block.text)))
+        for block in article.blocks
+        if block.kind != "code" and not block.is_chrome and block.text.strip()
+    ) + (1 if article.front_matter.get("title") else 0)
 
 
 def _missing_pairs(
@@ -567,6 +623,7 @@ class Run:
     counts: dict[str, int] = field(default_factory=dict)  # segments per source (progress)
     project: Project | None = None  # where the articles' human translations belong
     memory_file: Path | None = None  # the memory's path (copies of edited files go beside it)
+    sources: SourceBytes | None = None  # the sources' bytes the pre-pass read (read once)
 
     def settled(self, file: str, dest: Path, state: str) -> None:
         """A variant that needs no translation (skipped or failed): its segments
@@ -669,7 +726,14 @@ def _plan_items(files: list[str], run: Run) -> list[_Item]:
     items: list[_Item] = []
     for file in files:
         try:
-            article = run.loaded.pop(file, None) or options.read_article(file)
+            article = run.loaded.pop(file, None) or options.read_article(
+                file, run.sources.take(file) if run.sources is not None else None
+            )
+        except NotAnArticle as exc:
+            report.notices.append(Notice(f"skipped: {exc.reason}", file))
+            for _target, dest in run.targets_of[file]:
+                run.settled(file, dest, "skipped")
+            continue
         except InputError as exc:
             report.failures.append((file, str(exc)))
             for _target, dest in run.targets_of[file]:
@@ -712,8 +776,10 @@ def _plan_item(
     plan = plan_translation(article, target.argos, src)
     estimate = run.counts.get(file, 0)
     actual = sum(1 for s in plan.segments if s.strip())
-    if estimate > actual:  # chrome was counted in the estimate
+    if estimate > actual:  # the rough count was long: the difference counts as handled
         run.progress.segments(estimate - actual)
+    elif actual > estimate and file in run.counts:
+        run.progress.more(actual - estimate)
     context = article_context(article, run.project or find_project([file]))
     planned = bytes_sha256(dest)
     if not take_what_a_person_left(plan, dest, planned, target, context, run):
@@ -975,9 +1041,10 @@ def _localize(
         with Memory(options.cache) as existing:  # read only: none is created yet
             human = existing.human_updated()
     progress.start(sum(len(targets_of[f]) for f, _ in jobs))
-    pending = freshness_prepass(jobs, targets_of, engine, options, report, progress, human)
+    sources = SourceBytes(options.read.max_bytes)
+    pending = freshness_prepass(jobs, targets_of, engine, options, report, progress, human, sources)
     counts: dict[str, int] = {}
-    languages, loaded = check_pairs(pending, engine, options, report, counts)
+    languages, loaded = check_pairs(pending, engine, options, report, counts, sources)
     executor, store = _start(engine, decode, options, languages, report)
     report.memory = str(store.path) if store is not None else None
     if counts:
@@ -999,6 +1066,7 @@ def _localize(
         counts,
         project,
         store.path if store is not None else None,
+        sources,
     )
     try:
         run_chunks([file for file, _ in pending if file in languages], run)

@@ -173,10 +173,12 @@ def load_text(text: str, label: str) -> Article:
     return analyze(text_reader.parse(label, text))
 
 
-def load_article(path: str, options: ReadOptions | None = None) -> Article:
-    """Read, parse and analyse one article."""
+def load_article(
+    path: str, options: ReadOptions | None = None, data: bytes | None = None
+) -> Article:
+    """Read, parse and analyse one article (*data*: its bytes, read already)."""
     options = options or ReadOptions()
-    article = readers.read(path, encoding=options.encoding, max_bytes=options.max_bytes)
+    article = readers.read(path, encoding=options.encoding, max_bytes=options.max_bytes, data=data)
     return analyze(article, _language_code(options.language))
 
 

@@ -25,6 +25,10 @@ class Progress:
         """*done* more segments are handled: translated, found in the memory,
         or part of a variant that was skipped or failed."""
 
+    def more(self, segments: int) -> None:
+        """The run has *segments* more to handle than ``work`` said (a
+        source's rough count was short; settled when it is planned)."""
+
     def variant(self, path: str, state: str) -> None:
         """One variant is done: written, unchanged, skipped or failed."""
 

@@ -138,8 +138,13 @@ def _values(token: str) -> frozenset[Decimal]:
         return frozenset()
 
 
+_ANY_DIGIT = re.compile(r"\d")  # every script's decimal digits
+
+
 def numbers(text: str) -> list[str]:
     """Number tokens of *text* (Arabic-Indic and Persian digits included); versions whole."""
+    if not _ANY_DIGIT.search(text):
+        return []  # most sentences: no digit at all
     text = text.translate(_DIGITS)
     text = _URL_RE.sub(" ", text)
     found = [m.group(0) for m in _VERSION.finditer(text)]
@@ -176,17 +181,25 @@ def _spelled(token: str, text: str, lang: str) -> bool:
     return any(words.get(w.casefold()) == value for w in re.findall(r"[\w-]+", text))
 
 
+_MARKUP_SIGNS = frozenset("]*_<")
+
+
 def _markup(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    counts["link"] = len(re.findall(r"\]\(", text))
-    counts["**"] = text.count("**")
-    counts["__"] = len(re.findall(r"(?<!\w)__|__(?!\w)", text))
-    bare = text.replace("**", "")
-    counts["*"] = len(re.findall(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", bare))
-    for match in _TAG.finditer(text):
-        closing, name = match.group(1), match.group(2)
-        # a void or self-closing element (<img/>, <br>) counts like any other
-        counts[f"<{'/' if closing else ''}{name.lower()}>"] += 1
+    if _MARKUP_SIGNS.isdisjoint(text):
+        return counts  # most sentences: none of the signs markup is made of
+    counts["link"] = text.count("](")
+    if "*" in text:
+        counts["**"] = text.count("**")
+        bare = text.replace("**", "")
+        counts["*"] = len(re.findall(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])", bare))
+    if "__" in text:
+        counts["__"] = len(re.findall(r"(?<!\w)__|__(?!\w)", text))
+    if "<" in text:
+        for match in _TAG.finditer(text):
+            closing, name = match.group(1), match.group(2)
+            # a void or self-closing element (<img/>, <br>) counts like any other
+            counts[f"<{'/' if closing else ''}{name.lower()}>"] += 1
     return +counts
 
 
@@ -560,15 +573,18 @@ def check_untranslated(p: Pair) -> Iterator[str]:
     untranslated too; a person's real translation there is not.  A segment of
     nothing but template tags (a shortcode line) has nothing to translate.
     """
-    if is_template_only(p.source) or nothing_to_translate(p.source):
-        return
     if p.pseudo:
-        if _only_names_or_numbers(p.source):
+        if _PSEUDO_MARK.search(p.target) or not _mostly_source_words(p):
+            return  # the cheap tests first: most targets carry the marks
+        if _only_names_or_numbers(p.source) or _nothing_to_translate(p.source):
             return
-        if not _PSEUDO_MARK.search(p.target) and _mostly_source_words(p):
-            yield f"never pseudo-translated: {p.target[:80]!r}"
-    elif p.languages_differ and _untranslated(p):
+        yield f"never pseudo-translated: {p.target[:80]!r}"
+    elif p.languages_differ and _untranslated(p) and not _nothing_to_translate(p.source):
         yield f"the target equals the source: {p.target[:80]!r}"
+
+
+def _nothing_to_translate(source: str) -> bool:
+    return is_template_only(source) or nothing_to_translate(source)
 
 
 @check("wrong-language", ERROR)
@@ -596,6 +612,8 @@ def check_wrong_language(p: Pair) -> Iterator[str]:
 @check("repetition", ERROR)
 def check_repetition(p: Pair) -> Iterator[str]:
     """The target repeats a piece of text three times or more (a model loop)."""
+    if p.pseudo:
+        return  # the pseudo engine has no loop to fall into (its padding repeats on purpose)
     for match in _REPEAT.finditer(p.target):
         unit = match.group(1)
         if any(ch.isalpha() for ch in unit) and not re.search(re.escape(unit) * 3, p.source):

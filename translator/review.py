@@ -513,8 +513,9 @@ class Review:
         """Store *text* as a person's translation of segment *unit_id* and rewrite
         the variant; *base* is the target the page showed when it was loaded,
         *version* the variant's version it showed (its other rows that changed
-        since come back in ``changed``).  With *reviewed* the segment's text as
-        it is now is marked reviewed."""
+        since come back in ``changed``).  With *reviewed* the text is stored as
+        reviewed: *text* as typed (a box left empty: the segment's text as it is),
+        through the same entry check; typed text is never thrown away."""
         src, target = self.source(sid), self.target(tag)
         try:
             with run_lock(self.options.out, self.paths, wait=self.options.lock_wait):
@@ -561,7 +562,9 @@ class Review:
                 segment,
                 view.version,
             )
-        text = segment.target if reviewed else text
+        if reviewed and not text.strip():
+            text = segment.target  # nothing typed: the segment's text as it is is reviewed
+        # typed text marked reviewed is stored as the person's (the same entry check)
         _glossary, other = self._glossary(dest)
         if other is not None:
             return SaveResult(REJECTED, f"not saved: {other}", segment, view.version)

@@ -32,7 +32,6 @@ from typing import Any
 
 import yaml
 from babel import Locale
-from bs4 import BeautifulSoup, Comment, NavigableString
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -327,6 +326,8 @@ def inline_plain(text: str, fmt: str) -> str:
     'See the report now'
     """
     if fmt == "html":
+        from bs4 import BeautifulSoup
+
         return BeautifulSoup(text, "html.parser").get_text()
     if fmt == "markdown":
         tokens = _MD.parseInline(text)
@@ -369,6 +370,8 @@ def safe_inline_html(fragment: str) -> str:
     >>> safe_inline_html('<b onclick="x()">Go</b> <a href="javascript:y()">here</a><script>z</script>')
     '<b>Go</b> <a>here</a>z'
     """
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(fragment, "html.parser")
     for tag in soup.find_all(True):
         if tag.name == "img" and tag.has_attr(FIGURE_IMAGE):
@@ -456,11 +459,15 @@ def html_to_markdown(fragment: str) -> str:
     >>> html_to_markdown('See <a href="https://x.org/a b">the <em>new</em> plan</a> <img data-figure src="p.png" alt="A [map]"> <b onclick="x">now</b>')
     'See [the *new* plan](<https://x.org/a b>) ![A \\\\[map\\\\]](p.png) **now**'
     """
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(fragment, "html.parser")
     return " ".join(_md_inline(soup).split())
 
 
 def _md_inline(node: Any) -> str:
+    from bs4 import Comment, NavigableString
+
     if isinstance(node, NavigableString):
         return "" if isinstance(node, Comment) else md_escape(str(node))
     inner = "".join(_md_inline(child) for child in node.children)
@@ -830,6 +837,8 @@ def read_variant(path: str) -> ReadVariant:
             meta = _html_metadata(text)
         except ValueError as exc:
             raise InputError(path, str(exc)) from None
+        from bs4 import BeautifulSoup
+
         soup = BeautifulSoup(text, "html.parser")
         article = soup.find("article") or soup
         out: list[tuple[str, str, int]] = []

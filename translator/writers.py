@@ -11,11 +11,9 @@
 from __future__ import annotations
 
 import re
-
-from bs4 import BeautifulSoup, Tag
+from typing import Any
 
 from .frontmatter import with_values
-from .readers import structure
 from .readers.maintext import clean_text
 from .translation import TranslatedBlock, Translation
 from .urls import is_dangerous
@@ -95,7 +93,7 @@ def _spliced(tr: Translation, source: str, body_start: int) -> str:
     return "".join(out)
 
 
-def _defuse(root: Tag) -> None:
+def _defuse(root: Any) -> None:
     for tag in root.find_all(True):
         for attr in list(tag.attrs):
             value = tag.attrs[attr]
@@ -110,11 +108,15 @@ def _defuse(root: Tag) -> None:
 
 
 def render_html(tr: Translation, lang: str, direction: str) -> str:
+    from bs4 import BeautifulSoup, Tag  # only an HTML source needs it (startup stays light)
+
     """The source page with its article's blocks translated in place and its chrome gone.
 
     The page's leaf elements (:func:`structure.prepare`) are matched with the
     article's blocks by their text, in order, whichever reader found them.
     """
+    from .readers import structure  # only an HTML source needs it (startup stays light)
+
     page = structure.prepare(tr.article.source)
     translated: dict[str, list[TranslatedBlock]] = {}
     for tb in tr.blocks:

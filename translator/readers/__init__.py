@@ -9,6 +9,7 @@ import hashlib
 import os
 
 from ..article import Article, Format
+from ..errors import NotAnArticle
 from ..textio import DEFAULT_MAX_BYTES, clean_controls, decode, read_bytes
 
 EXTENSIONS: dict[str, Format] = {
@@ -45,10 +46,24 @@ def parse(path: str, source: str, fmt: Format) -> Article:
     return article
 
 
-def read(path: str, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read and parse one article file (no language analysis yet)."""
-    data = read_bytes(path, max_bytes)
+PREVIEW_MARK = b'<meta name="generator" content="translator preview">'
+
+
+def read(
+    path: str,
+    *,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    data: bytes | None = None,
+) -> Article:
+    """Read and parse one article file (no language analysis yet); *data*: its
+    bytes, when the caller read them already (the file is not opened again).
+    A preview page the tool wrote is :class:`NotAnArticle`."""
+    if data is None:
+        data = read_bytes(path, max_bytes)
     fmt = format_for(path)
+    if fmt == "html" and PREVIEW_MARK in data[:4096]:
+        raise NotAnArticle(path, "a preview page written by translator preview, not an article")
     source = decode(data, path, encoding, html=fmt == "html")
     article = parse(path, source, fmt)
     article.sha256 = hashlib.sha256(data).hexdigest()  # the very bytes translated

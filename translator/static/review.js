@@ -32,11 +32,28 @@
     return null;
   }
 
+  const status = document.getElementById("status");
+  const alerts = document.getElementById("alerts");
+
+  // A row's message, tied to its box (aria-describedby); a failure marks the
+  // box invalid and is announced at once, a success through the page's status.
   function say(row, text, ok) {
     const p = row.querySelector(".message");
     p.textContent = text;
     p.className = "message " + (ok ? "ok" : "error");
-    p.setAttribute("role", ok ? "status" : "alert");
+    const area = row.querySelector("textarea");
+    if (ok) {
+      area.removeAttribute("aria-invalid");
+    } else {
+      area.setAttribute("aria-invalid", "true");
+      alerts.textContent = "Segment " + row.dataset.n + ": " + text;
+    }
+  }
+
+  function announce(row, text) {
+    const share = document.getElementById("reviewed").textContent;
+    status.textContent =
+      "Segment " + row.dataset.n + " of " + row.dataset.total + " " + text + "; " + share;
   }
 
   function fill(row, seg) {
@@ -49,6 +66,8 @@
     row.querySelector("textarea").value = seg.target;
     row.querySelector(".origin").textContent =
       seg.origin === "human" ? "human · " + seg.state : seg.origin;
+    const state = row.querySelector(".state");
+    if (state) state.textContent = seg.origin === "human" ? "human, " + seg.state : seg.origin;
     const list = row.querySelector(".findings");
     list.replaceChildren();
     for (const f of seg.findings) {
@@ -145,6 +164,7 @@
       document.getElementById("reviewed").textContent = "reviewed " + data.reviewed.toFixed(1) + "%";
     }
     say(row, data.message, true);
+    announce(row, reviewed ? "marked reviewed" : "saved");
     return true;
   }
 
@@ -171,9 +191,19 @@
   box.addEventListener("click", (event) => {
     const row = event.target.closest(".seg[data-id]");
     if (!row) return;
-    if (event.target.matches("button.save")) save(row, false);
-    if (event.target.matches("button.accept")) save(row, true);
+    const reviewed = event.target.matches("button.accept");
+    if (!reviewed && !event.target.matches("button.save")) return;
+    // the button may go (a reviewed row has none): the focus goes to the box,
+    // never to the page's body
+    save(row, reviewed).then(() => row.querySelector("textarea").focus());
   });
+
+  const EMPTY = {
+    machine: "no machine segment: people translated every one",
+    errors: "no segment with QA errors",
+    stale: "no stale segment: none whose source changed since a person translated it",
+    unknown: "no segment with words the engine did not know",
+  };
 
   for (const radio of document.querySelectorAll('input[name="filter"]')) {
     radio.addEventListener("change", () => {
@@ -186,6 +216,10 @@
           (how === "stale" && o !== "needs-review") ||
           (how === "unknown" && row.dataset.unknown === "0");
       }
+      const empty = document.getElementById("empty");
+      const shown = visible().length;
+      empty.hidden = shown > 0;
+      empty.textContent = shown ? "" : EMPTY[how] || "no segment to show";
     });
   }
 
