@@ -242,8 +242,8 @@ def test_preview_marks_people_s_segments(site, run_cli):
     )
     assert result.exit_code == 0, result.stderr
     page = (site / "p.html").read_text(encoding="utf-8")
-    assert page.count('class="kind origin mixed">mixed · translated') == 1
-    assert page.count('class="kind origin machine">machine') == 3
+    assert page.count('class="kind origin mixed" lang="en" dir="ltr">mixed · translated') == 1
+    assert page.count('class="kind origin machine" lang="en" dir="ltr">machine') == 3
 
 
 def test_html_variant_edits_of_a_sentence_with_inline_tags(tmp_path, monkeypatch, run_cli):
