@@ -3,6 +3,8 @@ moving it, and the whitespace a person's text carries is kept as written."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -204,6 +206,32 @@ def test_an_edit_outside_sentences_is_never_reverted_silently(
     line = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
     assert len(line) == 1 and what in line[0] and "left as it is" in line[0], line
     assert variant.read_text(encoding="utf-8") == edited  # the person's text, as they wrote it
+
+
+def test_an_edit_outside_sentences_while_the_source_changed_is_kept_in_a_copy(
+    tmp_path, run_cli, monkeypatch
+):
+    """The source changed too: what differs outside sentences may be the
+    source's change or the person's; the rewrite keeps the edited file in a
+    copy and says where (found by the stateful test's code-comment rule)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.md").write_text(SOURCE, encoding="utf-8")
+    args = ("localize", "site", "--to", "fr", "--engine", "pseudo", "--cache", "m.sqlite3")
+    assert run_cli(*args).exit_code == 0
+    source = tmp_path / "site" / "a.md"
+    source.write_text(SOURCE.replace("The vote was close.", "It was close."), encoding="utf-8")
+    assert run_cli(*args).exit_code == 0
+    # back as it was: the memory knows every sentence, but the variant records another source
+    source.write_text(SOURCE, encoding="utf-8")
+    variant = tmp_path / "site" / "a.fr.md"
+    text = variant.read_text(encoding="utf-8")
+    variant.write_text(text.replace("# run the checks", "# lance les tests"), encoding="utf-8")
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.stderr
+    line = next(ln for ln in result.stderr.splitlines() if "kept in" in ln)
+    copy = Path(line.rsplit("kept in ", 1)[1].strip())
+    assert "# lance les tests" in copy.read_text(encoding="utf-8")
 
 
 def test_a_hand_edit_of_a_page_whose_description_is_translated_is_taken(

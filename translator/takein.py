@@ -160,8 +160,8 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     extra = added_fields(read_back, plan.article)
     if extra:
         return refuse(f"its field {extra} was added or changed by hand, which a rewrite would lose")
-    outside = _outside_sentences(read_back, plan, target) if source_unchanged else None
-    if outside:
+    outside = _outside_sentences(read_back, plan, target)
+    if outside and source_unchanged:
         return refuse(f"{outside} was changed by hand, which a rewrite would lose")
     same_markup = keeps_inline_markup(read_back.fmt, plan.article)
     found = harvest(plan, written, read_back, same_markup=same_markup, drafts=drafts)
@@ -169,9 +169,10 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
         return refuse(f"its structure no longer matches the source ({found.uncertain})")
     if found.skipped:
         return refuse("some edits cannot be kept: " + "; ".join(found.skipped))
-    if unknown:
-        # sentences whose source changed since get a new draft: whatever a person
-        # wrote for them stays in a copy of the file
+    if unknown or outside:
+        # sentences whose source changed since get a new draft, and what differs
+        # outside sentences may be the source's change or a person's: whatever
+        # a person wrote there stays in a copy of the file
         copy = keep_edited_copy(dest, run.memory_file)
         report.notices.append(
             Notice(

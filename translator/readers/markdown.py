@@ -35,24 +35,25 @@ from . import markdown_rules
 # maxNesting (the text after that point vanishes); past the limit the file is
 # refused instead.  Each list level counts twice (the list and its item).
 MAX_NESTING = 100
-_MD = (
-    MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-    .enable(["table", "strikethrough"])
-    .use(footnote_plugin)
-    .use(deflist_plugin)
-    .use(markdown_rules.plugin)
-)
+
+
+def _parser() -> MarkdownIt:
+    """CommonMark with GFM tables and strikethrough, footnotes, definition
+    lists and the block rules of :mod:`.markdown_rules`."""
+    return (
+        MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(deflist_plugin)
+        .use(markdown_rules.plugin)
+    )
+
+
+_MD = _parser()
 # The reader needs the blocks, their lines and their inline text as written,
 # not the inline tokens: the inline phase (and the footnote move that needs
 # it) is left out, which gives the same blocks in about half the time.
-_BLOCKS = (
-    MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-    .enable(["table", "strikethrough"])
-    .use(footnote_plugin)
-    .use(deflist_plugin)
-    .use(markdown_rules.plugin)
-    .disable(["inline", "footnote_tail"])
-)
+_BLOCKS = _parser().disable(["inline", "footnote_tail"])
 
 _OPENS = {"bullet_list_open": "list", "ordered_list_open": "list", "blockquote_open": "quote"}
 _CLOSES = ("bullet_list_close", "ordered_list_close", "blockquote_close")
