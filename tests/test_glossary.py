@@ -204,9 +204,9 @@ def test_acronyms_match_as_written_and_short_terms_are_not_inflected(tmp_path):
     )
 
 
-def test_terms_are_found_among_a_hundred_thousand_in_linear_time(tmp_path):
-    import time
-
+def test_terms_are_found_among_a_hundred_thousand(tmp_path):
+    """Right among many: the index files each term under its first word (the
+    time it takes is measured in benchmarks/glossary.py --scale, not here)."""
     lines = ["en,fr"] + [f"survey{n:06d} report,rapport enquête{n:06d}" for n in range(100_000)]
     rules = _rules("\n".join(lines) + "\nlibrary,médiathèque\n", tmp_path)
     text = "The survey000007 reports went to the library, and the survey099999 report too. " * 50
@@ -217,12 +217,7 @@ def test_terms_are_found_among_a_hundred_thousand_in_linear_time(tmp_path):
         "médiathèque",
         "rapport enquête099999",
     }
-    short = "The survey000007 report went to the library."
-    start = time.perf_counter()
-    for _ in range(200):
-        rules.find(short)
-    # a regex alternation of 100,000 terms took seconds per sentence; an index, microseconds
-    assert time.perf_counter() - start < 2.0
+    assert rules.find("The survey000007 reported nothing; a survey report came.") == []
 
 
 def test_a_lost_term_placeholder_is_retried_without_the_mask_then_put_at_the_end(tmp_path):
