@@ -70,10 +70,9 @@ def _shared_folder(paths: Sequence[str | os.PathLike[str]]) -> Path:
 def _read_settings(settings: Path) -> dict:
     """The settings file's keys, checked by its reader (an unknown key, a value
     of the wrong kind: a usage error naming the file)."""
-    from .settings import load, read_toml
+    from .settings import load
 
-    load(settings)
-    return read_toml(settings)
+    return load(settings).raw
 
 
 def _settings_memory(settings: Path, data: dict) -> Path | None:

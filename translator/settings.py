@@ -35,6 +35,7 @@ import json
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ class Settings:
 
     path: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)  # top-level keys, paths resolved
+    raw: dict[str, Any] = field(default_factory=dict)  # the file's TOML as written
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # by command
 
     @property
@@ -144,9 +146,19 @@ def _resolved(folder: Path, value: Any) -> Any:
 
 
 def load(path: Path) -> Settings:
-    """Read and check the settings file at *path*."""
+    """Read and check the settings file at *path* (read once while the file
+    and the working directory, which its paths are made relative to, stay)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return _load(path, (0, 0), "")  # reports why it cannot be read
+    return _load(path, (info.st_mtime_ns, info.st_size), os.getcwd())
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, _stamp: tuple[int, int], _cwd: str) -> Settings:
     data = read_toml(path)
-    settings = Settings(path)
+    settings = Settings(path, raw=data)
     known = sorted(KEYS)
     for raw_key, value in data.items():
         key = raw_key.replace("_", "-")
