@@ -149,13 +149,8 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
         # was copied from: after a change, an edit cannot be told from it.
         return refuse("it is a copy of a source in its own language, whose text has changed")
     written, drafts = _as_written(plan, target, context, run)
-    wanted = {normalise(s) for s in plan.segments if s.strip()}
-    unknown = {
-        normalise(s) for s, w in zip(plan.segments, written, strict=True) if s.strip() and w is None
-    }
-    if (source_unchanged and unknown) or len(unknown) * 2 > len(wanted):
-        # a segment the memory lacks is taken for a changed source sentence,
-        # which only holds when the memory still knows the rest
+    unknown = _unknown_segments(plan, written, source_unchanged)
+    if unknown is None:
         return refuse("the translation memory no longer holds the segments it was made from")
     extra = added_fields(read_back, plan.article)
     if extra:
@@ -170,18 +165,37 @@ def take_edits(plan: Plan, dest: Path, target: Target, context: str, run: Run) -
     if found.skipped:
         return refuse("some edits cannot be kept: " + "; ".join(found.skipped))
     if unknown or outside:
-        # sentences whose source changed since get a new draft, and what differs
-        # outside sentences may be the source's change or a person's: whatever
-        # a person wrote there stays in a copy of the file
-        copy = keep_edited_copy(dest, run.memory_file)
-        report.notices.append(
-            Notice(
-                "edited by hand while its source changed; the sentences whose source "
-                f"changed are translated anew, and the edited file is kept in {copy}",
-                str(dest),
-            )
-        )
+        _keep_what_may_be_lost(dest, run)
     return _store_people(found.entries, plan, dest, target, context, run, refuse, "edited")
+
+
+def _unknown_segments(
+    plan: Plan, written: list[str | None], source_unchanged: bool
+) -> set[str] | None:
+    """The source's segments the memory does not know (taken for sentences the
+    source changed since), or None when that cannot hold: the source did not
+    change, or the memory has lost more than half of what it knew."""
+    wanted = {normalise(s) for s in plan.segments if s.strip()}
+    unknown = {
+        normalise(s) for s, w in zip(plan.segments, written, strict=True) if s.strip() and w is None
+    }
+    if (source_unchanged and unknown) or len(unknown) * 2 > len(wanted):
+        return None
+    return unknown
+
+
+def _keep_what_may_be_lost(dest: Path, run: Run) -> None:
+    """Sentences whose source changed since get a new draft, and what differs
+    outside sentences may be the source's change or a person's: whatever a
+    person wrote there stays in a copy of the file, named in a notice."""
+    copy = keep_edited_copy(dest, run.memory_file)
+    run.report.notices.append(
+        Notice(
+            "edited by hand while its source changed; the sentences whose source "
+            f"changed are translated anew, and the edited file is kept in {copy}",
+            str(dest),
+        )
+    )
 
 
 def _as_written(
