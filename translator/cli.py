@@ -220,8 +220,6 @@ TOP_LEVEL: dict[str, dict[str, str]] = {
     "min-reviewed": {"coverage": "min_reviewed"},
     "catalogs": {"coverage": "catalogs"},
 }
-# Keys the project reads itself (project.py), for every command.
-PROJECT_KEYS = frozenset({"glossary", "memory", "enforce"})
 
 
 def _default_map(ctx: click.Context, settings: Any) -> dict[str, dict[str, Any]]:

@@ -140,9 +140,7 @@ def _resolved(folder: Path, value: Any) -> Any:
     """A path (or list of them) of the file, as the working directory reaches it."""
     if isinstance(value, list):
         return [_resolved(folder, v) for v in value]
-    full = folder / value
-    relative = os.path.relpath(full)
-    return relative if not relative.startswith(".." + os.sep * 3) else str(full)
+    return os.path.relpath(folder / value)
 
 
 def load(path: Path) -> Settings:
