@@ -421,7 +421,9 @@ def test_the_overview_shows_titles_and_each_path_once(site, browser):
     assert row.locator("a").count() == 2  # one per locale
 
 
-def test_a_right_to_left_draft_diff_keeps_each_piece_in_order(site, browser):
+def edit_one_arabic_word(site, browser):
+    """The Arabic draft of VOTE with one word changed, saved: (page, its row),
+    once the row shows its machine draft's diff."""
     page = browser.new_context().new_page()
     page.goto(site.url)
     page.get_by_role("link", name="samples/council-budget.html in ar").click()
@@ -431,7 +433,14 @@ def test_a_right_to_left_draft_diff_keeps_each_piece_in_order(site, browser):
     box.fill(" ".join([*words[:-3], "تعديل", *words[-2:]]))  # one word changed
     box.press("Control+Enter")
     row = page.locator(".seg", has=box)
-    page.wait_for_function("el => el.querySelector('.draft') !== null", arg=row.element_handle())
+    page.wait_for_function(
+        "el => el.querySelector('.draft ins') !== null", arg=row.element_handle()
+    )
+    return page, row
+
+
+def test_a_right_to_left_draft_diff_keeps_each_piece_in_order(site, browser):
+    _, row = edit_one_arabic_word(site, browser)
     shown = row.locator(".draft")
     assert shown.get_attribute("dir") == "rtl"
     assert shown.locator("ins bdi").count() >= 1 and shown.locator("del bdi").count() >= 1

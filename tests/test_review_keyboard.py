@@ -19,6 +19,7 @@ from .test_review import (  # noqa: F401 - fixtures
     _page,
     _saved,
     browser,
+    edit_one_arabic_word,
     site,
 )
 
@@ -127,18 +128,7 @@ def test_an_empty_filter_says_so(site, browser):
 def test_every_text_carries_its_language(site, browser, tmp_path):
     """Finding 7: the draft diff has its lang and dir, insertions are marked by
     more than colour, and the preview marks its Arabic runs and its English labels."""
-    page = browser.new_context().new_page()
-    page.goto(site.url)
-    page.get_by_role("link", name="samples/council-budget.html in ar").click()
-    page.wait_for_selector("#segments[data-ready]")
-    box = page.get_by_label(VOTE, exact=True)
-    words = box.input_value().split(" ")
-    box.fill(" ".join([*words[:-3], "تعديل", *words[-2:]]))
-    box.press("Control+Enter")
-    row = page.locator(".seg", has=box)
-    page.wait_for_function(
-        "el => el.querySelector('.draft ins') !== null", arg=row.element_handle()
-    )
+    page, row = edit_one_arabic_word(site, browser)
     draft = row.locator(".draft")
     assert draft.get_attribute("lang") == "ar" and draft.get_attribute("dir") == "rtl"
     sign = page.evaluate(

@@ -702,14 +702,20 @@ def glossary_files(glossary: Glossary | None, variant: Path) -> str | None:
     )
 
 
+def recorded_digest(meta: dict[str, Any]) -> str | None:
+    """The digest of the glossary a variant (its fields *meta*) was localized
+    with (``glossary=…`` in its options), or None when it had none."""
+    options = str(meta.get("options") or "").split()
+    return next((o.split("=", 1)[1] for o in options if o.startswith("glossary=")), None)
+
+
 def recorded_glossary(
     variant: str | Path, meta: dict[str, Any]
 ) -> tuple[Glossary | None, str | None]:
     """The glossary the variant at *variant* (its fields *meta*) was localized
     with, and a warning when it cannot be had as it was: a file gone, or its
     terms changed since (their digest is in the variant's options)."""
-    options = str(meta.get("options") or "").split()
-    digest = next((o.split("=", 1)[1] for o in options if o.startswith("glossary=")), None)
+    digest = recorded_digest(meta)
     if digest is None:
         return None, None
     files = [f.strip() for f in str(meta.get("glossary_files") or "").split(",") if f.strip()]

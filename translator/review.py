@@ -48,7 +48,7 @@ from .exchange.roundtrip import (
     whole_paragraphs,
 )
 from .fsutil import bytes_sha256, file_sha256
-from .glossary import Glossary, TermRules, recorded_glossary
+from .glossary import Glossary, TermRules, recorded_digest, recorded_glossary
 from .locales import Target, language_name, parse_locale
 from .localize import LocalizeOptions, LocalizeReport, localize, run_lock
 from .memory import Memory, MemoryEntry, normalise
@@ -258,6 +258,25 @@ def _status(cell: Cell, tag: str) -> Status:
     )
 
 
+def _metadata(dest: Path) -> dict[str, Any]:
+    """The variant's fields; empty when there is none, or they do not read."""
+    if not dest.is_file():
+        return {}
+    try:
+        return read_metadata(dest)
+    except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, InputError):
+        return {}
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    """A file's (mtime, size): what a cache of what was read from it is kept by."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 def _unknown_words(dest: Path) -> list[str]:
     """The words the variant records its engine did not know (Apertium's)."""
     if not dest.is_file():
@@ -265,7 +284,7 @@ def _unknown_words(dest: Path) -> list[str]:
     try:
         recorded = read_metadata(dest).get("unknown_words")
     except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError):
-        return []
+        return []  # unreadable metadata (InputError) is the article view's to report
     return [w.strip() for w in str(recorded or "").split(",") if w.strip()]
 
 
@@ -380,10 +399,8 @@ class Review:
     def _title(self, src: Source) -> str:
         """The article's title as its file gives it (parsed, not analysed; kept
         while the file stays as it was), else its path."""
-        try:
-            info = os.stat(src.path)
-            stamp = (info.st_mtime_ns, info.st_size)
-        except OSError:
+        stamp = _stamp(src.path)
+        if stamp is None:
             return src.name
         kept = self._titles.get(src.path)
         if kept is not None and kept[0] == stamp:
@@ -398,11 +415,7 @@ class Review:
     def _load(self, src: Source) -> Article:
         """The source's article, read once while its file stays as it was (a
         save reads it once for the view, the entry check and the rewrite)."""
-        try:
-            info = os.stat(src.path)
-            stamp = (info.st_mtime_ns, info.st_size)
-        except OSError:
-            stamp = None
+        stamp = _stamp(src.path)
         kept = self._read.get(src.path)
         if stamp is not None and kept is not None and kept[0] == stamp:
             return kept[1]
@@ -565,7 +578,7 @@ class Review:
         if reviewed and not text.strip():
             text = segment.target  # nothing typed: the segment's text as it is is reviewed
         # typed text marked reviewed is stored as the person's (the same entry check)
-        _glossary, other = self._glossary(dest)
+        _glossary, other = self._glossary(dest, _metadata(dest))
         if other is not None:
             return SaveResult(REJECTED, f"not saved: {other}", segment, view.version)
         problem = self._store(src, target, unit_id, segment.source, text, reviewed)
@@ -626,21 +639,14 @@ class Review:
             )
         return None
 
-    def _glossary(self, dest: Path) -> tuple[Glossary | None, str | None]:
-        """The glossary a save rewrites the variant at *dest* with: the one it was
-        localized with (this review's when they agree, else the files the
-        variant names); and why it may not be rewritten, when that glossary
-        cannot be had as it was (a rewrite would change its terms in every
-        other sentence)."""
+    def _glossary(self, dest: Path, meta: dict[str, Any]) -> tuple[Glossary | None, str | None]:
+        """The glossary a save rewrites the variant at *dest* (its fields *meta*)
+        with: the one it was localized with (this review's when they agree,
+        else the files the variant names); and why it may not be rewritten,
+        when that glossary cannot be had as it was (a rewrite would change its
+        terms in every other sentence)."""
         mine = self.options.glossary
-        meta: dict[str, Any] = {}
-        if dest.is_file():
-            try:
-                meta = read_metadata(dest)
-            except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, InputError):
-                meta = {}
-        options = str(meta.get("options") or "").split()
-        used = next((o.split("=", 1)[1] for o in options if o.startswith("glossary=")), None)
+        used = recorded_digest(meta)
         if not dest.is_file() or (mine.digest if mine is not None else None) == used:
             return mine, None
         if used is None:
@@ -664,12 +670,9 @@ class Review:
         found = self._found(src, target)
         if found is not None and found[0] == dest:
             layout = found[1]  # the layout it was localized with
+        meta = _metadata(dest)
         if dest.is_file():
             fmt = next((e for e in EXTENSIONS if dest.name.endswith("." + e)), fmt)
-            try:
-                meta = read_metadata(dest)
-            except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, InputError):
-                meta = {}
             recorded = str(meta.get("engine") or "")
             if recorded == "pseudo":
                 engine = "pseudo"
@@ -699,7 +702,7 @@ class Review:
             only=frozenset({os.path.realpath(src.path)}),
             articles={os.path.realpath(src.path): self._load(src)},
             lock_wait=self.options.lock_wait,
-            glossary=self._glossary(dest)[0],
+            glossary=self._glossary(dest, meta)[0],
             dateline=dateline,
             date=date,
         )
