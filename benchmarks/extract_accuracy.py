@@ -11,12 +11,16 @@ Three systems are scored in the same run, each as one whole process over all
 the pages, the way a user runs it:
 
 * ``translator extract DIR --format json`` (read, charset, main text, chrome
-  rules, language detection), scoring each page's ``text``;
+  rules, language detection), scoring each page's ``text``, with its default
+  ``--jobs`` (one worker process per core) and again with ``--jobs 1`` (one
+  process, the figures ``..._one_job``), which must extract the same text;
 * trafilatura's ``extract()`` with its defaults, in a fresh Python process;
 * all the page's text (lxml's ``text_content`` of ``<body>``), no extraction.
 
 Printed: precision, recall, F1, accuracy, pages per second and pages refused
-for each, and the ratio of this project's pages per second to trafilatura's.
+for each, the ratio of this project's pages per second to trafilatura's (with
+the default ``--jobs`` and with one), and the CPU seconds (user and system) of
+each run.
 The two timed systems run ``--rounds`` times (default 3) in turn, and each
 one's fastest round counts: the machine is shared, and the fastest round is
 the one least disturbed by others.
@@ -35,6 +39,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -99,16 +105,28 @@ def score(texts: dict[str, str | None], labels: dict[str, dict]) -> dict[str, fl
     }
 
 
-def run_translator(pages: Path) -> tuple[dict[str, str | None], int, float]:
-    """(texts by file name, pages refused, seconds) of one ``translator extract`` call."""
+def _cpu_of_children() -> float:
+    """CPU seconds (user and system) of the child processes that ended so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run_translator(
+    pages: Path, jobs: int | None = None
+) -> tuple[dict[str, str | None], int, float, float]:
+    """(texts by file name, pages refused, seconds, CPU seconds) of one
+    ``translator extract`` call (*jobs*: its ``--jobs``; None: its default)."""
+    more = ["--jobs", str(jobs)] if jobs else []
+    cpu = _cpu_of_children()
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "translator", "extract", str(pages), "--format", "json"],
+        [sys.executable, "-m", "translator", "extract", str(pages), "--format", "json", *more],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
     seconds = time.perf_counter() - start
+    cpu = _cpu_of_children() - cpu
     if proc.returncode not in (0, 1) or not proc.stdout.strip():
         sys.exit(f"translator extract failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
     texts: dict[str, str | None] = {}
@@ -121,21 +139,24 @@ def run_translator(pages: Path) -> tuple[dict[str, str | None], int, float]:
             texts[name] = None
         else:
             texts[name] = item["text"]
-    return texts, refused, seconds
+    return texts, refused, seconds, cpu
 
 
-def run_script(script: str, pages: Path) -> tuple[dict[str, str | None], float]:
+def run_script(script: str, pages: Path) -> tuple[dict[str, str | None], float, float]:
+    """(texts by file name, seconds, CPU seconds) of one baseline script."""
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
         fh.write(script)
+    cpu = _cpu_of_children()
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, fh.name, str(pages)], capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - start
+    cpu = _cpu_of_children() - cpu
     Path(fh.name).unlink()
     if proc.returncode != 0:
         sys.exit(f"baseline script failed:\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout), seconds
+    return json.loads(proc.stdout), seconds, cpu
 
 
 def main() -> int:
@@ -152,15 +173,21 @@ def main() -> int:
     pages = args.data / "pages"
     n = len(labels)
 
-    ours_times: list[float] = []
-    theirs_times: list[float] = []
-    for _ in range(max(1, args.rounds)):  # in turn, so both meet the same load
-        ours, refused, seconds = run_translator(pages)
-        ours_times.append(seconds)
-        theirs, seconds = run_script(_TRAFILATURA, pages)
-        theirs_times.append(seconds)
-    ours_s, theirs_s = min(ours_times), min(theirs_times)
-    everything, _ = run_script(_ALL_TEXT, pages)
+    ours_times: list[tuple[float, float]] = []
+    one_job_times: list[tuple[float, float]] = []
+    theirs_times: list[tuple[float, float]] = []
+    for _ in range(max(1, args.rounds)):  # in turn, so all meet the same load
+        ours, refused, seconds, cpu = run_translator(pages)
+        ours_times.append((seconds, cpu))
+        one_job, _, seconds, cpu = run_translator(pages, jobs=1)
+        one_job_times.append((seconds, cpu))
+        theirs, seconds, cpu = run_script(_TRAFILATURA, pages)
+        theirs_times.append((seconds, cpu))
+    if one_job != ours:
+        sys.exit("translator extract --jobs 1 extracted other text than with its default --jobs")
+    (ours_s, ours_cpu), (theirs_s, theirs_cpu) = min(ours_times), min(theirs_times)
+    one_job_s, one_job_cpu = min(one_job_times)
+    everything, _, _ = run_script(_ALL_TEXT, pages)
 
     figures: dict[str, object] = {"pages": n}
     for name, value in score(ours, labels).items():
@@ -177,6 +204,11 @@ def main() -> int:
         4,  # type: ignore[arg-type]
     )
     figures["speed_ratio_to_trafilatura"] = round(theirs_s / ours_s, 3)
+    figures["jobs"] = os.cpu_count() or 1  # the default --jobs
+    figures["speed_ratio_one_job_to_trafilatura"] = round(theirs_s / one_job_s, 3)
+    figures["cpu_seconds"] = round(ours_cpu, 2)
+    figures["cpu_seconds_one_job"] = round(one_job_cpu, 2)
+    figures["trafilatura_cpu_seconds"] = round(theirs_cpu, 2)
     sys.path.insert(0, str(ROOT))
     cv, fold_lines = cross_validate(pages, labels, theirs)
     figures.update(cv)

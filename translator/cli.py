@@ -131,6 +131,18 @@ def read_options(func: Any) -> Any:
     return func
 
 
+def reading_jobs(func: Any) -> Any:
+    """``--jobs`` of the commands that only read articles (extract, detect)."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1),
+        default=os.cpu_count() or 1,
+        show_default="the number of cores",
+        help="How many files are read at once, each in a worker process; "
+        "the output is the same, in the same order.",
+    )(func)
+
+
 def _one_of(
     value: str | None, old: str | None, name: str, old_name: str, *, required: bool = False
 ) -> str | None:
@@ -338,7 +350,10 @@ def config_command(fmt: str) -> None:
     help="md: the title and blocks as Markdown; text: plain; json: one object per file.",
 )
 @read_options
-def extract(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: int) -> None:
+@reading_jobs
+def extract(
+    paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: int, jobs: int
+) -> None:
     """Print each article as it would be translated: its title and kept blocks, no chrome.
 
     PATH is a file or a directory, walked like `translator detect`.  Check a
@@ -351,7 +366,7 @@ def extract(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: i
     """
     from .pipeline import extract_paths
 
-    report = extract_paths(paths, ReadOptions(encoding=encoding, max_bytes=max_bytes))
+    report = extract_paths(paths, ReadOptions(encoding=encoding, max_bytes=max_bytes), jobs)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -371,7 +386,10 @@ def extract(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: i
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @read_options
-def detect(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: int) -> None:
+@reading_jobs
+def detect(
+    paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: int, jobs: int
+) -> None:
     """Report each article's language, blocks and page chrome.
 
     PATH is a file or a directory, walked recursively for .txt, .md,
@@ -383,7 +401,7 @@ def detect(paths: tuple[str, ...], fmt: str, encoding: str | None, max_bytes: in
     """
     from .pipeline import detect_paths
 
-    report = detect_paths(paths, ReadOptions(encoding=encoding, max_bytes=max_bytes))
+    report = detect_paths(paths, ReadOptions(encoding=encoding, max_bytes=max_bytes), jobs)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

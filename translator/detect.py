@@ -28,6 +28,7 @@ SHORT_LETTERS = 30
 ALONE_BLOCKS = 8
 EDGE_BLOCKS = 2
 GROUP_LETTERS = 5000
+AGREEING_SHARE = 0.5  # a short line with this share of --from's common words is in that language
 
 
 def _vote(candidates: list[tuple[Block, list[tuple[str, float]]]]) -> tuple[str, float]:
@@ -163,6 +164,8 @@ def analyze(article: Article, language: str | None = None) -> Article:
         if _title_only(article):
             return article
         _refuse_without_text(article)
+    if language:
+        return _given_page(article, content, language)
     found = _identify(content, extracted=article.extracted)
     for block in content:
         block.language, block.confidence = (
@@ -192,6 +195,50 @@ def _given(article: Article, language: str) -> Article:
         if block.kind != "code":
             block.language, block.confidence = language, 1.0
     return article
+
+
+def _given_page(article: Article, content: list[Block], language: str) -> Article:
+    """A page or text in the language ``--from`` gives: no article vote, and
+    langdetect only for the lines the foreign-line rule could still drop.
+
+    Every block takes the given language, save a short line (at most four
+    words) that disagrees with it: in another script than the article's long
+    blocks, it is chrome as in :func:`_mark_foreign_lines`; in the same script
+    at the article's edges with fewer than half of its words among the
+    language's common words (:func:`translator.langid.common_words`),
+    langdetect reads it, and a confident other language makes it chrome too.
+    """
+    article.language, article.confidence = language, 1.0
+    for block in content:
+        block.language, block.confidence = language, 1.0
+    if not article.extracted:
+        _foreign_against(article, content, language)
+        content = [b for b in content if not b.is_chrome]
+        if not content:
+            raise NoTextError(article.path, "no article text: every line is page chrome")
+    if article.format == "text":
+        content = _meta_lines(article, content)
+    _first_line_title(article, content)
+    return article
+
+
+def _foreign_against(article: Article, content: list[Block], language: str) -> None:
+    """Mark the short lines that disagree with the given *language* (see :func:`_given_page`)."""
+    long_text = " ".join(b.text for b in content if not chrome.is_short(b.text))
+    main_script = langid.script(long_text or " ".join(b.text for b in content))
+    edges = _edge_indexes(content)
+    common = langid.common_words(language)
+    for index, block in enumerate(content):
+        if not chrome.is_short(block.text) or article.format != "text" and block.kind == "title":
+            continue
+        if langid.script(block.text) != main_script:
+            block.chrome = chrome.FOREIGN  # which language it is in, no one asks
+            block.language, block.confidence = UNDETERMINED, 0.0
+        elif index in edges and langid.common_share(block.text, common) < AGREEING_SHARE:
+            found = langid.detect(block.text, SHORT_TRIALS)
+            if found and found[0][0] != language and found[0][1] >= EDGE_CONFIDENCE:
+                block.chrome = chrome.FOREIGN
+                block.language, block.confidence = found[0][0], round(found[0][1], 4)
 
 
 def _meta_lines(article: Article, content: list[Block]) -> list[Block]:

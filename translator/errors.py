@@ -65,6 +65,20 @@ class InputError(TranslatorError):
             where = f": byte {byte}"
         super().__init__(f"{path}{where}: {reason}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # rebuilt from its fields (a worker process sends it back pickled)
+        return (
+            _input_error,
+            (type(self), self.path, self.reason, self.line, self.byte),
+            self.__dict__,
+        )
+
+
+def _input_error(
+    cls: type[InputError], path: str, reason: str, line: int | None, byte: int | None
+) -> InputError:
+    return cls(path, reason, line=line, byte=byte)
+
 
 class NoTextError(InputError):
     """The file holds no article text (empty, only chrome, only numbers...)."""

@@ -64,12 +64,12 @@ from .fsutil import (
 from .glossary import Glossary, TermOutcome, TermPass, TermRules, glossary_files
 from .labels import Labels, missing_catalog
 from .locales import Target, parse_locale
-from .memory import Memory, SegmentMemory, normalise, user_cache_dir
+from .memory import Memory, SegmentMemory, normalise
 from .notices import Notice, warning
 from .people import Answers, answers_for, article_context
 from .pipeline import ReadOptions, load_article
 from .progress import Progress
-from .project import Project, find_project, legacy_notice, memory_path
+from .project import Project, find_project, legacy_notice, memory_path, user_cache_dir
 from .takein import copies, take_what_a_person_left
 from .translation import Plan, complete_translation, plan_translation
 from .variants import (

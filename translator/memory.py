@@ -111,13 +111,6 @@ def is_scope(scope: str) -> bool:
     return head == SEGMENT and place.isdigit() and int(place) > 1
 
 
-def user_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/translator`` (``~/.cache`` without it): the run locks and
-    the package index, which belong to the user rather than to a project."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "translator"
-
-
 def normalise(segment: str) -> str:
     return " ".join(unicodedata.normalize("NFC", segment).split())
 

@@ -338,7 +338,7 @@ _OFFLINE_HINT = (
 
 def index_cache_path() -> Path:
     """Where the last package index fetched is kept, in the user's cache directory."""
-    from .memory import user_cache_dir
+    from .project import user_cache_dir
 
     return user_cache_dir() / "package-index.json"
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from . import readers
+from . import langid, readers
 from .article import Article
 from .detect import analyze
 from .discover import discover
@@ -21,6 +22,7 @@ from .engines import DecodeOptions, get_engine
 from .errors import InputError, UsageError
 from .fsutil import write_atomic
 from .locales import Target, parse_locale
+from .parallel import map_ordered
 from .textio import ReadOptions
 
 if TYPE_CHECKING:
@@ -145,23 +147,30 @@ ExtractReport = FilesReport[Extracted]  # what ``translator extract`` prints
 
 
 def extract_paths(
-    paths: list[str] | tuple[str, ...], options: ReadOptions | None = None
+    paths: list[str] | tuple[str, ...], options: ReadOptions | None = None, jobs: int = 1
 ) -> ExtractReport:
-    """Every article under *paths* as it would be translated: title, kept blocks, date."""
-    from .dates import article_date
+    """Every article under *paths* as it would be translated: title, kept blocks, date.
 
+    *jobs*: files read at once, in worker processes (:mod:`translator.parallel`);
+    the report is the same, in the same order, whatever their number.
+    """
     options = options or ReadOptions()
     found = discover(paths)
     report = ExtractReport(notices=found.notices)
-    for path in found.files:
-        try:
-            article = load_article(path, options)
-        except InputError as exc:
-            report.results.append(Extracted(path, error=exc))
-            continue
-        when = article_date(article)
-        report.results.append(Extracted(path, article, date=when.iso if when else None))
+    read = partial(_extract_one, options=options)
+    report.results.extend(map_ordered(read, found.files, jobs, warm=langid.warm))
     return report
+
+
+def _extract_one(path: str, options: ReadOptions) -> Extracted:
+    from .dates import article_date
+
+    try:
+        article = load_article(path, options)
+    except InputError as exc:
+        return Extracted(path, error=exc)
+    when = article_date(article)
+    return Extracted(path, article, date=when.iso if when else None)
 
 
 def load_text(text: str, label: str) -> Article:
@@ -188,21 +197,26 @@ def _language_code(tag: str | None) -> str | None:
 
 
 def detect_paths(
-    paths: list[str] | tuple[str, ...], options: ReadOptions | None = None
+    paths: list[str] | tuple[str, ...], options: ReadOptions | None = None, jobs: int = 1
 ) -> DetectReport:
     """Detect the language and chrome of every article under *paths*.
 
     One bad file never stops the others: its error is kept in its result.
+    *jobs*: files read at once, as for :func:`extract_paths`.
     """
     options = options or ReadOptions()
     found = discover(paths)
     report = DetectReport(notices=found.notices)
-    for path in found.files:
-        try:
-            report.results.append(FileResult(path, article=load_article(path, options)))
-        except InputError as exc:
-            report.results.append(FileResult(path, error=exc))
+    read = partial(_detect_one, options=options)
+    report.results.extend(map_ordered(read, found.files, jobs, warm=langid.warm))
     return report
+
+
+def _detect_one(path: str, options: ReadOptions) -> FileResult:
+    try:
+        return FileResult(path, article=load_article(path, options))
+    except InputError as exc:
+        return FileResult(path, error=exc)
 
 
 @dataclass

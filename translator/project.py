@@ -135,10 +135,17 @@ def memory_path(
     return find_project(paths).memory
 
 
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/translator`` (``~/.cache`` without it): the run locks,
+    the package index and langdetect's profiles packed for a fast load, which
+    belong to the user rather than to a project."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "translator"
+
+
 def legacy_memory() -> Path:
     """Where versions before projects kept the one memory every run shared."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "translator" / "memory.sqlite3"
+    return user_cache_dir() / "memory.sqlite3"
 
 
 def legacy_notice(memory: Path) -> str | None:

@@ -28,10 +28,10 @@ from .errors import InputError
 from .fsutil import keep_copy
 from .harvest import added_fields, adopt, edits_outside_sentences, harvest
 from .locales import Target
-from .memory import HumanEntry, normalise, user_cache_dir
+from .memory import HumanEntry, normalise
 from .notices import Notice
 from .people import answers_for
-from .project import find_project
+from .project import find_project, user_cache_dir
 from .translation import Plan
 from .variants import (
     REFUSED_FIX,

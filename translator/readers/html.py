@@ -31,10 +31,21 @@ def _lxml_tree(source: str) -> HtmlElement | None:
     page nested deeper than its parser's limit (256 elements, common in
     broken CMS output with unclosed ``<div>``) would lose the text below."""
     import lxml.html
-    from lxml.etree import ParserError
+    from lxml.etree import ElementDefaultClassLookup, ParserError
 
     parser = lxml.html.HTMLParser(
         remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+    )
+    # lxml.html picks each element's class in Python (a form's, an input's:
+    # classes nothing here uses), at every element a walk touches; one class
+    # for every element is picked in C, for trafilatura's walks and ours.
+    parser.set_element_class_lookup(
+        ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
     )
     try:
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", source, count=1), parser)
