@@ -131,16 +131,22 @@ def read_options(func: Any) -> Any:
     return func
 
 
-def reading_jobs(func: Any) -> Any:
-    """``--jobs`` of the commands that only read articles (extract, detect)."""
+def jobs_option(help_text: str) -> Any:
+    """``--jobs``: how much runs at once, one per core by default."""
     return click.option(
         "--jobs",
         type=click.IntRange(1),
         default=os.cpu_count() or 1,
         show_default="the number of cores",
-        help="How many files are read at once, each in a worker process; "
-        "the output is the same, in the same order.",
-    )(func)
+        help=help_text,
+    )
+
+
+# --jobs of the commands that only read articles (extract, detect)
+reading_jobs = jobs_option(
+    "How many files are read at once, each in a worker process; "
+    "the output is the same, in the same order."
+)
 
 
 def _one_of(
@@ -574,13 +580,9 @@ def translate(
     show_default=True,
     help="filename: OUT/post.fr.md; dir: OUT/fr/post.md.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(1),
-    default=os.cpu_count() or 1,
-    show_default="the number of cores",
-    help="How many model processes share the run's batches (each loads the model once); "
-    "the batches one process runs at once is --inter-threads.",
+@jobs_option(
+    "How many model processes share the run's batches (each loads the model once); "
+    "the batches one process runs at once is --inter-threads."
 )
 @click.option("--force", is_flag=True, help="Translate again even when a variant is fresh.")
 @click.option(
