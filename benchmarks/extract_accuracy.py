@@ -47,7 +47,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gate import data_digest, gate
+from gate import data_digest, gate, precompile
 from rules_cv import cross_validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,6 +169,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds of each system")
     parser.add_argument("--folds", action="store_true", help="print every fold of the rules' CV")
     args = parser.parse_args()
+    precompile()
     labels = json.loads((args.data / "evaldata.json").read_text(encoding="utf-8"))
     pages = args.data / "pages"
     n = len(labels)

@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from gate import data_digest, gate
+from gate import data_digest, gate, precompile
 from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -484,6 +484,7 @@ def main() -> int:
     )
     parser.add_argument("--to", default="fr", help="the target locale")
     args = parser.parse_args()
+    precompile()
     corpus = args.data / "corpus" if (args.data / "corpus").is_dir() else args.data
     if not corpus.is_dir():
         print(f"no corpus at {corpus}", file=sys.stderr)

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from gate import gate
+from gate import gate, precompile
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = Path(__file__).with_name("startup_baseline.json")
@@ -68,6 +68,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    precompile()
     command = translator_command()
     sample = str(ROOT / "samples" / "scraped-ticker.txt")
     median_seconds([*command, "--help"], 1)  # warm the file cache and bytecode
