@@ -154,12 +154,16 @@ _PACKED_MAGIC = b"translator langdetect profiles 1\n"
 def _packed_path() -> Path:
     """Where the packed table lives: named by langdetect's version, its
     profile files (names, sizes, times) and this machine's byte order."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     from .project import user_cache_dir
 
+    try:
+        release = version("langdetect")
+    except PackageNotFoundError:  # a copy without its metadata: its files still name it
+        release = "unknown"
     folder = detector_factory.PROFILES_DIRECTORY
-    key = hashlib.sha256(f"{version('langdetect')} {sys.byteorder}".encode())
+    key = hashlib.sha256(f"{release} {sys.byteorder}".encode())
     for name in sorted(os.listdir(folder)):
         info = os.stat(os.path.join(folder, name))
         key.update(f"\n{name} {info.st_size} {info.st_mtime_ns}".encode())
