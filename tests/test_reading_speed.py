@@ -192,3 +192,17 @@ def test_from_still_drops_short_lines_in_another_language(monkeypatch):
     assert article.title == "Budget for the city"
     detected, _ = _read(page, None, monkeypatch)
     assert [b.text for b in detected.blocks if b.chrome == chrome.FOREIGN] == foreign
+
+
+def test_spawned_workers_give_the_same_report(monkeypatch):
+    """Where a system cannot fork (macOS, Windows), workers are spawned: each
+    starts Python anew and loads what it needs; the report is the same."""
+    from translator import parallel
+    from translator.pipeline import extract_paths
+
+    one = extract_paths([str(SAMPLES)], jobs=1).as_dict()
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    warmed: list[bool] = []
+    monkeypatch.setattr(langid, "warm", lambda: warmed.append(True))
+    assert extract_paths([str(SAMPLES)], jobs=2).as_dict() == one
+    assert warmed == []  # nothing loaded here for workers that do not share it
