@@ -66,9 +66,9 @@ def map_ordered(
     methods = multiprocessing.get_all_start_methods()
     forked = "fork" in methods
     context = multiprocessing.get_context("fork" if forked else "spawn")
-    if forked and warm is not None:
-        warm()
     if forked:
+        if warm is not None:
+            warm()
         gc.freeze()  # what is loaded stays shared: the collector leaves it alone
     pool = context.Pool(workers, initializer=_quiet_worker)
     try:
