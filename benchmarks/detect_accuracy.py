@@ -162,14 +162,8 @@ def main() -> int:
     # catches shows where the label lists are off).
     for name, value in evaluate_pages(args.data, given=True).items():
         figures[f"from_{name}"] = value
-    figures["from_chrome_recall_without_label_lists"] = given_bare["chrome_recall"]
-    figures["from_chrome_precision_without_label_lists"] = given_bare["chrome_precision"]
-    figures["from_langdetect_calls_per_page_without_label_lists"] = given_bare[
-        "langdetect_calls_per_page"
-    ]
-    figures["from_foreign_line_rule_lines_without_label_lists"] = given_bare[
-        "foreign_line_rule_lines"
-    ]
+    for name, value in given_bare.items():
+        figures[f"from_{name}_without_label_lists"] = value
     return gate(
         figures,
         BASELINE,
